@@ -1,0 +1,1 @@
+"""Code shared by the parcelbridge services: configuration, events, Kafka, MongoDB, HTTP, logging."""

@@ -1,0 +1,1 @@
+"""The `parcelbridge` command line."""

@@ -1,0 +1,100 @@
+"""`parcelbridge infra`: the local Kafka broker and FerretDB store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from shared.config import load_infra_settings
+from shared.errors import ConfigError
+from shared.infra import manager
+from shared.infra.components import InstallFailed
+from shared.infra.layout import PROJECT_ROOT, Layout, MissingPrerequisite
+
+console = Console(stderr=True)
+
+
+def _layout() -> Layout:
+    return Layout(load_infra_settings(root=PROJECT_ROOT))
+
+
+def _say(message: str) -> None:
+    console.print(message, highlight=False)
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    raise SystemExit(1)
+
+
+@click.group()
+def infra() -> None:
+    """Run Kafka (KRaft, from Maven Central jars) and FerretDB (SQLite) locally, without Docker."""
+
+
+@infra.command("up")
+def up_command() -> None:
+    """Install if needed, start, and wait until both answer. A second `up` is a no-op."""
+    began = time.monotonic()
+    try:
+        layout = _layout()
+        manager.up(layout, _say)
+    except (ConfigError, MissingPrerequisite, InstallFailed, manager.InfraError) as exc:
+        _fail(exc)
+    _say(f"infrastructure ready in {time.monotonic() - began:.1f}s; logs under {layout.logs}")
+
+
+@infra.command("down")
+def down_command() -> None:
+    """Stop the broker and the store; data is kept."""
+    try:
+        manager.down(_layout(), _say)
+    except ConfigError as exc:
+        _fail(exc)
+
+
+@infra.command("status")
+def status_command() -> None:
+    """Show what runs, where, and whether it answers. Exit code 1 when something is not ready."""
+    try:
+        rows = manager.status(_layout())
+    except ConfigError as exc:
+        _fail(exc)
+    table = Table("component", "state", "pid", "address", "log")
+    for row in rows:
+        state = "[green]ready[/]" if row.ready else ("[yellow]starting[/]" if row.running else "[red]stopped[/]")
+        table.add_row(row.name, state, str(row.pid or "-"), row.address, row.log)
+    Console().print(table)
+    raise SystemExit(0 if all(r.ready for r in rows) else 1)
+
+
+@infra.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset_command(yes: bool) -> None:
+    """Stop everything and delete all broker and store data."""
+    if not yes:
+        click.confirm("Delete all local Kafka and FerretDB data?", abort=True)
+    manager.reset(_layout(), _say)
+
+
+@infra.command("run", context_settings={"ignore_unknown_options": True})
+@click.argument("command", nargs=-1, type=click.UNPROCESSED, required=True)
+def run_command(command: tuple[str, ...]) -> None:
+    """Run COMMAND with the infrastructure up, then leave it as it was found."""
+    layout = _layout()
+    try:
+        started = manager.up(layout, _say)
+    except (MissingPrerequisite, InstallFailed, manager.InfraError) as exc:
+        _fail(exc)
+    try:
+        code = subprocess.call(list(command), env=os.environ.copy())
+    finally:
+        if started:
+            manager.down(layout, _say)
+    sys.exit(code)

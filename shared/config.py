@@ -1,0 +1,145 @@
+"""Configuration from the environment, read once per process and validated at start-up.
+
+Only composition roots (bootstrap modules, the command line) call these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from shared.errors import ConfigError
+
+SERVICES = ("orders", "shipping", "tracking", "console")
+DEFAULT_PORTS = {"orders": 8001, "shipping": 8002, "tracking": 8003, "console": 8004}
+_HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-]+:\d{1,5}$")
+_DB_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class KafkaSettings:
+    bootstrap_servers: tuple[str, ...]
+    client_id: str
+
+
+@dataclass(frozen=True)
+class MongoSettings:
+    uri: str
+    database: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    kafka: KafkaSettings
+    mongo: MongoSettings
+    http_host: str
+    http_port: int
+    max_body_bytes: int
+    log_level: str
+
+
+@dataclass(frozen=True)
+class InfraSettings:
+    data_dir: Path
+    kafka_port: int
+    kafka_controller_port: int
+    ferretdb_port: int
+    kafka_heap: str
+
+
+class _Reader:
+    """Collects every problem so one start-up error names all bad variables at once."""
+
+    def __init__(self, environ: Mapping[str, str]):
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def text(self, name: str, default: str) -> str:
+        value = self.environ.get(name, default).strip()
+        if not value:
+            self.problems.append(f"{name} is empty")
+        return value
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.environ.get(name, str(default)).strip()
+        try:
+            value = int(raw)
+        except ValueError:
+            self.problems.append(f"{name}={raw!r} is not an integer")
+            return default
+        if not low <= value <= high:
+            self.problems.append(f"{name}={value} is outside {low}..{high}")
+        return value
+
+    def port(self, name: str, default: int) -> int:
+        return self.integer(name, default, 1, 65535)
+
+    def check(self) -> None:
+        if self.problems:
+            raise ConfigError("invalid configuration: " + "; ".join(self.problems))
+
+
+def _bootstrap_servers(reader: _Reader) -> tuple[str, ...]:
+    raw = reader.text("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    servers = tuple(s.strip() for s in raw.split(",") if s.strip())
+    bad = [s for s in servers if not _HOST_PORT.match(s)]
+    if bad or not servers:
+        reader.problems.append(f"KAFKA_BOOTSTRAP_SERVERS={raw!r} must be host:port[,host:port...]")
+    return servers
+
+
+def _mongo(reader: _Reader, service: str) -> MongoSettings:
+    name = f"{service.upper()}_MONGODB_URI"
+    port = reader.environ.get("PARCELBRIDGE_FERRETDB_PORT", "27018")
+    uri = reader.text(name, f"mongodb://127.0.0.1:{port}/parcelbridge_{service}")
+    parsed = urlparse(uri)
+    database = parsed.path.lstrip("/") or f"parcelbridge_{service}"
+    if parsed.scheme not in ("mongodb", "mongodb+srv"):
+        reader.problems.append(f"{name} must start with mongodb:// or mongodb+srv://")
+    if not _DB_NAME.match(database):
+        reader.problems.append(f"{name} names database {database!r}; use letters, digits, _ and -")
+    return MongoSettings(uri=uri, database=database)
+
+
+def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings of one service; raises ConfigError naming every missing or bad variable."""
+    if service not in SERVICES:
+        raise ConfigError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+    reader = _Reader(os.environ if environ is None else environ)
+    prefix = service.upper()
+    settings = Settings(
+        service=service,
+        kafka=KafkaSettings(_bootstrap_servers(reader), client_id=f"parcelbridge-{service}"),
+        mongo=_mongo(reader, service),
+        http_host=reader.text(f"{prefix}_HOST", "127.0.0.1"),
+        http_port=reader.port(f"{prefix}_PORT", DEFAULT_PORTS[service]),
+        max_body_bytes=reader.integer("MAX_BODY_BYTES", 1_048_576, 1024, 64 * 1_048_576),
+        log_level=reader.text("LOG_LEVEL", "INFO").upper(),
+    )
+    if settings.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        reader.problems.append(f"LOG_LEVEL={settings.log_level!r} must be DEBUG, INFO, WARNING or ERROR")
+    reader.check()
+    return settings
+
+
+def load_infra_settings(environ: Mapping[str, str] | None = None, root: Path | None = None) -> InfraSettings:
+    """Where the local broker and store live and which ports they use."""
+    reader = _Reader(os.environ if environ is None else environ)
+    base = root or Path.cwd()
+    data_dir = Path(reader.text("PARCELBRIDGE_DATA_DIR", str(base / ".local")))
+    settings = InfraSettings(
+        data_dir=data_dir.resolve(),
+        kafka_port=reader.port("PARCELBRIDGE_KAFKA_PORT", 19092),
+        kafka_controller_port=reader.port("PARCELBRIDGE_KAFKA_CONTROLLER_PORT", 19093),
+        ferretdb_port=reader.port("PARCELBRIDGE_FERRETDB_PORT", 27018),
+        kafka_heap=reader.text("PARCELBRIDGE_KAFKA_HEAP", "512m"),
+    )
+    if settings.kafka_port == settings.kafka_controller_port:
+        reader.problems.append("PARCELBRIDGE_KAFKA_PORT and PARCELBRIDGE_KAFKA_CONTROLLER_PORT must differ")
+    reader.check()
+    return settings

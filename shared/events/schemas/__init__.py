@@ -1,0 +1,1 @@
+"""Data schemas of the events, one module per topic family."""

@@ -1,0 +1,23 @@
+"""The closed lists of the tracking model (see the handbook's carriers.md §1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Status = Literal[
+    "pending", "picked_up", "in_transit", "out_for_delivery", "delivered", "ready_for_pickup",
+    "delivery_failed", "on_hold", "delivery_delayed", "return_to_sender", "cancelled", "unknown",
+]
+Milestone = Literal[
+    "order_created", "label_created", "first_mile_picked_up", "origin_hub_processed",
+    "export_customs_in_progress", "export_customs_cleared", "linehaul_departed",
+    "arrived_destination_country", "import_customs_in_progress", "import_customs_released",
+    "last_mile_in_transit", "out_for_delivery", "delivery_attempted", "delivered", "returning", "returned",
+]
+Leg = Literal["first_mile", "export_customs", "air_linehaul", "import_customs", "last_mile"]
+Carrier = Literal["sf_express", "ups", "jv"]
+Reason = Literal[
+    "customs_delay", "customs_documentation", "customs_duties_unpaid", "customs_inspection",
+    "customs_prohibited", "consignee_not_available", "consignee_refused", "address_issue",
+    "carrier_delay", "weather_delay", "security_issue", "regulatory_hold", "unknown",
+]

@@ -1,0 +1,1 @@
+"""The local Kafka broker and FerretDB store: fetched, configured, started and stopped without Docker."""

@@ -1,0 +1,197 @@
+"""The two local components: how each is installed, configured, started and probed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from shared.infra.layout import DEPLOY_LOCAL, FERRETDB_MODULE, Layout, require
+
+MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+KAFKA_DEPLOY = DEPLOY_LOCAL / "kafka"
+
+
+class InstallFailed(RuntimeError):
+    """Fetching or building a component failed; the message carries the command and its output."""
+
+
+def _run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr)[-3000:]
+        raise InstallFailed(f"`{' '.join(command)}` failed with exit code {result.returncode}:\n{tail}")
+    return result.stdout
+
+
+@dataclass(frozen=True)
+class Kafka:
+    layout: Layout
+    name: str = "kafka"
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        s = self.layout.settings
+        return (s.kafka_port, s.kafka_controller_port)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.layout.settings.kafka_port}"
+
+    def installed(self) -> bool:
+        return _stamp_matches(self.layout.kafka_libs, _digest(KAFKA_DEPLOY / "pom.xml"))
+
+    def install(self) -> None:
+        """Resolve the broker's runtime jars from Maven Central into the local data folder."""
+        tools = require("java", "mvn")
+        libs = self.layout.kafka_libs
+        shutil.rmtree(libs, ignore_errors=True)
+        libs.mkdir(parents=True)
+        _run([tools["mvn"], "-q", "-B", "-f", str(KAFKA_DEPLOY / "pom.xml"),
+              f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies", "-DincludeScope=runtime",
+              f"-DoutputDirectory={libs}"])
+        _write_stamp(libs, _digest(KAFKA_DEPLOY / "pom.xml"))
+
+    def prepare(self) -> None:
+        """Write server.properties and format the storage once (a formatted directory is kept)."""
+        s = self.layout.settings
+        template = Template((KAFKA_DEPLOY / "server.properties.tmpl").read_text())
+        config = template.substitute(
+            broker_port=s.kafka_port, controller_port=s.kafka_controller_port, data_dir=self.layout.kafka_data
+        )
+        self.layout.kafka_config.parent.mkdir(parents=True, exist_ok=True)
+        self.layout.kafka_config.write_text(config)
+        if (self.layout.kafka_data / "meta.properties").exists():
+            return
+        java = require("java")["java"]
+        cluster_id = _run([java, *self._jvm_args(), "kafka.tools.StorageTool", "random-uuid"]).strip().splitlines()[-1]
+        _run([java, *self._jvm_args(), "kafka.tools.StorageTool", "format", "--standalone", "-g",
+              "-t", cluster_id, "-c", str(self.layout.kafka_config)])
+
+    def command(self) -> list[str]:
+        heap = self.layout.settings.kafka_heap
+        return [require("java")["java"], "-Xms256m", f"-Xmx{heap}", "-XX:+UseG1GC",
+                *self._jvm_args(), "kafka.Kafka", str(self.layout.kafka_config)]
+
+    def env(self) -> dict[str, str]:
+        return dict(os.environ)
+
+    def ready(self) -> bool:
+        from kafka import KafkaAdminClient
+        from kafka.errors import KafkaError
+
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=[self.address], request_timeout_ms=3000,
+                                     client_id="parcelbridge-infra")
+        except KafkaError:
+            return False
+        try:
+            admin.list_topics()
+            return True
+        except KafkaError:
+            return False
+        finally:
+            admin.close()
+
+    def log_hint(self) -> Path:
+        return self.layout.logs / "kafka" / "server.log"
+
+    def _jvm_args(self) -> list[str]:
+        return [
+            f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'log4j2.properties'}",
+            f"-Dkafka.logs.dir={self.layout.logs / 'kafka'}",
+            "-cp", f"{self.layout.kafka_libs}/*",
+        ]
+
+
+@dataclass(frozen=True)
+class FerretDB:
+    layout: Layout
+    name: str = "ferretdb"
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return (self.layout.settings.ferretdb_port,)
+
+    @property
+    def address(self) -> str:
+        return f"mongodb://127.0.0.1:{self.layout.settings.ferretdb_port}/"
+
+    def installed(self) -> bool:
+        return self.layout.ferretdb_bin.exists()
+
+    def install(self) -> None:
+        """Build FerretDB from its released module source with the local Go toolchain.
+
+        `go install module@v1.24.2` panics at start-up: the module zip lacks the generated
+        build/version/version.txt. So the module source is copied, the file written as the panic
+        message advises, and the same `go install` run inside it.
+        """
+        go = require("go")["go"]
+        module, version = FERRETDB_MODULE.split("/cmd/ferretdb@")
+        info = json.loads(_run([go, "mod", "download", "-json", f"{module}@{version}"]))
+        source = self.layout.root / "src" / "ferretdb"
+        shutil.rmtree(source, ignore_errors=True)
+        shutil.copytree(info["Dir"], source)
+        for path in [source, *source.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+        (source / "build" / "version" / "version.txt").write_text(version + "\n")
+        env = {**os.environ, "GOBIN": str(self.layout.ferretdb_bin.parent), "CGO_ENABLED": "0"}
+        _run([go, "install", "./cmd/ferretdb"], cwd=source, env=env)
+
+    def prepare(self) -> None:
+        self.layout.ferretdb_data.mkdir(parents=True, exist_ok=True)
+        self.layout.ferretdb_state.mkdir(parents=True, exist_ok=True)
+
+    def command(self) -> list[str]:
+        return [
+            str(self.layout.ferretdb_bin), "--handler=sqlite",
+            f"--sqlite-url=file:{self.layout.ferretdb_data}/",
+            f"--listen-addr=127.0.0.1:{self.layout.settings.ferretdb_port}",
+            f"--state-dir={self.layout.ferretdb_state}", "--debug-addr=-", "--telemetry=disable",
+            "--log-level=warn",
+        ]
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DO_NOT_TRACK": "1"}
+
+    def ready(self) -> bool:
+        from pymongo import MongoClient
+        from pymongo.errors import PyMongoError
+
+        client = MongoClient(self.address, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
+        try:
+            client.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
+        finally:
+            client.close()
+
+    def log_hint(self) -> Path:
+        return self.layout.log_file(self.name)
+
+
+Component = Kafka | FerretDB
+
+
+def components(layout: Layout) -> list[Component]:
+    return [Kafka(layout), FerretDB(layout)]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _stamp_matches(folder: Path, digest: str) -> bool:
+    stamp = folder / ".installed"
+    return stamp.exists() and stamp.read_text().strip() == digest
+
+
+def _write_stamp(folder: Path, digest: str) -> None:
+    (folder / ".installed").write_text(digest + "\n")

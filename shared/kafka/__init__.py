@@ -1,0 +1,1 @@
+"""Kafka plumbing: topics, the event producer, the consumer runner and the dead-letter topics."""

@@ -1,0 +1,77 @@
+"""The one way events leave a process: validated CloudEvents, batched, flushed, acked by all replicas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from shared.config import KafkaSettings
+from shared.errors import TransientError
+from shared.events.envelope import CONTENT_TYPE, CloudEvent, encode
+from shared.kafka.topics import topic_for
+
+Headers = list[tuple[str, bytes]]
+
+
+@dataclass(frozen=True)
+class OutgoingRecord:
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers
+
+
+def record_for(event: CloudEvent) -> OutgoingRecord:
+    """The Kafka record of an event: its type's topic, keyed by its subject (the aggregate id)."""
+    return OutgoingRecord(
+        topic=topic_for(event.short_type).name,
+        key=event.subject.encode(),
+        value=encode(event),
+        headers=[("content-type", CONTENT_TYPE.encode())],
+    )
+
+
+def make_kafka_producer(settings: KafkaSettings, **overrides) -> KafkaProducer:
+    """An idempotent producer that waits for every in-sync replica and batches for a few ms."""
+    options = dict(
+        bootstrap_servers=list(settings.bootstrap_servers),
+        client_id=settings.client_id,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        batch_size=64 * 1024,
+        max_in_flight_requests_per_connection=5,
+        request_timeout_ms=15_000,
+        delivery_timeout_ms=30_000,
+    )
+    options.update(overrides)
+    return KafkaProducer(**options)
+
+
+class EventProducer:
+    """Sends records in a batch and then waits once: never one round trip per record."""
+
+    def __init__(self, producer: KafkaProducer):
+        self._producer = producer
+
+    def publish(self, events: Iterable[CloudEvent]) -> None:
+        """Send every event and return once all are acknowledged; raises TransientError otherwise."""
+        self.send_records([record_for(event) for event in events])
+
+    def send_records(self, records: Sequence[OutgoingRecord]) -> None:
+        """Send raw records (dead letters, replays) with the same all-or-error guarantee."""
+        futures = [
+            self._producer.send(r.topic, key=r.key, value=r.value, headers=r.headers) for r in records
+        ]
+        self._producer.flush()
+        for future in futures:
+            try:
+                future.get(timeout=0)
+            except KafkaError as exc:
+                raise TransientError(f"broker did not acknowledge a record: {exc!r}") from exc
+
+    def close(self, timeout: float = 10) -> None:
+        self._producer.close(timeout=timeout)

@@ -1,0 +1,60 @@
+"""MongoDB clients made per process, after gunicorn forks, and the indexes each service declares."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from shared.config import MongoSettings
+
+_clients: dict[tuple[int, str], MongoClient] = {}
+
+
+def client_for(settings: MongoSettings) -> MongoClient:
+    """One client per (process, URI): a forked child never reuses its parent's sockets."""
+    key = (os.getpid(), settings.uri)
+    client = _clients.get(key)
+    if client is None:
+        client = MongoClient(
+            settings.uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=5_000,
+            connectTimeoutMS=5_000,
+            appname="parcelbridge",
+        )
+        _clients[key] = client
+    return client
+
+
+def database_for(settings: MongoSettings) -> Database:
+    return client_for(settings)[settings.database]
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    collection: str
+    keys: tuple[tuple[str, int], ...]
+    unique: bool = False
+
+    @property
+    def name(self) -> str:
+        return "_".join(f"{field}_{direction}" for field, direction in self.keys)
+
+
+def apply_indexes(db: Database, specs: Iterable[IndexSpec]) -> None:
+    """Create the declared indexes; idempotent, run at every start."""
+    for spec in specs:
+        db[spec.collection].create_index(list(spec.keys), name=spec.name, unique=spec.unique)
+
+
+def store_reachable(db: Database) -> bool:
+    """True when the server answers `ping`."""
+    try:
+        db.client.admin.command("ping")
+    except Exception:  # readiness reports, it does not raise
+        return False
+    return True

@@ -1,0 +1,86 @@
+"""Versioned aggregate documents with an embedded outbox and the ids of the events already applied.
+
+Every write is one single-document update guarded by the version read, so it is atomic on MongoDB
+and detects a concurrent writer (ConcurrencyConflict, retried by the caller).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from shared.errors import ConcurrencyConflict
+from shared.events.envelope import CloudEvent, to_document
+
+Document = dict[str, Any]
+APPLIED_KEEP = 64  # per aggregate; redeliveries come long before 64 newer events
+
+
+class AlreadyExists(Exception):
+    """A document with this `_id` (or unique key) is already stored."""
+
+
+def with_events(document: Document, events: Iterable[CloudEvent]) -> Document:
+    """The document with events appended to its outbox (saved in the same write)."""
+    outbox = list(document.get("outbox", [])) + [to_document(e) for e in events]
+    return {**document, "outbox": outbox, "outbox_pending": bool(outbox)}
+
+
+def was_applied(document: Document, event_id: str) -> bool:
+    return event_id in document.get("applied_events", ())
+
+
+def mark_applied(document: Document, event_id: str) -> Document:
+    applied = [*document.get("applied_events", []), event_id][-APPLIED_KEEP:]
+    return {**document, "applied_events": applied}
+
+
+class VersionedCollection:
+    """Reads and writes whole aggregate documents, each write checked against the version read."""
+
+    def __init__(self, collection: Collection):
+        self.collection = collection
+
+    def get(self, doc_id: str) -> Document | None:
+        return self.collection.find_one({"_id": doc_id})
+
+    def insert(self, document: Document) -> Document:
+        stored = {**document, "version": 1}
+        try:
+            self.collection.insert_one(stored)
+        except DuplicateKeyError as exc:
+            raise AlreadyExists(str(exc)) from exc
+        return stored
+
+    def save(self, document: Document) -> Document:
+        """Replace the stored document if nobody wrote it since it was read."""
+        version = document["version"]
+        stored = {**document, "version": version + 1}
+        result = self.collection.replace_one({"_id": document["_id"], "version": version}, stored)
+        if result.matched_count != 1:
+            raise ConcurrencyConflict(f"{self.collection.name}/{document['_id']} changed since version {version}")
+        return stored
+
+    def apply_once(
+        self, doc_id: str, event_id: str, change: Callable[[Document], Document], attempts: int = 5
+    ) -> bool:
+        """Apply `change` to the document unless this event was applied already; False if it was.
+
+        The "already applied" check and the change land in the same single-document write.
+        """
+        for attempt in range(attempts):
+            document = self.get(doc_id)
+            if document is None:
+                raise LookupError(f"{self.collection.name}/{doc_id} does not exist")
+            if was_applied(document, event_id):
+                return False
+            try:
+                self.save(mark_applied(change(document), event_id))
+                return True
+            except ConcurrencyConflict:
+                if attempt == attempts - 1:
+                    raise
+        return False
