@@ -5,10 +5,12 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from shared.errors import UnknownEventType
-from shared.events.schemas import orders, scans, shipments, tracking
+from shared.events.schemas import orders, scans, shippers, shipments, tracking
 
 # short type -> (version, data model). A breaking change adds a new version and a new model.
 EVENT_TYPES: dict[str, tuple[int, type[BaseModel]]] = {
+    "shipper.key_issued": (1, shippers.ShipperKeyIssued),
+    "shipper.key_revoked": (1, shippers.ShipperKeyRevoked),
     "order.placed": (1, orders.OrderPlaced),
     "order.cancelled": (1, orders.OrderCancelled),
     "shipment.booked": (1, shipments.ShipmentBooked),

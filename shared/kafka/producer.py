@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kafka import KafkaProducer
@@ -24,10 +24,18 @@ class OutgoingRecord:
     headers: Headers
 
 
-def record_for(event: CloudEvent) -> OutgoingRecord:
+TopicOf = Callable[[str], str]
+
+
+def catalog_topic(short_type: str) -> str:
+    """The declared topic of an event type (tests route to throwaway topics instead)."""
+    return topic_for(short_type).name
+
+
+def record_for(event: CloudEvent, topic_of: TopicOf = catalog_topic) -> OutgoingRecord:
     """The Kafka record of an event: its type's topic, keyed by its subject (the aggregate id)."""
     return OutgoingRecord(
-        topic=topic_for(event.short_type).name,
+        topic=topic_of(event.short_type),
         key=event.subject.encode(),
         value=encode(event),
         headers=[("content-type", CONTENT_TYPE.encode())],
@@ -54,12 +62,13 @@ def make_kafka_producer(settings: KafkaSettings, **overrides) -> KafkaProducer:
 class EventProducer:
     """Sends records in a batch and then waits once: never one round trip per record."""
 
-    def __init__(self, producer: KafkaProducer):
+    def __init__(self, producer: KafkaProducer, topic_of: TopicOf = catalog_topic):
         self._producer = producer
+        self._topic_of = topic_of
 
     def publish(self, events: Iterable[CloudEvent]) -> None:
         """Send every event and return once all are acknowledged; raises TransientError otherwise."""
-        self.send_records([record_for(event) for event in events])
+        self.send_records([record_for(event, self._topic_of) for event in events])
 
     def send_records(self, records: Sequence[OutgoingRecord]) -> None:
         """Send raw records (dead letters, replays) with the same all-or-error guarantee."""

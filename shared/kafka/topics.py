@@ -22,6 +22,9 @@ class Topic:
         return self.name + DLQ_SUFFIX
 
 
+# Not in the brief: shipper API keys are owned by orders but checked by every shipper-facing API,
+# so their hashes travel as events and each service keeps its own copy.
+SHIPPERS = Topic("shippers.v1", 1, "shipper id", ("shipper.key_issued", "shipper.key_revoked"))
 ORDERS = Topic("orders.v1", 3, "order id", ("order.placed", "order.cancelled"))
 SHIPMENTS = Topic(
     "shipments.v1",
@@ -32,7 +35,7 @@ SHIPMENTS = Topic(
 CARRIER_SCANS = Topic("carrier-scans.v1", 6, "shipment id", ("scan.recorded",))
 TRACKING = Topic("tracking.v1", 3, "shipment id", ("tracking.status_changed",))
 
-TOPICS: tuple[Topic, ...] = (ORDERS, SHIPMENTS, CARRIER_SCANS, TRACKING)
+TOPICS: tuple[Topic, ...] = (SHIPPERS, ORDERS, SHIPMENTS, CARRIER_SCANS, TRACKING)
 _BY_EVENT = {event_type: topic for topic in TOPICS for event_type in topic.event_types}
 
 

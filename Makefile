@@ -1,0 +1,63 @@
+# parcelbridge — `make run` starts the whole system, `make test` runs every test tier.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+PB := $(BIN)/parcelbridge
+PYTEST := $(BIN)/pytest
+
+.PHONY: help install run stop reset infra-up infra-down infra-status unit integration e2e test lint bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -U pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=compat
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)  ## Create .venv and install the project with its pinned dependencies
+
+run: install  ## Start the whole system (for now: Kafka and FerretDB, with topics created)
+	$(PB) infra up
+	$(PB) topics create
+	@echo "Infrastructure is up. The services arrive with issues #3-#5; 'make stop' stops everything."
+
+stop: install  ## Stop everything 'make run' started
+	$(PB) infra down
+
+reset: install  ## Stop everything and delete all local data
+	$(PB) infra reset --yes
+
+infra-up: install  ## Start Kafka and FerretDB (idempotent)
+	$(PB) infra up
+
+infra-down: install  ## Stop Kafka and FerretDB (data kept)
+	$(PB) infra down
+
+infra-status: install  ## Show whether Kafka and FerretDB run and answer
+	$(PB) infra status
+
+lint: install  ## ruff
+	$(BIN)/ruff check .
+
+unit: install  ## Unit tests: no I/O, seconds
+	$(PYTEST) tests/unit -q
+
+integration: install  ## Integration tests against the real broker and store (started if needed)
+	$(PB) infra run -- $(PYTEST) tests/integration -q
+
+e2e: install  ## End-to-end tests: the whole stack as processes
+	$(PB) infra run -- $(PYTEST) tests/e2e -q
+
+test: lint  ## Every tier; brings the infrastructure up itself and leaves it as it found it
+	$(PYTEST) tests/unit -q
+	$(PB) infra run -- $(PYTEST) tests/integration tests/e2e -q
+
+clean:  ## Remove the venv and every downloaded or generated file (data included)
+	-$(PB) infra down
+	rm -rf $(VENV) .local .pytest_cache .ruff_cache
