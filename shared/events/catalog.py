@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from shared.errors import UnknownEventType
-from shared.events.schemas import orders, scans, shippers, shipments, tracking
+from shared.events.schemas import orders, scans, shipments, shippers, tracking
 
 # short type -> (version, data model). A breaking change adds a new version and a new model.
 EVENT_TYPES: dict[str, tuple[int, type[BaseModel]]] = {
