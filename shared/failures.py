@@ -27,7 +27,7 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if isinstance(exc, kafka_errors.KafkaError):
         return bool(getattr(exc, "retriable", False)) or isinstance(
-            exc, kafka_errors.KafkaTimeoutError | kafka_errors.NoBrokersAvailable
+            exc, kafka_errors.KafkaTimeoutError | kafka_errors.KafkaConnectionError
         )
     # A bug is not cured by waiting: dead-letter the record (with the error class) rather than stall.
     return isinstance(exc, ConnectionError | TimeoutError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +29,13 @@ def client_for(settings: MongoSettings) -> MongoClient:
         )
         _clients[key] = client
     return client
+
+
+@atexit.register
+def close_clients() -> None:
+    """Close this process's clients (at exit, and after fork in tests that need a clean slate)."""
+    for key in [k for k in _clients if k[0] == os.getpid()]:
+        _clients.pop(key).close()
 
 
 def database_for(settings: MongoSettings) -> Database:

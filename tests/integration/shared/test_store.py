@@ -1,0 +1,85 @@
+"""Versioned documents, unique indexes and the outbox relay against the real FerretDB and Kafka."""
+
+import pytest
+from pymongo.errors import DuplicateKeyError
+
+from shared.errors import ConcurrencyConflict
+from shared.events.envelope import decode
+from shared.mongo.client import IndexSpec, apply_indexes
+from shared.mongo.documents import AlreadyExists, VersionedCollection, with_events
+from shared.mongo.outbox import OutboxRelay
+from tests.integration.shared.kafka_helpers import key_event, poll_until, producer_to, read_all, runner_for
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_unique_index_rejects_a_duplicate(mongo_db):
+    apply_indexes(mongo_db, [IndexSpec("shipments", (("order_id", 1),), unique=True)])
+    apply_indexes(mongo_db, [IndexSpec("shipments", (("order_id", 1),), unique=True)])  # idempotent
+    shipments = VersionedCollection(mongo_db["shipments"])
+    shipments.insert({"_id": "PB1", "order_id": "ord_1"})
+
+    with pytest.raises(AlreadyExists):
+        shipments.insert({"_id": "PB2", "order_id": "ord_1"})
+    with pytest.raises(DuplicateKeyError):
+        mongo_db["shipments"].insert_one({"_id": "PB1", "order_id": "ord_9"})
+    assert mongo_db["shipments"].count_documents({}) == 1
+
+
+def test_a_stale_write_is_a_conflict_not_a_lost_update(mongo_db):
+    orders = VersionedCollection(mongo_db["orders"])
+    orders.insert({"_id": "ord_1", "status": "placed"})
+    mine, theirs = orders.get("ord_1"), orders.get("ord_1")
+    orders.save({**theirs, "status": "booked"})
+
+    with pytest.raises(ConcurrencyConflict):
+        orders.save({**mine, "status": "cancelled"})
+    assert orders.get("ord_1")["status"] == "booked"
+
+
+def test_relay_killed_between_publish_and_removal_duplicates_and_the_consumer_absorbs_it(
+    kafka_settings, make_topic, mongo_db
+):
+    topic = make_topic()
+    shippers = VersionedCollection(mongo_db["shippers"])
+    event = key_event("shp_dup")
+    shippers.insert(with_events({"_id": "shp_dup", "name": "Acme"}, [event]))
+    relay = OutboxRelay([mongo_db["shippers"]], producer_to(kafka_settings, topic))
+
+    # First relay: publishes, then dies before removing the event from the outbox.
+    relay.publish(shippers.get("shp_dup"))
+    # The restarted relay finds the event still pending and publishes it again.
+    assert relay.relay_once() == 1
+    assert relay.relay_once() == 0
+
+    stored = shippers.get("shp_dup")
+    assert stored["outbox"] == [] and stored["outbox_pending"] is False
+    records = read_all(kafka_settings, topic, expected=2)
+    assert [decode(r.value).id for r in records] == [event.id, event.id]
+
+    counters = VersionedCollection(mongo_db["key_counts"])
+    counters.insert({"_id": "shp_dup", "keys": 0})
+
+    def count_key(e):
+        counters.apply_once(e.subject, e.id, lambda doc: {**doc, "keys": doc["keys"] + 1})
+
+    runner = runner_for(kafka_settings, topic, {"shipper.key_issued": count_key})
+    poll_until(runner, lambda: runner.counts.applied == 2)
+    runner.consumer.close()
+    assert counters.get("shp_dup")["keys"] == 1
+
+
+def test_relay_keeps_events_appended_while_it_was_publishing(kafka_settings, make_topic, mongo_db):
+    topic = make_topic()
+    shippers = VersionedCollection(mongo_db["shippers"])
+    first, second = key_event("shp_1"), key_event("shp_1")
+    shippers.insert(with_events({"_id": "shp_1"}, [first]))
+    relay = OutboxRelay([mongo_db["shippers"]], producer_to(kafka_settings, topic))
+    seen = shippers.get("shp_1")
+    relay.publish(seen)
+    shippers.save(with_events(shippers.get("shp_1"), [second]))
+
+    relay.remove_published(relay.collections[0], seen)
+
+    outbox = shippers.get("shp_1")["outbox"]
+    assert [entry["id"] for entry in outbox] == [second.id]

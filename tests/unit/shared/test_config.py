@@ -1,0 +1,51 @@
+import pytest
+
+from shared.config import load_infra_settings, load_settings
+from shared.errors import ConfigError
+
+
+def test_defaults_point_at_the_local_infrastructure():
+    settings = load_settings("orders", environ={})
+    assert settings.kafka.bootstrap_servers == ("127.0.0.1:19092",)
+    assert settings.mongo.uri == "mongodb://127.0.0.1:27018/parcelbridge_orders"
+    assert settings.mongo.database == "parcelbridge_orders"
+    assert settings.http_port == 8001
+
+
+def test_each_service_reads_its_own_mongodb_uri():
+    env = {"SHIPPING_MONGODB_URI": "mongodb://db.example:27017/ship", "KAFKA_BOOTSTRAP_SERVERS": "a:1,b:2"}
+    settings = load_settings("shipping", environ=env)
+    assert settings.mongo.database == "ship"
+    assert settings.kafka.bootstrap_servers == ("a:1", "b:2")
+
+
+def test_every_bad_variable_is_named_in_one_error():
+    env = {"KAFKA_BOOTSTRAP_SERVERS": "nope", "ORDERS_PORT": "eighty", "ORDERS_MONGODB_URI": "http://x/y"}
+    with pytest.raises(ConfigError) as caught:
+        load_settings("orders", environ=env)
+    message = str(caught.value)
+    assert "KAFKA_BOOTSTRAP_SERVERS" in message
+    assert "ORDERS_PORT" in message
+    assert "ORDERS_MONGODB_URI" in message
+
+
+def test_out_of_range_port_is_refused():
+    with pytest.raises(ConfigError, match="ORDERS_PORT=70000"):
+        load_settings("orders", environ={"ORDERS_PORT": "70000"})
+
+
+def test_unknown_service_is_refused():
+    with pytest.raises(ConfigError, match="unknown service"):
+        load_settings("billing", environ={})
+
+
+def test_infra_ports_must_differ(tmp_path):
+    env = {"PARCELBRIDGE_KAFKA_PORT": "9000", "PARCELBRIDGE_KAFKA_CONTROLLER_PORT": "9000"}
+    with pytest.raises(ConfigError, match="must differ"):
+        load_infra_settings(environ=env, root=tmp_path)
+
+
+def test_infra_data_lives_under_the_project_by_default(tmp_path):
+    settings = load_infra_settings(environ={}, root=tmp_path)
+    assert settings.data_dir == (tmp_path / ".local").resolve()
+    assert (settings.kafka_port, settings.kafka_controller_port, settings.ferretdb_port) == (19092, 19093, 27018)
