@@ -127,6 +127,15 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
     return settings
 
 
+def environment_variables(service: str) -> set[str]:
+    """Every variable load_settings(service) reads (deployment files are checked against this)."""
+    prefix = service.upper()
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS", f"{prefix}_MONGODB_URI", f"{prefix}_HOST", f"{prefix}_PORT",
+        "MAX_BODY_BYTES", "LOG_LEVEL", "PARCELBRIDGE_FERRETDB_PORT",
+    }
+
+
 def load_infra_settings(environ: Mapping[str, str] | None = None, root: Path | None = None) -> InfraSettings:
     """Where the local broker and store live and which ports they use."""
     reader = _Reader(os.environ if environ is None else environ)
