@@ -85,7 +85,9 @@ class _Reader:
 
 
 def _bootstrap_servers(reader: _Reader) -> tuple[str, ...]:
-    raw = reader.text("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+    # Without an explicit address, follow the local broker's port (so a second checkout can use other ports).
+    local_port = reader.environ.get("PARCELBRIDGE_KAFKA_PORT", "19092")
+    raw = reader.text("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{local_port}")
     servers = tuple(s.strip() for s in raw.split(",") if s.strip())
     bad = [s for s in servers if not _HOST_PORT.match(s)]
     if bad or not servers:
@@ -132,7 +134,7 @@ def environment_variables(service: str) -> set[str]:
     prefix = service.upper()
     return {
         "KAFKA_BOOTSTRAP_SERVERS", f"{prefix}_MONGODB_URI", f"{prefix}_HOST", f"{prefix}_PORT",
-        "MAX_BODY_BYTES", "LOG_LEVEL", "PARCELBRIDGE_FERRETDB_PORT",
+        "MAX_BODY_BYTES", "LOG_LEVEL", "PARCELBRIDGE_FERRETDB_PORT", "PARCELBRIDGE_KAFKA_PORT",
     }
 
 

@@ -49,3 +49,10 @@ def test_infra_data_lives_under_the_project_by_default(tmp_path):
     settings = load_infra_settings(environ={}, root=tmp_path)
     assert settings.data_dir == (tmp_path / ".local").resolve()
     assert (settings.kafka_port, settings.kafka_controller_port, settings.ferretdb_port) == (19092, 19093, 27018)
+
+
+def test_local_port_overrides_move_the_default_addresses():
+    env = {"PARCELBRIDGE_KAFKA_PORT": "29092", "PARCELBRIDGE_FERRETDB_PORT": "27028"}
+    settings = load_settings("tracking", environ=env)
+    assert settings.kafka.bootstrap_servers == ("127.0.0.1:29092",)
+    assert settings.mongo.uri == "mongodb://127.0.0.1:27028/parcelbridge_tracking"
