@@ -11,6 +11,7 @@ import click
 SUBCOMMANDS = {
     "infra": "shared.cli.infra:infra",
     "topics": "shared.cli.topics:topics",
+    "services": "shared.cli.services:services",
 }
 
 

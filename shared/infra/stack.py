@@ -1,0 +1,111 @@
+"""The services as real processes: per service a gunicorn web app, a consumer worker and an outbox relay."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.config import load_settings
+from shared.infra import processes
+from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
+
+SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
+KINDS = ("relay", "worker", "api")  # started in this order, stopped in reverse: the API goes first
+Say = Callable[[str], None]
+
+
+class StackError(RuntimeError):
+    """A service process did not start or did not become ready."""
+
+
+@dataclass(frozen=True)
+class ServiceProcess:
+    service: str
+    kind: str
+    command: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}-{self.kind}"
+
+
+def available_services() -> list[str]:
+    """Services whose package has both a web app and a worker (later issues add more)."""
+    root = PROJECT_ROOT / "services"
+    return [s for s in SERVICE_ORDER if (root / s / "wsgi.py").exists() and (root / s / "worker.py").exists()]
+
+
+def service_processes(service: str, python: str = sys.executable) -> list[ServiceProcess]:
+    settings = load_settings(service)
+    bind = f"{settings.http_host}:{settings.http_port}"
+    commands = {
+        "relay": (python, "-m", f"services.{service}.worker", "relay"),
+        "worker": (python, "-m", f"services.{service}.worker", "consume"),
+        "api": (python, "-m", "gunicorn", "-c", str(DEPLOY_LOCAL / "gunicorn.conf.py"), "--bind", bind,
+                f"services.{service}.wsgi:app"),
+    }
+    return [ServiceProcess(service, kind, commands[kind]) for kind in KINDS]
+
+
+def up(layout: Layout, say: Say, services: list[str] | None = None) -> None:
+    """Start every process not already running, then wait until each web app is ready."""
+    for service in services or available_services():
+        for process in service_processes(service):
+            _start(layout, process, say)
+        _wait_ready(layout, service, say)
+
+
+def _start(layout: Layout, process: ServiceProcess, say: Say) -> None:
+    pid_file = layout.pid_file(process.name)
+    if processes.running(pid_file):
+        say(f"{process.name}: already running")
+        return
+    env = dict(os.environ)
+    if process.kind == "api":
+        metrics_dir = layout.run / "prometheus" / process.service
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    processes.start_detached(process.command, layout.log_file(process.name), pid_file, env=env, cwd=PROJECT_ROOT)
+
+
+def _wait_ready(layout: Layout, service: str, say: Say, timeout: float = 60.0) -> None:
+    settings = load_settings(service)
+    url = f"http://{settings.http_host}:{settings.http_port}/readyz"
+    began = time.monotonic()
+    if not processes.wait_until(lambda: _answers(url), timeout, interval=0.2):
+        dead = [p.name for p in service_processes(service) if not processes.running(layout.pid_file(p.name))]
+        raise StackError(f"{service} did not become ready at {url} within {timeout:.0f}s"
+                         f"{'; exited: ' + ', '.join(dead) if dead else ''}; logs in {layout.logs}")
+    say(f"{service}: ready at http://{settings.http_host}:{settings.http_port} ({time.monotonic() - began:.1f}s)")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def down(layout: Layout, say: Say) -> None:
+    """Stop the web apps first (no new work), then workers (commit), then relays (drain the outbox)."""
+    for kind in reversed(KINDS):
+        for service in SERVICE_ORDER:
+            name = f"{service}-{kind}"
+            if processes.stop(layout.pid_file(name), timeout=30):
+                say(f"{name}: stopped")
+
+
+def status(layout: Layout) -> list[tuple[str, bool, Path]]:
+    rows = []
+    for service in available_services():
+        for process in service_processes(service):
+            rows.append((process.name, processes.running(layout.pid_file(process.name)), layout.log_file(process.name)))
+    return rows
