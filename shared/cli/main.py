@@ -10,6 +10,7 @@ import click
 # service own its commands without the shared package importing the services.
 SUBCOMMANDS = {
     "infra": "shared.cli.infra:infra",
+    "shippers": "services.orders.cli:shippers",
     "topics": "shared.cli.topics:topics",
     "services": "shared.cli.services:services",
 }

@@ -20,7 +20,7 @@ def create_app(
     max_body_bytes: int,
 ) -> Flask:
     """A Flask app for `service` with its blueprints, size limit and operational endpoints."""
-    app = Flask(service)
+    app = Flask(service, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.json.sort_keys = False
     install_request_tracking(app, service)

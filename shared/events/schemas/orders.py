@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from shared.events.schemas.base import Payload
 
@@ -15,6 +15,23 @@ Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{5,19}$")]
 HsCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6,10}$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+# USPS codes UPS delivers to: the 50 states, DC, the inhabited territories and the military "states".
+US_STATES = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND",
+    "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+    "DC", "PR", "GU", "VI", "AS", "MP", "AA", "AE", "AP",
+)
+
+
+def _us_state(code: str) -> str:
+    if code not in US_STATES:
+        raise ValueError(f"{code!r} is not a US state, territory or military state code")
+    return code
+
+
+UsState = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_us_state)]
 
 
 class Sender(Payload):
@@ -33,7 +50,7 @@ class Recipient(Payload):
     email: EmailStr | None = None
     address_lines: list[Text] = Field(min_length=1, max_length=3)
     city: Text
-    state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    state: UsState
     zip: Annotated[str, StringConstraints(pattern=r"^[0-9]{5}(-?[0-9]{4})?$")]
     country: Literal["US"]
 

@@ -1,0 +1,1 @@
+"""The parcelbridge services: one package each, the same skeleton in every one."""

@@ -1,0 +1,1 @@
+"""What the orders service talks to: its MongoDB database."""

@@ -1,0 +1,247 @@
+"""Orders and shippers in MongoDB, behind small interfaces the unit tests fake.
+
+Each aggregate is one document (`_id` = its id) carrying its outbox and the ids of the events applied
+to it, so a state change and the events it causes are one single-document write.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from pymongo.database import Database
+
+from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
+from services.orders.domain.shippers import Shipper, ShipperKey
+from shared.events.envelope import CloudEvent
+from shared.mongo.client import IndexSpec
+from shared.mongo.documents import AlreadyExists, Document, VersionedCollection, with_events
+from shared.mongo.outbox import outbox_index
+
+ORDERS, SHIPPERS, API_KEYS = "orders", "shippers", "api_keys"
+INDEXES = (
+    IndexSpec(ORDERS, (("shipper_id", 1), ("created_at", -1), ("_id", -1))),
+    outbox_index(ORDERS),
+    outbox_index(SHIPPERS),
+)
+
+OrderChange = Callable[[Order], Sequence[CloudEvent]]
+
+
+class OrderExists(Exception):
+    """An order with this id is stored already (a retried Idempotency-Key)."""
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """One page of a shipper's orders, newest first; `after` is the (created_at, id) of the last one seen."""
+
+    shipper_id: str
+    limit: int = 20
+    status: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    after: tuple[datetime, str] | None = None
+
+
+class OrderRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, order_id: str) -> Order | None: ...
+
+    @abc.abstractmethod
+    def add(self, order: Order, events: Sequence[CloudEvent]) -> None:
+        """Store a new order with its events; raises OrderExists if the id is taken."""
+
+    @abc.abstractmethod
+    def save(self, order: Order, events: Sequence[CloudEvent]) -> None:
+        """Store a loaded order with its events; raises ConcurrencyConflict if it changed meanwhile."""
+
+    @abc.abstractmethod
+    def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
+        """Apply `change` unless `event_id` was applied already (False then); raises OrderNotFound."""
+
+    @abc.abstractmethod
+    def page(self, query: OrderQuery) -> list[Order]: ...
+
+    def get_for(self, shipper_id: str, order_id: str) -> Order:
+        """The shipper's order; another shipper's is as unknown as a missing one."""
+        order = self.get(order_id)
+        if order is None or order.shipper_id != shipper_id:
+            raise OrderNotFound(f"no order {order_id}")
+        return order
+
+
+class ShipperRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, shipper: Shipper, events: Sequence[CloudEvent]) -> None:
+        """Store a new shipper and make its keys usable."""
+
+    @abc.abstractmethod
+    def get(self, shipper_id: str) -> Shipper | None: ...
+
+    @abc.abstractmethod
+    def list(self) -> list[Shipper]: ...
+
+    @abc.abstractmethod
+    def save(self, shipper: Shipper, events: Sequence[CloudEvent]) -> None:
+        """Store a loaded shipper; the key records follow its keys' revocations."""
+
+
+class MongoOrderRepository(OrderRepository):
+    def __init__(self, db: Database):
+        self.store = VersionedCollection(db[ORDERS])
+        self._seen: dict[str, Document] = {}  # documents as read, so a save keeps their outbox and version
+
+    def get(self, order_id: str) -> Order | None:
+        document = self.store.get(order_id)
+        if document is None:
+            return None
+        self._seen[order_id] = document
+        return order_from_document(document)
+
+    def add(self, order: Order, events: Sequence[CloudEvent]) -> None:
+        try:
+            self._seen[order.id] = self.store.insert(with_events(order_document(order), events))
+        except AlreadyExists as exc:
+            raise OrderExists(order.id) from exc
+
+    def save(self, order: Order, events: Sequence[CloudEvent]) -> None:
+        base = self._seen[order.id]
+        self._seen[order.id] = self.store.save(with_events({**base, **order_document(order)}, events))
+
+    def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
+        def change_document(document: Document) -> Document:
+            order = order_from_document(document)
+            events = change(order)
+            return with_events({**document, **order_document(order)}, events)
+
+        try:
+            return self.store.apply_once(order_id, event_id, change_document)
+        except LookupError as exc:
+            raise OrderNotFound(f"no order {order_id}") from exc
+
+    def page(self, query: OrderQuery) -> list[Order]:
+        cursor = self.store.collection.find(order_filter(query)).sort([("created_at", -1), ("_id", -1)])
+        return [order_from_document(document) for document in cursor.limit(query.limit)]
+
+
+def order_filter(query: OrderQuery) -> dict[str, Any]:
+    """The MongoDB filter of a query: built from validated values only, never from raw input."""
+    clauses: list[dict[str, Any]] = [{"shipper_id": query.shipper_id}]
+    if query.status:
+        clauses.append({"status": query.status})
+    if query.created_from:
+        clauses.append({"created_at": {"$gte": query.created_from}})
+    if query.created_to:
+        clauses.append({"created_at": {"$lte": query.created_to}})
+    if query.after:
+        created_at, order_id = query.after
+        clauses.append({"$or": [
+            {"created_at": {"$lt": created_at}},
+            {"created_at": created_at, "_id": {"$lt": order_id}},
+        ]})
+    return {"$and": clauses}
+
+
+def order_document(order: Order) -> Document:
+    """The stored fields of an order (outbox, applied events and version are the store's)."""
+    return {
+        "_id": order.id,
+        "shipper_id": order.shipper_id,
+        "status": order.status,
+        "details": order.details,
+        "fingerprint": order.fingerprint,
+        "idempotency_key": order.idempotency_key,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+        "history": [asdict(entry) for entry in order.history],
+        "booking": asdict(order.booking) if order.booking else None,
+        "rejection": asdict(order.rejection) if order.rejection else None,
+        "cancellation_reason": order.cancellation_reason,
+        "cancellation_refused_reason": order.cancellation_refused_reason,
+        "parcel_status": order.parcel_status,
+        "parcel_seen_at": order.parcel_seen_at,
+        "physically_scanned": order.physically_scanned,
+    }
+
+
+def order_from_document(document: Document) -> Order:
+    return Order(
+        id=document["_id"],
+        shipper_id=document["shipper_id"],
+        details=document["details"],
+        fingerprint=document["fingerprint"],
+        created_at=document["created_at"],
+        updated_at=document["updated_at"],
+        status=document["status"],
+        history=[HistoryEntry(**entry) for entry in document["history"]],
+        idempotency_key=document.get("idempotency_key"),
+        booking=Booking(**document["booking"]) if document.get("booking") else None,
+        rejection=Rejection(**document["rejection"]) if document.get("rejection") else None,
+        cancellation_reason=document.get("cancellation_reason"),
+        cancellation_refused_reason=document.get("cancellation_refused_reason"),
+        parcel_status=document.get("parcel_status"),
+        parcel_seen_at=document.get("parcel_seen_at"),
+        physically_scanned=bool(document.get("physically_scanned")),
+        version=document.get("version", 0),
+    )
+
+
+class MongoShipperRepository(ShipperRepository):
+    """Shipper documents plus `api_keys` (`_id` = key hash), the collection every request reads."""
+
+    def __init__(self, db: Database):
+        self.store = VersionedCollection(db[SHIPPERS])
+        self.keys = db[API_KEYS]
+        self._seen: dict[str, Document] = {}
+
+    def add(self, shipper: Shipper, events: Sequence[CloudEvent]) -> None:
+        # Key records first: once the shipper (and its key_issued event) exists, its key works here too.
+        self.keys.insert_many([key_record(shipper.id, key) for key in shipper.keys])
+        self._seen[shipper.id] = self.store.insert(with_events(shipper_document(shipper), events))
+
+    def get(self, shipper_id: str) -> Shipper | None:
+        document = self.store.get(shipper_id)
+        if document is None:
+            return None
+        self._seen[shipper_id] = document
+        return shipper_from_document(document)
+
+    def list(self) -> list[Shipper]:
+        return [shipper_from_document(d) for d in self.store.collection.find({}).sort("created_at", 1)]
+
+    def save(self, shipper: Shipper, events: Sequence[CloudEvent]) -> None:
+        # Deny here first: a crash before the shipper write leaves the key refused locally, and a
+        # repeated revoke re-emits the events for keys the shipper document still shows active.
+        for key in shipper.keys:
+            self.keys.update_one({"_id": key.key_hash}, {"$set": {"revoked": key.revoked_at is not None}})
+        base = self._seen[shipper.id]
+        self._seen[shipper.id] = self.store.save(with_events({**base, **shipper_document(shipper)}, events))
+
+
+def key_record(shipper_id: str, key: ShipperKey) -> Document:
+    return {"_id": key.key_hash, "shipper_id": shipper_id, "key_id": key.key_id,
+            "issued_at": key.issued_at, "revoked": key.revoked_at is not None}
+
+
+def shipper_document(shipper: Shipper) -> Document:
+    return {
+        "_id": shipper.id,
+        "name": shipper.name,
+        "created_at": shipper.created_at,
+        "revoked_at": shipper.revoked_at,
+        "keys": [asdict(key) for key in shipper.keys],
+    }
+
+
+def shipper_from_document(document: Document) -> Shipper:
+    return Shipper(
+        id=document["_id"],
+        name=document["name"],
+        created_at=document["created_at"],
+        keys=[ShipperKey(**key) for key in document["keys"]],
+        revoked_at=document.get("revoked_at"),
+    )

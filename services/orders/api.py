@@ -1,0 +1,153 @@
+"""The shipper REST API: parse, call a handler, map domain errors to problem+json."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Protocol
+
+from flask import Blueprint, Response, g, jsonify, request
+from pydantic import ValidationError
+from pymongo.collection import Collection
+
+from services.orders import handlers
+from services.orders.adapters.repository import OrderQuery, OrderRepository
+from services.orders.docs import docs_page
+from services.orders.domain.commands import CancelOrder, PlaceOrder
+from services.orders.domain.model import CancellationNotAllowed, OrderNotFound
+from services.orders.domain.placement import (
+    IdempotencyKeyReused,
+    InvalidIdempotencyKey,
+    OrderRequest,
+    check_idempotency_key,
+)
+from services.orders.openapi import openapi_document
+from services.orders.views import (
+    CancelRequest,
+    InvalidCursor,
+    ListQuery,
+    OrderPage,
+    decode_cursor,
+    encode_cursor,
+    order_view,
+)
+from shared.http.auth import authenticate
+from shared.http.body import field_errors, parse_body, query_text
+from shared.http.problems import Problem, problem_response, validation_problem
+
+ORDER_ID = re.compile(r"^ord_[a-z2-7]{20}$")
+
+
+class Stores(Protocol):
+    """What the routes need, resolved per request so each process gets its own clients."""
+
+    def orders(self) -> OrderRepository: ...
+
+    def api_keys(self) -> Collection: ...
+
+
+def orders_blueprint(stores: Stores) -> Blueprint:
+    api = Blueprint("orders", __name__)
+    _install_errors(api)
+
+    @api.post("/v1/orders")
+    def place_order():
+        shipper_id = authenticate(stores.api_keys())
+        key = _idempotency_key()
+        body = parse_body(OrderRequest)
+        command = PlaceOrder(shipper_id, body, key, request_id=g.request_id)
+        placed = handlers.place_order(command, stores.orders())
+        response = jsonify(order_view(placed.order))
+        response.status_code = 201
+        response.headers["Location"] = f"/v1/orders/{placed.order.id}"
+        if not placed.created:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+    @api.get("/v1/orders")
+    def list_orders():
+        shipper_id = authenticate(stores.api_keys())
+        query = _list_query(shipper_id)
+        # One row more than asked for tells whether another page exists.
+        found = stores.orders().page(replace(query, limit=query.limit + 1))
+        page = found[: query.limit]
+        next_cursor = encode_cursor(page[-1]) if len(found) > query.limit else None
+        return jsonify(OrderPage(data=[order_view(o) for o in page], next_cursor=next_cursor).model_dump(mode="json"))
+
+    @api.get("/v1/orders/<order_id>")
+    def get_order(order_id: str):
+        shipper_id = authenticate(stores.api_keys())
+        return jsonify(order_view(stores.orders().get_for(shipper_id, _checked_id(order_id))))
+
+    @api.post("/v1/orders/<order_id>/cancel")
+    def cancel_order(order_id: str):
+        shipper_id = authenticate(stores.api_keys())
+        body = parse_body(CancelRequest) if request.get_data(cache=True) else CancelRequest()
+        command = CancelOrder(shipper_id, _checked_id(order_id), body.reason, request_id=g.request_id)
+        return jsonify(order_view(handlers.cancel_order(command, stores.orders())))
+
+    @api.get("/openapi.json")
+    def openapi():
+        return jsonify(openapi_document())
+
+    @api.get("/docs")
+    def docs():
+        return Response(docs_page(openapi_document()), mimetype="text/html")
+
+    return api
+
+
+def _install_errors(api: Blueprint) -> None:
+    @api.errorhandler(OrderNotFound)
+    def _not_found(_exc: OrderNotFound):
+        return problem_response(Problem(404, "Order not found", "no order with this id exists for your account"))
+
+    @api.errorhandler(CancellationNotAllowed)
+    def _not_cancellable(exc: CancellationNotAllowed):
+        return problem_response(Problem(409, "Order cannot be cancelled", str(exc),
+                                        type_="https://parcelbridge.dev/problems/not-cancellable"))
+
+    @api.errorhandler(IdempotencyKeyReused)
+    def _key_reused(exc: IdempotencyKeyReused):
+        return problem_response(Problem(422, "Idempotency-Key reused with a different body", str(exc),
+                                        errors=[{"field": "Idempotency-Key", "message": str(exc)}],
+                                        type_="https://parcelbridge.dev/problems/idempotency-key-reused"))
+
+
+def _checked_id(order_id: str) -> str:
+    # A malformed id cannot name an order: answer exactly as for an unknown one.
+    if not ORDER_ID.match(order_id):
+        raise OrderNotFound(order_id)
+    return order_id
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    try:
+        return check_idempotency_key(key)
+    except InvalidIdempotencyKey as exc:
+        raise validation_problem([{"field": "Idempotency-Key", "message": str(exc)}], status=400) from exc
+
+
+def _list_query(shipper_id: str) -> OrderQuery:
+    """The validated query; 400 listing every parameter at fault."""
+    known = ListQuery.model_fields
+    errors = [{"field": name, "message": "unknown query parameter"} for name in sorted(set(request.args) - set(known))]
+    values = {name: value for name in known if (value := query_text(name)) is not None}
+    try:
+        query = ListQuery.model_validate(values)
+    except ValidationError as exc:
+        raise validation_problem(errors + field_errors(exc), status=400) from exc
+    after = None
+    if query.cursor:
+        try:
+            after = decode_cursor(query.cursor)
+        except InvalidCursor as exc:
+            errors.append({"field": "cursor", "message": str(exc)})
+    if query.created_from and query.created_to and query.created_from > query.created_to:
+        errors.append({"field": "created_from", "message": "must not be later than created_to"})
+    if errors:
+        raise validation_problem(errors, status=400)
+    return OrderQuery(shipper_id, query.limit, query.status, query.created_from, query.created_to, after)

@@ -1,0 +1,237 @@
+"""The OpenAPI 3.1 document of the orders API; its schemas are generated from the pydantic models."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from services.orders.domain.model import ORDER_STATUSES
+from services.orders.domain.placement import IDEMPOTENCY_KEY_MAX, OrderRequest
+from services.orders.views import CancelRequest, OrderPage, OrderView, ProblemView
+
+REF = "#/components/schemas/{model}"
+
+EXAMPLE_ORDER: dict[str, Any] = {
+    "shipper_reference": "SHOP-2025-000123",
+    "sender": {
+        "name": "Shenzhen Bright Gadgets Co., Ltd.",
+        "phone": "+86 755 8888 1234",
+        "address_lines": ["Building 5, 18 Keji South Road", "Nanshan District"],
+        "city": "Shenzhen",
+        "province": "Guangdong",
+        "postal_code": "518057",
+        "country": "CN",
+    },
+    "recipient": {
+        "name": "Jane Doe",
+        "phone": "+1 415 555 0100",
+        "email": "jane.doe@example.com",
+        "address_lines": ["500 Market Street", "Apt 12"],
+        "city": "San Francisco",
+        "state": "CA",
+        "zip": "94105",
+        "country": "US",
+    },
+    "parcels": [{"weight_kg": 1.25, "length_cm": 30, "width_cm": 20, "height_cm": 10}],
+    "customs": {
+        "incoterm": "DDP",
+        "contents_type": "merchandise",
+        "export_mode": "9610",
+        "items": [{
+            "description": "Bluetooth headphones",
+            "quantity": 2,
+            "unit_value": 39.9,
+            "currency": "USD",
+            "hs_code": "851830",
+            "origin_country": "CN",
+        }],
+    },
+    "service_level": "standard",
+}
+EXAMPLE_CANCEL: dict[str, Any] = {"reason": "customer changed their mind"}
+
+_REQUEST_MODELS: tuple[type[BaseModel], ...] = (OrderRequest, CancelRequest)
+_RESPONSE_MODELS: tuple[type[BaseModel], ...] = (OrderView, OrderPage, ProblemView)
+
+
+@cache
+def _document() -> dict[str, Any]:
+    refs, schemas = _schemas()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "parcelbridge orders API",
+            "version": "1.0.0",
+            "description": "Shippers place China → US parcel orders and follow them from booking to delivery. "
+            "Every /v1 endpoint needs `Authorization: Bearer <API key>`.",
+        },
+        "servers": [{"url": "http://127.0.0.1:8001"}],
+        "security": [{"apiKey": []}],
+        "paths": _paths(refs),
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "A shipper API key"}},
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole document (a fresh copy the caller may change)."""
+    return copy.deepcopy(_document())
+
+
+def schema_ref(model: type[BaseModel]) -> dict[str, str]:
+    """The `$ref` the document uses for a model."""
+    refs, _ = _schemas()
+    return refs[model]
+
+
+@cache
+def _schemas() -> tuple[dict[type[BaseModel], dict[str, str]], dict[str, Any]]:
+    keyed = [(m, "validation") for m in _REQUEST_MODELS] + [(m, "serialization") for m in _RESPONSE_MODELS]
+    refs, top = models_json_schema(keyed, ref_template=REF)
+    return {model: ref for (model, _mode), ref in refs.items()}, top["$defs"]
+
+
+def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
+    order = _json(refs[OrderView])
+    auth = {"401": _problem("Missing, unknown or revoked API key")}
+    return {
+        "/v1/orders": {
+            "post": {
+                "summary": "Place an order",
+                "description": "Stores the order and announces it to the shipping service, which books it. "
+                "With an `Idempotency-Key`, the same key and body return the original order (201 again, "
+                "`Idempotent-Replayed: true`); the same key with another body is 422.",
+                "operationId": "placeOrder",
+                "parameters": [_idempotency_key_parameter()],
+                "requestBody": _request_body(refs[OrderRequest], EXAMPLE_ORDER, required=True),
+                "responses": {
+                    "201": {**order, "description": "The order, status `placed`", "headers": {
+                        "Location": {"description": "The order's URL", "schema": {"type": "string"}},
+                        "Idempotent-Replayed": {"description": "`true` when an earlier order was returned",
+                                                "schema": {"type": "string", "enum": ["true"]}},
+                    }},
+                    "400": _problem("Malformed JSON or a bad Idempotency-Key"),
+                    **auth,
+                    "413": _problem("Body larger than the configured limit"),
+                    "415": _problem("Body is not application/json"),
+                    "422": _problem("Invalid fields (every one listed) or an Idempotency-Key reused"),
+                },
+            },
+            "get": {
+                "summary": "List orders",
+                "description": "Your orders, newest first (by creation time, then id), one page at a time.",
+                "operationId": "listOrders",
+                "parameters": _list_parameters(),
+                "responses": {
+                    "200": {**_json(refs[OrderPage]), "description": "One page of orders"},
+                    "400": _problem("A query parameter is invalid (every one listed)"),
+                    **auth,
+                },
+            },
+        },
+        "/v1/orders/{order_id}": {
+            "get": {
+                "summary": "Get an order",
+                "operationId": "getOrder",
+                "parameters": [_order_id_parameter()],
+                "responses": {
+                    "200": {**order, "description": "The order"},
+                    **auth,
+                    "404": _problem("No such order for this shipper"),
+                },
+            },
+        },
+        "/v1/orders/{order_id}/cancel": {
+            "post": {
+                "summary": "Cancel an order",
+                "description": "Allowed until a carrier first scans the parcel; the shipping service then "
+                "cancels the shipment. Cancelling a cancelled order returns it unchanged.",
+                "operationId": "cancelOrder",
+                "parameters": [_order_id_parameter()],
+                "requestBody": _request_body(refs[CancelRequest], EXAMPLE_CANCEL, required=False),
+                "responses": {
+                    "200": {**order, "description": "The order, status `cancelled`"},
+                    "400": _problem("Malformed JSON"),
+                    **auth,
+                    "404": _problem("No such order for this shipper"),
+                    "409": _problem("The parcel was already scanned by a carrier, or the order has ended"),
+                    "415": _problem("Body is not application/json"),
+                    "422": _problem("Invalid fields"),
+                },
+            },
+        },
+        "/openapi.json": _public("This document", "application/json", {"type": "object"}),
+        "/docs": _public("This document as a web page", "text/html", {"type": "string"}),
+        "/healthz": _public("Liveness", "application/json", _object("status", "service")),
+        "/readyz": {"get": {
+            "summary": "Readiness: Kafka and the store answer",
+            "security": [],
+            "responses": {
+                "200": {"description": "Ready", "content": {"application/json": {"schema": _readiness()}}},
+                "503": {"description": "Not ready", "content": {"application/json": {"schema": _readiness()}}},
+            },
+        }},
+        "/metrics": _public("Prometheus metrics", "text/plain", {"type": "string"}),
+    }
+
+
+def _json(ref: dict[str, str]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": ref}}}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"schema": {"$ref": REF.format(
+        model=ProblemView.__name__)}}}}
+
+
+def _request_body(ref: dict[str, str], example: dict[str, Any], required: bool) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": ref, "example": example}}}
+
+
+def _public(summary: str, media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"get": {"summary": summary, "security": [], "responses": {
+        "200": {"description": summary, "content": {media_type: {"schema": schema}}},
+    }}}
+
+
+def _object(*required: str) -> dict[str, Any]:
+    return {"type": "object", "required": list(required)}
+
+
+def _readiness() -> dict[str, Any]:
+    return {**_object("status", "checks"), "properties": {
+        "status": {"type": "string", "enum": ["ready", "unavailable"]},
+        "checks": {"type": "object", "additionalProperties": {"type": "boolean"}},
+    }}
+
+
+def _idempotency_key_parameter() -> dict[str, Any]:
+    return {
+        "name": "Idempotency-Key", "in": "header", "required": False,
+        "description": "Makes retries safe: one order per key and shipper.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[!-~]+$"},
+    }
+
+
+def _order_id_parameter() -> dict[str, Any]:
+    return {"name": "order_id", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": "^ord_[a-z2-7]{20}$"}}
+
+
+def _list_parameters() -> list[dict[str, Any]]:
+    def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+    return [
+        query("limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+        query("status", "Only orders in this status", {"type": "string", "enum": list(ORDER_STATUSES)}),
+        query("created_from", "Created at or after (RFC 3339)", {"type": "string", "format": "date-time"}),
+        query("created_to", "Created at or before (RFC 3339)", {"type": "string", "format": "date-time"}),
+        query("cursor", "`next_cursor` of the previous page", {"type": "string", "maxLength": 200}),
+    ]

@@ -1,0 +1,166 @@
+"""What the shipper API reads and answers: query and response models, and the opaque list cursor."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from services.orders.domain.model import Order, OrderStatus
+from shared.events.schemas.base import Payload
+from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, ServiceLevel
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339(value: object) -> object:
+    if isinstance(value, str) and not _RFC3339.match(value):
+        raise ValueError("use an RFC 3339 date-time with a time zone, e.g. 2025-06-01T00:00:00Z")
+    return value
+
+
+Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+
+
+class InvalidCursor(ValueError):
+    """The cursor was not made by this API."""
+
+
+class CancelRequest(Payload):
+    """The optional body of `POST /v1/orders/{order_id}/cancel`."""
+
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class ListQuery(BaseModel):
+    """The query string of `GET /v1/orders`; unknown parameters are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=20, ge=1, le=100)
+    status: OrderStatus | None = None
+    created_from: Rfc3339 | None = None
+    created_to: Rfc3339 | None = None
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HistoryView(_View):
+    status: OrderStatus
+    at: datetime
+    source: Literal["shipper", "shipping", "tracking"]
+    reason: str | None = None
+
+
+class BookingView(_View):
+    shipment_id: str
+    sf_waybill: str
+    ups_tracking_number: str
+    promised_delivery_date: date | None = None
+
+
+class RejectionView(_View):
+    reason_code: str
+    reason: str
+
+
+class OrderView(_View):
+    """An order as its shipper sees it."""
+
+    id: str
+    status: OrderStatus
+    shipper_reference: str
+    service_level: ServiceLevel
+    created_at: datetime
+    updated_at: datetime
+    status_history: list[HistoryView]
+    sender: Sender
+    recipient: Recipient
+    parcels: list[Parcel]
+    customs: Customs
+    booking: BookingView | None = None
+    rejection: RejectionView | None = None
+    cancellable: bool
+    cancellation_reason: str | None = None
+    cancellation_refused_reason: str | None = None
+
+
+class OrderPage(_View):
+    """One page of orders, newest first; pass `next_cursor` as `cursor` for the next page (null at the end)."""
+
+    data: list[OrderView]
+    next_cursor: str | None
+
+
+class FieldError(_View):
+    field: str
+    message: str
+
+
+class ProblemView(_View):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def order_view(order: Order) -> dict:
+    """The JSON body of one order."""
+    details = order.details
+    view = OrderView(
+        id=order.id,
+        status=order.status,
+        shipper_reference=details["shipper_reference"],
+        service_level=details["service_level"],
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+        status_history=[HistoryView(status=h.status, at=h.at, source=h.source, reason=h.reason) for h in order.history],
+        sender=details["sender"],
+        recipient=details["recipient"],
+        parcels=details["parcels"],
+        customs=details["customs"],
+        booking=BookingView(**vars(order.booking)) if order.booking else None,
+        rejection=RejectionView(**vars(order.rejection)) if order.rejection else None,
+        cancellable=order.why_not_cancellable() is None,
+        cancellation_reason=order.cancellation_reason,
+        cancellation_refused_reason=order.cancellation_refused_reason,
+    )
+    return view.model_dump(mode="json")
+
+
+def encode_cursor(order: Order) -> str:
+    """An opaque token for "after this order" in the newest-first order."""
+    raw = json.dumps({"t": order.created_at.isoformat(), "id": order.id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+class _CursorPosition(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    t: str = Field(max_length=40)
+    id: str = Field(pattern=r"^ord_[a-z2-7]{20}$")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (created_at, id) a cursor points after; raises InvalidCursor for anything we did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        position = _CursorPosition.model_validate_json(raw)
+        created_at = datetime.fromisoformat(position.t)
+    except (binascii.Error, ValueError, ValidationError) as exc:
+        raise InvalidCursor("the cursor is not one this API returned") from exc
+    if created_at.tzinfo is None:
+        raise InvalidCursor("the cursor is not one this API returned")
+    return created_at, position.id

@@ -1,0 +1,63 @@
+"""`python -m services.orders.worker consume|relay`: the order-status consumer and the outbox relay."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Sequence
+from functools import partial
+
+from services.orders import handlers
+from services.orders.bootstrap import OrdersService, bootstrap
+from shared.kafka.consumer import ConsumerRunner, Handler, make_kafka_consumer
+from shared.kafka.topics import SHIPMENTS, TRACKING
+from shared.mongo.outbox import OutboxRelay
+from shared.runtime import stop_on_signals
+
+GROUP = "orders"
+TOPICS = (SHIPMENTS.name, TRACKING.name)
+
+
+def event_handlers(service: OrdersService) -> dict[str, Handler]:
+    """Which handler each consumed event type goes to; other types on these topics are skipped."""
+    table: dict[str, Handler] = {
+        kind: partial(handlers.apply_shipment_event, orders=service.orders()) for kind in handlers.SHIPMENT_EVENT_TYPES
+    }
+    table["tracking.status_changed"] = partial(handlers.apply_tracking_event, orders=service.orders())
+    return table
+
+
+def consumer_runner(
+    service: OrdersService, stop: threading.Event, topics: Sequence[str] = TOPICS, group: str = GROUP, **overrides
+) -> ConsumerRunner:
+    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), **overrides)
+    return ConsumerRunner(consumer, service.producer(), event_handlers(service), group, stop=stop)
+
+
+def relay(service: OrdersService) -> OutboxRelay:
+    return OutboxRelay(service.outbox_collections(), service.producer())
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) != 1 or argv[0] not in ("consume", "relay"):
+        print("usage: python -m services.orders.worker consume|relay", file=sys.stderr)
+        return 2
+    service = bootstrap()
+    stop = stop_on_signals()
+    if argv[0] == "consume":
+        runner = consumer_runner(service, stop)
+        try:
+            runner.run()
+        finally:
+            runner.dlq.close()
+    else:
+        outbox = relay(service)
+        try:
+            outbox.run(stop)
+        finally:
+            outbox.producer.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

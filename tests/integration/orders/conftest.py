@@ -1,0 +1,96 @@
+"""The orders app against the real FerretDB, in a database of its own that is dropped afterwards."""
+
+from __future__ import annotations
+
+import copy
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pydantic import BaseModel
+from werkzeug.test import TestResponse
+
+from services.orders import handlers
+from services.orders.bootstrap import OrdersService, bootstrap, create_orders_app
+from services.orders.domain.commands import CreateShipper
+from services.orders.openapi import EXAMPLE_ORDER, openapi_document
+from services.orders.views import OrderPage, OrderView, ProblemView
+
+MAX_BODY_BYTES = 64 * 1024
+DOCUMENTED_MODELS: dict[str, type[BaseModel]] = {m.__name__: m for m in (OrderView, OrderPage, ProblemView)}
+
+
+@pytest.fixture(scope="session")
+def service() -> Iterator[OrdersService]:
+    port = os.environ.get("PARCELBRIDGE_FERRETDB_PORT", "27018")
+    database = f"parcelbridge_test_orders_{uuid.uuid4().hex[:12]}"
+    environ = {
+        **os.environ,
+        "ORDERS_MONGODB_URI": f"mongodb://127.0.0.1:{port}/{database}",
+        "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+        "LOG_LEVEL": "WARNING",
+    }
+    orders_service = bootstrap(environ)
+    yield orders_service
+    orders_service.database().client.drop_database(database)
+
+
+@pytest.fixture(scope="session")
+def app(service: OrdersService) -> Flask:
+    return create_orders_app(service)
+
+
+@dataclass
+class Shipper:
+    id: str
+    key: str
+    client: FlaskClient
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+    def call(self, method: str, url: str, route: str, headers: dict[str, str] | None = None, **kwargs) -> TestResponse:
+        """A request with this shipper's key; the response must match what the document promises for `route`."""
+        response = self.client.open(url, method=method, headers={**self.auth, **(headers or {})}, **kwargs)
+        assert_documented(response, route, method)
+        return response
+
+
+@pytest.fixture
+def new_shipper(app: Flask, service: OrdersService):
+    def make(name: str = "Acme Trading") -> Shipper:
+        created = handlers.create_shipper(CreateShipper(name), service.shippers())
+        return Shipper(created.shipper.id, created.api_key, app.test_client())
+
+    return make
+
+
+@pytest.fixture
+def shipper(new_shipper) -> Shipper:
+    return new_shipper()
+
+
+@pytest.fixture
+def body() -> dict[str, Any]:
+    return copy.deepcopy(EXAMPLE_ORDER)
+
+
+def stored_orders(service: OrdersService, shipper_id: str) -> list[dict]:
+    return list(service.database().orders.find({"shipper_id": shipper_id}))
+
+
+def assert_documented(response: TestResponse, route: str, method: str) -> None:
+    """The status is documented for the route, and the body validates against the documented schema."""
+    operation = openapi_document()["paths"][route][method.lower()]
+    documented = operation["responses"].get(str(response.status_code))
+    assert documented, f"{method} {route} answered {response.status_code}, which is not documented"
+    media = documented["content"].get(response.mimetype)
+    assert media, f"{method} {route} {response.status_code} answered {response.mimetype}, not documented"
+    name = media["schema"]["$ref"].rsplit("/", 1)[1]
+    DOCUMENTED_MODELS[name].model_validate(response.get_json())
