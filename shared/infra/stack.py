@@ -14,6 +14,7 @@ from pathlib import Path
 from shared.config import load_settings
 from shared.infra import processes
 from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
+from shared.kafka.admin import admin_client, ensure_topics
 
 SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
 KINDS = ("relay", "worker", "api")  # started in this order, stopped in reverse: the API goes first
@@ -54,11 +55,22 @@ def service_processes(service: str, python: str = sys.executable) -> list[Servic
 
 
 def up(layout: Layout, say: Say, services: list[str] | None = None) -> None:
-    """Start every process not already running, then wait until each web app is ready."""
+    """Create the topics, start every process not already running, then wait until each web app is ready."""
+    _ensure_topics(say)
     for service in services or available_services():
         for process in service_processes(service):
             _start(layout, process, say)
         _wait_ready(layout, service, say)
+
+
+def _ensure_topics(say: Say) -> None:
+    admin = admin_client(load_settings("orders").kafka.bootstrap_servers)
+    try:
+        created = ensure_topics(admin)
+    finally:
+        admin.close()
+    if created:
+        say(f"topics created: {', '.join(created)}")
 
 
 def _start(layout: Layout, process: ServiceProcess, say: Say) -> None:
