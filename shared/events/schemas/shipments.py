@@ -1,4 +1,7 @@
-"""`shipments.v1`: bookings, refusals and cancellations decided by the shipping service."""
+"""`shipments.v1`: bookings, refusals and cancellations decided by the shipping service.
+
+Fields added after v1 was first declared are optional, so events written before them still validate.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from pydantic import Field
 
 from shared.events.schemas.base import Payload
 from shared.events.schemas.vocabulary import Carrier, Leg
+
+ReasonCode = str  # a closed list in practice; kept open so a new refusal rule is not a new event version
 
 
 class PlannedLeg(Payload):
@@ -27,9 +32,18 @@ class CustomsDecision(Payload):
     declared_value_usd: Decimal = Field(ge=0)
     duties_estimate_usd: Decimal = Field(ge=0)
     duty_payer: Literal["shipper", "recipient"]
+    incoterm: Literal["DDP", "DAP"] | None = None
+
+
+class Destination(Payload):
+    city: str
+    state: str
+    zip: str
 
 
 class ShipmentBooked(Payload):
+    """The shipment id is also the joint-venture tracking number (`PB` + 12 base32 + check character)."""
+
     shipment_id: str
     order_id: str
     shipper_id: str
@@ -39,12 +53,20 @@ class ShipmentBooked(Payload):
     legs: list[PlannedLeg] = Field(min_length=1)
     promised_delivery_date: date
     customs: CustomsDecision
+    booked_at: datetime | None = None
+    destination: Destination | None = None
 
 
 class ShipmentBookingFailed(Payload):
+    """Subject and key are the order id (no shipment exists).
+
+    reason_code is one of: unsupported_currency, missing_declared_value, prohibited_contents, overweight,
+    oversize, unsupported_destination.
+    """
+
     order_id: str
     shipper_id: str
-    reason_code: str = Field(pattern=r"^[a-z_]+$")
+    reason_code: ReasonCode = Field(pattern=r"^[a-z_]+$")
     reason: str
 
 
@@ -52,10 +74,14 @@ class ShipmentCancelled(Payload):
     shipment_id: str
     order_id: str
     shipper_id: str
+    cancelled_at: datetime | None = None
 
 
 class ShipmentCancellationRefused(Payload):
+    """reason_code: already_picked_up (the first physical carrier scan happened)."""
+
     shipment_id: str
     order_id: str
     shipper_id: str
     reason: str
+    reason_code: ReasonCode = Field(default="already_picked_up", pattern=r"^[a-z_]+$")

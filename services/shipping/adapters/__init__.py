@@ -1,0 +1,1 @@
+"""The shipping service's edges to the outside: MongoDB and PDF labels."""

@@ -1,0 +1,64 @@
+"""The shipment read API: parse the request, load, answer; domain misses become problem+json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from flask import Blueprint, Response, jsonify
+
+from services.shipping.adapters.label import render_label
+from services.shipping.adapters.repository import ShipmentRepository
+from services.shipping.domain.model import Shipment
+from services.shipping.domain.numbers import is_shipment_id
+from services.shipping.openapi import build_document, docs_html
+from services.shipping.views import shipment_view
+from shared.http.problems import Problem
+
+Authenticate = Callable[[], str]
+
+
+@cache
+def _document() -> dict:
+    return build_document()
+
+
+def make_blueprint(shipments: ShipmentRepository, authenticate: Authenticate) -> Blueprint:
+    """The routes, reading through `shipments`; `authenticate` answers the caller's shipper id or raises 401."""
+    api = Blueprint("shipping", __name__)
+
+    def owned_shipment(shipment_id: str) -> Shipment:
+        shipper_id = authenticate()
+        # A malformed id or a failed check character cannot exist: no store read needed.
+        shipment = shipments.get(shipment_id) if is_shipment_id(shipment_id) else None
+        if shipment is None or shipment.shipper_id != shipper_id:
+            # Another shipper's shipment answers exactly like a missing one: existence is not disclosed.
+            raise Problem(404, "Not Found", f"no shipment {shipment_id}")
+        return shipment
+
+    @api.get("/v1/shipments/<shipment_id>")
+    def get_shipment(shipment_id: str):
+        view = shipment_view(owned_shipment(shipment_id))
+        response = jsonify(view.model_dump(mode="json"))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @api.get("/v1/shipments/<shipment_id>/label")
+    def get_label(shipment_id: str):
+        shipment = owned_shipment(shipment_id)
+        return Response(
+            render_label(shipment),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{shipment.shipment_id}.pdf"',
+                     "Cache-Control": "private, no-store"},
+        )
+
+    @api.get("/openapi.json")
+    def openapi():
+        return jsonify(_document())
+
+    @api.get("/docs")
+    def docs():
+        return Response(docs_html(_document()), mimetype="text/html")
+
+    return api

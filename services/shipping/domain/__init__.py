@@ -1,0 +1,1 @@
+"""Pure shipping rules: numbers, legs, customs, refusals. Imports nothing outside the standard library."""

@@ -1,0 +1,110 @@
+"""Shipment ids, SF waybills and UPS 1Z numbers, each with its check character.
+
+Schemes (the tracking service recognises a number by its shape alone):
+
+- Shipment id, the joint-venture tracking number: ``PB`` + 12 Crockford base32 characters (60 random bits;
+  Crockford drops I, L, O, U so a number read aloud or off a label is not misread) + 1 check character computed
+  with ISO 7064 MOD 37,36 over the 14 preceding characters (it catches every single-character error and
+  nearly every adjacent transposition). 15 characters, e.g. ``PBGWYSWAHCD9N97``.
+- SF waybill: ``SF`` + 12 random digits + 1 Luhn check digit. SF's own check scheme is not public; in
+  production the 12 digits come from the range SF allocates to the joint venture.
+- UPS: ``1Z`` + 6-character shipper account + 2-digit service indicator + 7-digit package reference + UPS's
+  published check digit (letters count as (ord(c) - 63) mod 10, odd positions once, even positions twice,
+  check = (10 - sum mod 10) mod 10). The 7-digit reference is random, not sequential, so collisions are
+  possible: the store's unique indexes detect them and the booking is renumbered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from services.shipping.domain.model import Numbers, ServiceLevel
+
+RandBelow = Callable[[int], int]
+
+CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ISO7064_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+SHIPMENT_PREFIX = "PB"
+SHIPMENT_BODY_LENGTH = 12  # 12 x 5 bits = 60 random bits
+SHIPMENT_ID = re.compile(rf"^{SHIPMENT_PREFIX}[{CROCKFORD_BASE32}]{{{SHIPMENT_BODY_LENGTH}}}[0-9A-Z]$")
+SF_WAYBILL = re.compile(r"^SF[0-9]{13}$")
+UPS_NUMBER = re.compile(r"^1Z[0-9A-Z]{16}$")
+
+# The joint venture's UPS shipper account (the 6 characters after 1Z).
+JV_UPS_ACCOUNT = "PB8J24"
+# UPS service indicators inside a 1Z number for the domestic last mile after US import.
+UPS_SERVICE_CODES: dict[str, str] = {"standard": "03", "express": "02"}  # Ground, 2nd Day Air
+
+
+def iso7064_mod37_36(text: str) -> str:
+    """The ISO 7064 MOD 37,36 (hybrid) check character of `text` over 0-9A-Z."""
+    modulus = 36
+    product = modulus
+    for char in text:
+        total = (product + ISO7064_ALPHABET.index(char)) % modulus or modulus
+        product = (total * 2) % (modulus + 1)
+    return ISO7064_ALPHABET[(modulus + 1 - product) % modulus]
+
+
+def new_shipment_id(randbelow: RandBelow) -> str:
+    """A fresh joint-venture tracking number: PB + 60 random bits in base32 + check character."""
+    value = randbelow(len(CROCKFORD_BASE32) ** SHIPMENT_BODY_LENGTH)
+    body = "".join(
+        CROCKFORD_BASE32[(value >> (5 * i)) & 31] for i in reversed(range(SHIPMENT_BODY_LENGTH))
+    )
+    core = SHIPMENT_PREFIX + body
+    return core + iso7064_mod37_36(core)
+
+
+def is_shipment_id(value: str) -> bool:
+    """True for a well-formed shipment id whose check character matches."""
+    return bool(SHIPMENT_ID.match(value)) and iso7064_mod37_36(value[:-1]) == value[-1]
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The Luhn (mod 10) check digit to append to `digits`."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def new_sf_waybill(randbelow: RandBelow) -> str:
+    """SF + 12 random digits + their Luhn digit."""
+    digits = f"{randbelow(10**12):012d}"
+    return "SF" + digits + luhn_check_digit(digits)
+
+
+def is_sf_waybill(value: str) -> bool:
+    return bool(SF_WAYBILL.match(value)) and luhn_check_digit(value[2:-1]) == value[-1]
+
+
+def _ups_value(char: str) -> int:
+    return int(char) if char.isdigit() else (ord(char) - 63) % 10
+
+
+def ups_check_digit(body: str) -> str:
+    """UPS's check digit for the 15 characters between `1Z` and the check digit."""
+    total = sum(_ups_value(c) * (2 if position % 2 else 1) for position, c in enumerate(body))
+    return str((10 - total % 10) % 10)
+
+
+def new_ups_number(randbelow: RandBelow, service_level: ServiceLevel, account: str = JV_UPS_ACCOUNT) -> str:
+    """1Z + account + service indicator + random 7-digit package reference + check digit."""
+    body = account + UPS_SERVICE_CODES[service_level] + f"{randbelow(10**7):07d}"
+    return "1Z" + body + ups_check_digit(body)
+
+
+def is_ups_number(value: str) -> bool:
+    return bool(UPS_NUMBER.match(value)) and ups_check_digit(value[2:-1]) == value[-1]
+
+
+def new_numbers(randbelow: RandBelow, service_level: ServiceLevel) -> Numbers:
+    """A fresh set of the three numbers for one booking."""
+    return Numbers(
+        shipment_id=new_shipment_id(randbelow),
+        sf_waybill=new_sf_waybill(randbelow),
+        ups_tracking_number=new_ups_number(randbelow, service_level),
+    )

@@ -1,0 +1,54 @@
+"""`python -m services.shipping.worker consume|relay`: the Kafka consumer or the outbox relay."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from services.shipping import bootstrap
+from shared.runtime import serve_metrics, stop_on_signals
+
+log = logging.getLogger(__name__)
+
+
+def consume(settings) -> None:
+    """Book, cancel and note pickups from orders.v1, tracking.v1 and shippers.v1 until SIGTERM."""
+    stop = stop_on_signals()
+    bootstrap.prepare_topics(settings)
+    bootstrap.prepare_store(settings)
+    runner = bootstrap.consumer_runner(settings, stop)
+    try:
+        runner.run()
+    finally:
+        runner.dlq.close()
+    log.info("consumer stopped", extra={"counts": vars(runner.counts)})
+
+
+def relay(settings) -> None:
+    """Publish the shipments' and bookings' outbox events until SIGTERM."""
+    stop = stop_on_signals()
+    bootstrap.prepare_topics(settings)
+    bootstrap.prepare_store(settings)
+    outbox = bootstrap.outbox_relay(settings)
+    try:
+        outbox.run(stop)
+    finally:
+        outbox.producer.close()
+    log.info("relay stopped")
+
+
+COMMANDS = {"consume": consume, "relay": relay}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m services.shipping.worker", description=__doc__)
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics on this port")
+    args = parser.parse_args(argv)
+    settings = bootstrap.settings()
+    serve_metrics(args.metrics_port)
+    COMMANDS[args.command](settings)
+
+
+if __name__ == "__main__":
+    main()
