@@ -41,10 +41,13 @@ def up(layout: Layout, say: Say) -> list[str]:
 def _start(component: Component, layout: Layout, say: Say) -> bool:
     pid_file = layout.pid_file(component.name)
     if processes.running(pid_file):
-        if not processes.wait_until(component.ready, READY_TIMEOUT_S):
-            raise InfraError(f"{component.name} is running but not answering; see {component.log_hint()}")
-        say(f"{component.name}: already running at {component.address}")
-        return False
+        processes.wait_until(lambda: component.ready() or not processes.running(pid_file), READY_TIMEOUT_S)
+        if processes.running(pid_file):
+            if not component.ready():
+                raise InfraError(f"{component.name} is running but not answering; see {component.log_hint()}")
+            say(f"{component.name}: already running at {component.address}")
+            return False
+        # It was shutting down when we looked: start it afresh.
     busy = [port for port in component.ports if processes.port_in_use(port)]
     if busy:
         raise InfraError(

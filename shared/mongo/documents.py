@@ -6,6 +6,7 @@ and detects a concurrent writer (ConcurrencyConflict, retried by the caller).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -38,11 +39,19 @@ def mark_applied(document: Document, event_id: str) -> Document:
     return {**document, "applied_events": applied}
 
 
+HINTS = "outbox_hints"
+
+
+def hint_id(collection: str, doc_id: str) -> str:
+    return f"{collection}/{doc_id}"
+
+
 class VersionedCollection:
     """Reads and writes whole aggregate documents, each write checked against the version read."""
 
     def __init__(self, collection: Collection):
         self.collection = collection
+        self.hints = collection.database[HINTS]
 
     def get(self, doc_id: str) -> Document | None:
         return self.collection.find_one({"_id": doc_id})
@@ -53,6 +62,7 @@ class VersionedCollection:
             self.collection.insert_one(stored)
         except DuplicateKeyError as exc:
             raise AlreadyExists(str(exc)) from exc
+        self._hint(stored)
         return stored
 
     def save(self, document: Document) -> Document:
@@ -62,7 +72,19 @@ class VersionedCollection:
         result = self.collection.replace_one({"_id": document["_id"], "version": version}, stored)
         if result.matched_count != 1:
             raise ConcurrencyConflict(f"{self.collection.name}/{document['_id']} changed since version {version}")
+        self._hint(stored)
         return stored
+
+    def _hint(self, stored: Document) -> None:
+        """Point the relay at a document with pending events (a small `_id`-keyed collection it can scan).
+
+        The hint is a second write, so a crash can lose it; the relay's periodic full sweep covers that.
+        """
+        if not stored.get("outbox_pending"):
+            return
+        with contextlib.suppress(DuplicateKeyError):
+            self.hints.insert_one({"_id": hint_id(self.collection.name, stored["_id"]),
+                                   "collection": self.collection.name, "doc_id": stored["_id"]})
 
     def apply_once(
         self, doc_id: str, event_id: str, change: Callable[[Document], Document], attempts: int = 5

@@ -1,0 +1,1 @@
+"""Benchmarks: run against a running stack (`make run`), never part of `make test`."""
