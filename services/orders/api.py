@@ -53,7 +53,7 @@ def orders_blueprint(stores: Stores) -> Blueprint:
     @api.post("/v1/orders")
     def place_order():
         shipper_id = authenticate(stores.api_keys())
-        key = _idempotency_key()
+        key = idempotency_key()
         body = parse_body(OrderRequest)
         command = PlaceOrder(shipper_id, body, key, request_id=g.request_id)
         placed = handlers.place_order(command, stores.orders())
@@ -121,7 +121,8 @@ def _checked_id(order_id: str) -> str:
     return order_id
 
 
-def _idempotency_key() -> str | None:
+def idempotency_key() -> str | None:
+    """The validated `Idempotency-Key` header, if sent; 400 when malformed."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None

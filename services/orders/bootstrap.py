@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from flask import Flask
 from kafka import KafkaAdminClient
@@ -21,27 +22,91 @@ from services.orders.adapters.repository import (
     MongoOrderRepository,
     MongoShipperRepository,
 )
+from services.orders.adapters.webhook_http import HttpSender, TargetChecker
+from services.orders.adapters.webhook_store import (
+    WEBHOOK_INDEXES,
+    MongoDeliveryQueue,
+    MongoDeliveryRepository,
+    MongoWebhookRepository,
+)
 from services.orders.api import orders_blueprint
+from services.orders.delivery import DispatchSettings, WebhookDispatcher
+from services.orders.domain.webhooks import RetryPolicy
+from services.orders.webhook_api import webhooks_blueprint
 from shared.config import Settings, load_settings
+from shared.errors import ConfigError
 from shared.http.app import create_app
 from shared.kafka.admin import admin_client, broker_reachable
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.logs import configure_logging
 from shared.mongo.client import apply_indexes, database_for, store_reachable
 
+# The webhook variables, with their defaults (read here only).
+WEBHOOK_DEFAULTS = {
+    "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "false",  # true only where receivers run on loopback (tests, local demos)
+    "WEBHOOKS_RETRY_DELAYS": "10,60,300,1800,7200,21600",  # seconds after each failed attempt; then it fails
+    "WEBHOOKS_DISABLE_AFTER": "15",  # consecutive failed attempts, across deliveries, that disable a webhook
+    "WEBHOOKS_TIMEOUT_SECONDS": "5",
+    "WEBHOOKS_CONCURRENCY": "8",  # receivers called at once by one deliver process
+}
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    allow_private_targets: bool = False
+    dispatch: DispatchSettings = field(default_factory=DispatchSettings)
+
+
+def load_webhook_settings(environ: Mapping[str, str]) -> WebhookSettings:
+    """The webhook settings; raises ConfigError naming every bad variable."""
+    raw = {name: environ.get(name, default).strip() for name, default in WEBHOOK_DEFAULTS.items()}
+    problems: list[str] = []
+
+    def number(name: str, low: float, high: float, kind: type = float) -> float:
+        try:
+            value = kind(raw[name])
+        except ValueError:
+            problems.append(f"{name}={raw[name]!r} is not a number")
+            return kind(WEBHOOK_DEFAULTS[name])
+        if not low <= value <= high:
+            problems.append(f"{name}={value} is outside {low}..{high}")
+        return value
+
+    allow = raw["WEBHOOKS_ALLOW_PRIVATE_TARGETS"].lower()
+    if allow not in ("true", "false"):
+        problems.append(f"WEBHOOKS_ALLOW_PRIVATE_TARGETS={allow!r} must be true or false")
+    delays = _delays(raw["WEBHOOKS_RETRY_DELAYS"], problems)
+    policy = RetryPolicy(delays, int(number("WEBHOOKS_DISABLE_AFTER", 1, 1000, int)),
+                         number("WEBHOOKS_TIMEOUT_SECONDS", 0.1, 60))
+    concurrency = int(number("WEBHOOKS_CONCURRENCY", 1, 64, int))
+    if problems:
+        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    return WebhookSettings(allow == "true", DispatchSettings(policy, concurrency=concurrency))
+
+
+def _delays(raw: str, problems: list[str]) -> tuple[float, ...]:
+    try:
+        delays = tuple(float(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        delays = ()
+    if not delays or any(not 0 <= d <= 7 * 86400 for d in delays):
+        problems.append(f"WEBHOOKS_RETRY_DELAYS={raw!r} must be comma-separated seconds, each 0..604800")
+    return delays
+
 
 class OrdersService:
     """Settings plus lazily made, per-process clients."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, webhook_settings: WebhookSettings | None = None):
         self.settings = settings
+        self.webhook_settings = webhook_settings or WebhookSettings()
         self._indexed_in: int | None = None
         self._admin: tuple[int, KafkaAdminClient] | None = None
 
     def database(self) -> Database:
         db = database_for(self.settings.mongo)
         if self._indexed_in != os.getpid():
-            apply_indexes(db, INDEXES)
+            apply_indexes(db, INDEXES + WEBHOOK_INDEXES)
             self._indexed_in = os.getpid()
         return db
 
@@ -50,6 +115,22 @@ class OrdersService:
 
     def shippers(self) -> MongoShipperRepository:
         return MongoShipperRepository(self.database())
+
+    def webhooks(self) -> MongoWebhookRepository:
+        return MongoWebhookRepository(self.database())
+
+    def deliveries(self) -> MongoDeliveryRepository:
+        return MongoDeliveryRepository(self.database())
+
+    def target_checker(self) -> TargetChecker:
+        return TargetChecker(allow_private=self.webhook_settings.allow_private_targets)
+
+    def dispatcher(self) -> WebhookDispatcher:
+        db = self.database()
+        return WebhookDispatcher(
+            MongoDeliveryQueue(db), self.webhooks(), self.deliveries(), HttpSender(self.target_checker()),
+            self.webhook_settings.dispatch,
+        )
 
     def api_keys(self) -> Collection:
         return self.database()[API_KEYS]
@@ -79,16 +160,17 @@ class OrdersService:
 
 def bootstrap(environ: Mapping[str, str] | None = None) -> OrdersService:
     """Read the configuration once and set up logging; no connection is opened yet."""
+    environ = os.environ if environ is None else environ
     settings = load_settings("orders", environ)
     configure_logging("orders", settings.log_level)
-    return OrdersService(settings)
+    return OrdersService(settings, load_webhook_settings(environ))
 
 
 def create_orders_app(service: OrdersService) -> Flask:
     """The orders API app (clients are opened by the first request of each process)."""
     return create_app(
         "orders",
-        [orders_blueprint(service)],
+        [orders_blueprint(service), webhooks_blueprint(service)],
         readiness={"kafka": service.kafka_ready, "store": service.store_ready},
         max_body_bytes=service.settings.max_body_bytes,
     )

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from services.orders.adapters.repository import OrderExists, OrderRepository, ShipperRepository
+from services.orders.adapters.repository import OrderExists, OrderRepository, Outgoing, ShipperRepository
+from services.orders.adapters.webhook_store import WebhookRepository
 from services.orders.domain.commands import CancelOrder, CreateShipper, PlaceOrder, RevokeShipper
 from services.orders.domain.model import Booking, DomainEvent, Order, OrderNotFound, Rejection
 from services.orders.domain.placement import (
@@ -18,6 +19,7 @@ from services.orders.domain.placement import (
     random_order_id,
 )
 from services.orders.domain.shippers import Shipper, ShipperNotFound
+from services.orders.domain.webhooks import PendingDelivery, notification_body, queue_for
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.schemas.shipments import (
@@ -93,24 +95,53 @@ def apply_shipment_event(event: CloudEvent, orders: OrderRepository, clock: Cloc
     parse, apply = _SHIPMENT_EVENTS[event.short_type]
     data = parse(event.data)
 
-    def change(order: Order) -> list[CloudEvent]:
+    def change(order: Order) -> Outgoing:
         if order.shipper_id != data.shipper_id:
             raise BusinessRuleViolation(f"{event.short_type} {event.id}: order {order.id} belongs to another shipper")
         apply(order, data, clock())
-        return envelopes(order.id, order.events, event.requestid)
+        return Outgoing(envelopes(order.id, order.events, event.requestid))
 
     return _apply_once(orders, data.order_id, event, change)
 
 
-def apply_tracking_event(event: CloudEvent, orders: OrderRepository, clock: Clock = utc_now) -> bool:
-    """Let the parcel's new tracking status drive its order, once; False if it was applied already."""
+def apply_tracking_event(
+    event: CloudEvent, orders: OrderRepository, clock: Clock = utc_now, webhooks: WebhookRepository | None = None
+) -> bool:
+    """Let the parcel's new tracking status drive its order, once; False if it was applied already.
+
+    Every applied status change is queued for the shipper's webhooks in the same write as the order.
+    """
     data = TrackingStatusChanged.model_validate(event.data)
 
-    def change(order: Order) -> list[CloudEvent]:
-        order.follow_parcel(data.status, data.occurred_at, data.physically_scanned, data.reason, clock())
-        return envelopes(order.id, order.events, event.requestid)
+    def change(order: Order) -> Outgoing:
+        now = clock()
+        order.follow_parcel(data.status, data.occurred_at, data.physically_scanned, data.reason, now)
+        deliveries = queue_status_change(event, data, order, webhooks, now) if webhooks else []
+        return Outgoing(envelopes(order.id, order.events, event.requestid), deliveries)
 
     return _apply_once(orders, data.order_id, event, change)
+
+
+def queue_status_change(
+    event: CloudEvent, data: TrackingStatusChanged, order: Order, webhooks: WebhookRepository, now: datetime
+) -> list[PendingDelivery]:
+    """This tracking event for each active webhook of the order's shipper that wants its status."""
+    wanted = [w for w in webhooks.active_for(order.shipper_id) if w.wants(data.status)]
+    if not wanted:
+        return []
+    body = notification_body(event.id, data.occurred_at, {
+        "order_id": order.id,
+        "shipper_reference": order.details.get("shipper_reference"),
+        "shipment_id": data.shipment_id,
+        "status": data.status,
+        "previous_status": data.previous_status,
+        "milestone": data.milestone,
+        "leg": data.leg,
+        "carrier": data.carrier,
+        "reason": data.reason,
+        "order_status": order.status,
+    })
+    return queue_for(wanted, event.id, data.status, body, now)
 
 
 def _apply_once(orders: OrderRepository, order_id: str, event: CloudEvent, change) -> bool:

@@ -12,6 +12,14 @@ from pydantic.json_schema import models_json_schema
 from services.orders.domain.model import ORDER_STATUSES
 from services.orders.domain.placement import IDEMPOTENCY_KEY_MAX, OrderRequest
 from services.orders.views import CancelRequest, OrderPage, OrderView, ProblemView
+from services.orders.webhook_views import (
+    DeliveryPage,
+    NewWebhookView,
+    WebhookList,
+    WebhookPayload,
+    WebhookRequest,
+    WebhookView,
+)
 
 REF = "#/components/schemas/{model}"
 
@@ -53,9 +61,37 @@ EXAMPLE_ORDER: dict[str, Any] = {
     "service_level": "standard",
 }
 EXAMPLE_CANCEL: dict[str, Any] = {"reason": "customer changed their mind"}
+EXAMPLE_WEBHOOK: dict[str, Any] = {
+    "url": "https://hooks.example.com/parcelbridge",
+    "description": "order system, production",
+    "statuses": ["out_for_delivery", "delivered", "delivery_failed", "on_hold", "return_to_sender"],
+}
+EXAMPLE_PAYLOAD: dict[str, Any] = {
+    "id": "8f0c2c1e-5d7a-4a53-9a55-0b7f3d1c9e21",
+    "type": "parcel.status_changed",
+    "occurred_at": "2025-06-09T14:32:00+00:00",
+    "data": {
+        "order_id": "ord_k3j5x2m7q4w6e8r2t5y7", "shipper_reference": "SHOP-2025-000123",
+        "shipment_id": "JV7K2M9Q4W6E8R", "status": "delivered", "previous_status": "out_for_delivery",
+        "milestone": "delivered", "leg": "last_mile", "carrier": "ups", "reason": None, "order_status": "delivered",
+    },
+}
+SIGNATURE_RECIPE = (
+    "Every delivery is a POST with a JSON body (schema `WebhookPayload`) and three headers: `Webhook-Id` (the "
+    "event id: the same on every retry, so de-duplicate on it), `Webhook-Timestamp` (Unix seconds of this attempt) "
+    "and `Webhook-Signature: v1=<hex>`, where hex is HMAC-SHA256 keyed with the whole secret string (`whsec_...`, "
+    "UTF-8) over `<Webhook-Timestamp>.<raw body>`. To verify: take the raw body bytes as received (do not re-encode "
+    "the JSON), compute the HMAC, compare it in constant time with each `v1=` value of the header, and refuse "
+    "timestamps more than 5 minutes from your clock. Answer any 2xx within 5 seconds; anything else (a redirect "
+    "included), a timeout or a connection error is a failed attempt, retried with exponential backoff (by default "
+    "after 10 s, 1 min, 5 min, 30 min, 2 h and 6 h, then given up). After 15 failed attempts in a row (by "
+    "default) the webhook is disabled. Deliveries may arrive out of order; use `occurred_at`."
+)
 
-_REQUEST_MODELS: tuple[type[BaseModel], ...] = (OrderRequest, CancelRequest)
-_RESPONSE_MODELS: tuple[type[BaseModel], ...] = (OrderView, OrderPage, ProblemView)
+_REQUEST_MODELS: tuple[type[BaseModel], ...] = (OrderRequest, CancelRequest, WebhookRequest)
+_RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
+    OrderView, OrderPage, ProblemView, NewWebhookView, WebhookView, WebhookList, DeliveryPage, WebhookPayload,
+)
 
 
 @cache
@@ -66,12 +102,13 @@ def _document() -> dict[str, Any]:
         "info": {
             "title": "parcelbridge orders API",
             "version": "1.0.0",
-            "description": "Shippers place China → US parcel orders and follow them from booking to delivery. "
-            "Every /v1 endpoint needs `Authorization: Bearer <API key>`.",
+            "description": "Shippers place China → US parcel orders and follow them from booking to delivery, "
+            "by polling or through signed webhooks. Every /v1 endpoint needs `Authorization: Bearer <API key>`.",
         },
         "servers": [{"url": "http://127.0.0.1:8001"}],
         "security": [{"apiKey": []}],
-        "paths": _paths(refs),
+        "paths": {**_paths(refs), **_webhook_paths(refs)},
+        "webhooks": _webhook_deliveries(refs),
         "components": {
             "schemas": schemas,
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "A shipper API key"}},
@@ -181,6 +218,94 @@ def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
     }
 
 
+def _webhook_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
+    auth = {"401": _problem("Missing, unknown or revoked API key")}
+    missing = {"404": _problem("No such webhook for this shipper")}
+    return {
+        "/v1/webhooks": {
+            "post": {
+                "summary": "Register a webhook",
+                "description": "The URL receives a signed POST each time one of your parcels changes status (every "
+                "`tracking.status_changed`, optionally only for the `statuses` listed). The answer carries the "
+                "signing `secret`: it is shown this once, so store it now. Targets must be http(s) URLs whose every "
+                "address is public: loopback, private, link-local and other non-public addresses are refused (422 "
+                "on `url`), at registration and again at each delivery. " + SIGNATURE_RECIPE,
+                "operationId": "registerWebhook",
+                "parameters": [_idempotency_key_parameter("one webhook per key and shipper")],
+                "requestBody": _request_body(refs[WebhookRequest], EXAMPLE_WEBHOOK, required=True),
+                "responses": {
+                    "201": {**_json(refs[NewWebhookView]), "description": "The webhook, with its secret", "headers": {
+                        "Location": {"description": "The webhook's URL", "schema": {"type": "string"}},
+                        "Idempotent-Replayed": {"description": "`true` when an earlier webhook was returned",
+                                                "schema": {"type": "string", "enum": ["true"]}},
+                    }},
+                    "400": _problem("Malformed JSON or a bad Idempotency-Key"),
+                    **auth,
+                    "409": _problem("The shipper has as many webhooks as allowed"),
+                    "413": _problem("Body larger than the configured limit"),
+                    "415": _problem("Body is not application/json"),
+                    "422": _problem("Invalid fields (a refused target is reported on `url`) or an "
+                                    "Idempotency-Key reused"),
+                },
+            },
+            "get": {
+                "summary": "List webhooks",
+                "description": "Your webhooks, oldest first, with their state (a webhook is `disabled` after a "
+                "run of failed attempts; register a new one to resume). Secrets are never shown again.",
+                "operationId": "listWebhooks",
+                "responses": {"200": {**_json(refs[WebhookList]), "description": "Every webhook"}, **auth},
+            },
+        },
+        "/v1/webhooks/{webhook_id}": {
+            "get": {
+                "summary": "Get a webhook",
+                "operationId": "getWebhook",
+                "parameters": [_webhook_id_parameter()],
+                "responses": {"200": {**_json(refs[WebhookView]), "description": "The webhook"}, **auth, **missing},
+            },
+            "delete": {
+                "summary": "Delete a webhook",
+                "description": "Nothing more is delivered to it; deliveries still queued are cancelled.",
+                "operationId": "deleteWebhook",
+                "parameters": [_webhook_id_parameter()],
+                "responses": {"204": {"description": "Deleted"}, **auth, **missing},
+            },
+        },
+        "/v1/webhooks/{webhook_id}/deliveries": {
+            "get": {
+                "summary": "The delivery log of a webhook",
+                "description": "Deliveries newest first, each with every attempt: HTTP status or error, "
+                "duration, attempt number and when the next attempt is due.",
+                "operationId": "listWebhookDeliveries",
+                "parameters": [_webhook_id_parameter(), *_page_parameters()],
+                "responses": {
+                    "200": {**_json(refs[DeliveryPage]), "description": "One page of deliveries"},
+                    "400": _problem("A query parameter is invalid (every one listed)"),
+                    **auth,
+                    **missing,
+                },
+            },
+        },
+    }
+
+
+def _webhook_deliveries(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
+    """What parcelbridge POSTs to a registered webhook (OpenAPI 3.1 `webhooks`)."""
+    header = {"required": True, "schema": {"type": "string"}}
+    return {"parcel.status_changed": {"post": {
+        "summary": "A parcel's status changed",
+        "description": SIGNATURE_RECIPE,
+        "security": [],
+        "parameters": [
+            {"name": "Webhook-Id", "in": "header", "description": "The event id; de-duplicate on it", **header},
+            {"name": "Webhook-Timestamp", "in": "header", "description": "Unix seconds of this attempt", **header},
+            {"name": "Webhook-Signature", "in": "header", "description": "`v1=` + hex HMAC-SHA256", **header},
+        ],
+        "requestBody": _request_body(refs[WebhookPayload], EXAMPLE_PAYLOAD, required=True),
+        "responses": {"2XX": {"description": "Received; any other answer is retried"}},
+    }}}
+
+
 def _json(ref: dict[str, str]) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": ref}}}
 
@@ -211,10 +336,10 @@ def _readiness() -> dict[str, Any]:
     }}
 
 
-def _idempotency_key_parameter() -> dict[str, Any]:
+def _idempotency_key_parameter(what: str = "one order per key and shipper") -> dict[str, Any]:
     return {
         "name": "Idempotency-Key", "in": "header", "required": False,
-        "description": "Makes retries safe: one order per key and shipper.",
+        "description": f"Makes retries safe: {what}.",
         "schema": {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[!-~]+$"},
     }
 
@@ -224,14 +349,28 @@ def _order_id_parameter() -> dict[str, Any]:
             "schema": {"type": "string", "pattern": "^ord_[a-z2-7]{20}$"}}
 
 
-def _list_parameters() -> list[dict[str, Any]]:
-    def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-        return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+def _webhook_id_parameter() -> dict[str, Any]:
+    return {"name": "webhook_id", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": "^whk_[a-z2-7]{20}$"}}
 
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def _page_parameters() -> list[dict[str, Any]]:
     return [
-        query("limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
-        query("status", "Only orders in this status", {"type": "string", "enum": list(ORDER_STATUSES)}),
-        query("created_from", "Created at or after (RFC 3339)", {"type": "string", "format": "date-time"}),
-        query("created_to", "Created at or before (RFC 3339)", {"type": "string", "format": "date-time"}),
-        query("cursor", "`next_cursor` of the previous page", {"type": "string", "maxLength": 200}),
+        _query("limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+        _query("cursor", "`next_cursor` of the previous page", {"type": "string", "maxLength": 200}),
+    ]
+
+
+def _list_parameters() -> list[dict[str, Any]]:
+    limit, cursor = _page_parameters()
+    return [
+        limit,
+        _query("status", "Only orders in this status", {"type": "string", "enum": list(ORDER_STATUSES)}),
+        _query("created_from", "Created at or after (RFC 3339)", {"type": "string", "format": "date-time"}),
+        _query("created_to", "Created at or before (RFC 3339)", {"type": "string", "format": "date-time"}),
+        cursor,
     ]

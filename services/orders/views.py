@@ -7,7 +7,7 @@ import binascii
 import json
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -15,6 +15,7 @@ from services.orders.domain.model import Order, OrderStatus
 from shared.events.schemas.base import Payload
 from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, ServiceLevel
 
+ORDER_ID_PATTERN = re.compile(r"^ord_[a-z2-7]{20}$")
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
 
 
@@ -140,9 +141,19 @@ def order_view(order: Order) -> dict:
     return view.model_dump(mode="json")
 
 
-def encode_cursor(order: Order) -> str:
-    """An opaque token for "after this order" in the newest-first order."""
-    raw = json.dumps({"t": order.created_at.isoformat(), "id": order.id}, separators=(",", ":"))
+class Listed(Protocol):
+    """Anything listed newest first by (created_at, id): orders, webhook deliveries."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def encode_cursor(item: Listed) -> str:
+    """An opaque token for "after this item" in the newest-first order."""
+    raw = json.dumps({"t": item.created_at.isoformat(), "id": item.id}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -150,10 +161,10 @@ class _CursorPosition(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     t: str = Field(max_length=40)
-    id: str = Field(pattern=r"^ord_[a-z2-7]{20}$")
+    id: str = Field(max_length=40)
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def decode_cursor(cursor: str, id_pattern: re.Pattern[str] = ORDER_ID_PATTERN) -> tuple[datetime, str]:
     """The (created_at, id) a cursor points after; raises InvalidCursor for anything we did not make."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -161,6 +172,6 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         created_at = datetime.fromisoformat(position.t)
     except (binascii.Error, ValueError, ValidationError) as exc:
         raise InvalidCursor("the cursor is not one this API returned") from exc
-    if created_at.tzinfo is None:
+    if created_at.tzinfo is None or not id_pattern.match(position.id):
         raise InvalidCursor("the cursor is not one this API returned")
     return created_at, position.id

@@ -1,4 +1,5 @@
-"""`python -m services.orders.worker consume|relay`: the order-status consumer and the outbox relay."""
+"""`python -m services.orders.worker consume|relay|deliver`: the order-status consumer, the outbox relay and the
+webhook deliverer."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ def event_handlers(service: OrdersService) -> dict[str, Handler]:
     table: dict[str, Handler] = {
         kind: partial(handlers.apply_shipment_event, orders=service.orders()) for kind in handlers.SHIPMENT_EVENT_TYPES
     }
-    table["tracking.status_changed"] = partial(handlers.apply_tracking_event, orders=service.orders())
+    table["tracking.status_changed"] = partial(
+        handlers.apply_tracking_event, orders=service.orders(), webhooks=service.webhooks()
+    )
     return table
 
 
@@ -38,13 +41,19 @@ def relay(service: OrdersService) -> OutboxRelay:
     return OutboxRelay(service.outbox_collections(), service.producer())
 
 
+MODES = ("consume", "relay", "deliver")
+
+
 def main(argv: Sequence[str]) -> int:
-    if len(argv) != 1 or argv[0] not in ("consume", "relay"):
-        print("usage: python -m services.orders.worker consume|relay", file=sys.stderr)
+    if len(argv) != 1 or argv[0] not in MODES:
+        print(f"usage: python -m services.orders.worker {'|'.join(MODES)}", file=sys.stderr)
         return 2
     service = bootstrap()
     stop = stop_on_signals()
-    if argv[0] == "consume":
+    if argv[0] == "deliver":
+        # One deliver process per database: deliveries are not claimed, so two would both send them.
+        service.dispatcher().run(stop)
+    elif argv[0] == "consume":
         runner = consumer_runner(service, stop)
         try:
             runner.run()

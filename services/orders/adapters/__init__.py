@@ -1,1 +1,1 @@
-"""What the orders service talks to: its MongoDB database."""
+"""What the orders service talks to: its MongoDB database and shippers' webhook receivers."""

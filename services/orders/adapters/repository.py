@@ -16,19 +16,31 @@ from pymongo.database import Database
 
 from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
 from services.orders.domain.shippers import Shipper, ShipperKey
+from services.orders.domain.webhooks import PendingDelivery
 from shared.events.envelope import CloudEvent
 from shared.mongo.client import IndexSpec
 from shared.mongo.documents import AlreadyExists, Document, VersionedCollection, with_events
 from shared.mongo.outbox import outbox_index
 
 ORDERS, SHIPPERS, API_KEYS = "orders", "shippers", "api_keys"
+WEBHOOK_OUTBOX = "webhook_outbox"  # deliveries queued on an order, moved out by the deliver process
 INDEXES = (
     IndexSpec(ORDERS, (("shipper_id", 1), ("created_at", -1), ("_id", -1))),
     outbox_index(ORDERS),
     outbox_index(SHIPPERS),
+    IndexSpec(ORDERS, ((f"{WEBHOOK_OUTBOX}_pending", 1),)),
 )
 
-OrderChange = Callable[[Order], Sequence[CloudEvent]]
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What an order change sends out in the same write: events for Kafka, deliveries for webhooks."""
+
+    events: Sequence[CloudEvent] = ()
+    deliveries: Sequence[PendingDelivery] = ()
+
+
+OrderChange = Callable[[Order], Outgoing]
 
 
 class OrderExists(Exception):
@@ -115,8 +127,9 @@ class MongoOrderRepository(OrderRepository):
     def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
         def change_document(document: Document) -> Document:
             order = order_from_document(document)
-            events = change(order)
-            return with_events({**document, **order_document(order)}, events)
+            outgoing = change(order)
+            return with_deliveries(with_events({**document, **order_document(order)}, outgoing.events),
+                                   outgoing.deliveries)
 
         try:
             return self.store.apply_once(order_id, event_id, change_document)
@@ -126,6 +139,12 @@ class MongoOrderRepository(OrderRepository):
     def page(self, query: OrderQuery) -> list[Order]:
         cursor = self.store.collection.find(order_filter(query)).sort([("created_at", -1), ("_id", -1)])
         return [order_from_document(document) for document in cursor.limit(query.limit)]
+
+
+def with_deliveries(document: Document, deliveries: Sequence[PendingDelivery]) -> Document:
+    """The document with webhook deliveries appended to its delivery queue (saved in the same write)."""
+    queued = list(document.get(WEBHOOK_OUTBOX, [])) + [asdict(d) for d in deliveries]
+    return {**document, WEBHOOK_OUTBOX: queued, f"{WEBHOOK_OUTBOX}_pending": bool(queued)}
 
 
 def order_filter(query: OrderQuery) -> dict[str, Any]:

@@ -4,11 +4,12 @@ import pytest
 
 from services.orders.domain.placement import OrderRequest
 from services.orders.views import CancelRequest
+from services.orders.webhook_views import WebhookPayload, WebhookRequest
 
 pytestmark = pytest.mark.integration
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
-REQUEST_MODELS = {"OrderRequest": OrderRequest, "CancelRequest": CancelRequest}
+REQUEST_MODELS = {"OrderRequest": OrderRequest, "CancelRequest": CancelRequest, "WebhookRequest": WebhookRequest}
 
 
 def _served(app):
@@ -35,7 +36,7 @@ def test_every_documented_operation_is_served(app):
 def test_every_request_body_has_an_example_the_api_accepts(app):
     document = app.test_client().get("/openapi.json").get_json()
     bodies = [op["requestBody"] for ops in document["paths"].values() for op in ops.values() if "requestBody" in op]
-    assert len(bodies) == 2
+    assert len(bodies) == 3
     for request_body in bodies:
         media = request_body["content"]["application/json"]
         model = REQUEST_MODELS[media["schema"]["$ref"].rsplit("/", 1)[1]]
@@ -67,3 +68,11 @@ def test_health_and_readiness_answer(app):
     assert client.get("/healthz").get_json()["status"] == "ok"
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.get_json()["checks"] == {"kafka": True, "store": True}
+
+
+def test_the_webhook_delivery_is_documented_with_a_valid_example(app):
+    document = app.test_client().get("/openapi.json").get_json()
+    delivery = document["webhooks"]["parcel.status_changed"]["post"]
+    WebhookPayload.model_validate(delivery["requestBody"]["content"]["application/json"]["example"])
+    assert {p["name"] for p in delivery["parameters"]} == {"Webhook-Id", "Webhook-Timestamp", "Webhook-Signature"}
+    assert "HMAC-SHA256" in delivery["description"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,8 +16,18 @@ from services.orders.adapters.repository import (
     OrderRepository,
     ShipperRepository,
 )
+from services.orders.adapters.webhook_http import Sender, TargetChecker
+from services.orders.adapters.webhook_store import (
+    DeliveryQuery,
+    DeliveryQueue,
+    DeliveryRepository,
+    QueuedDeliveries,
+    WebhookExists,
+    WebhookRepository,
+)
 from services.orders.domain.model import Order, OrderNotFound
 from services.orders.domain.shippers import Shipper
+from services.orders.domain.webhooks import Delivery, Outcome, PendingDelivery, Webhook
 from services.orders.openapi import EXAMPLE_ORDER
 from shared.events.envelope import CloudEvent
 
@@ -27,6 +37,7 @@ class FakeOrderRepository(OrderRepository):
         self.orders: dict[str, Order] = {}
         self.outbox: dict[str, list[CloudEvent]] = {}
         self.applied: dict[str, set[str]] = {}
+        self.webhook_outbox: dict[str, list[PendingDelivery]] = {}
 
     def get(self, order_id: str) -> Order | None:
         order = self.orders.get(order_id)
@@ -46,7 +57,9 @@ class FakeOrderRepository(OrderRepository):
             raise OrderNotFound(order_id)
         if event_id in self.applied.setdefault(order_id, set()):
             return False
-        self._store(order, change(order))
+        outgoing = change(order)
+        self._store(order, outgoing.events)
+        self.webhook_outbox.setdefault(order_id, []).extend(outgoing.deliveries)
         self.applied[order_id].add(event_id)
         return True
 
@@ -94,6 +107,91 @@ class FakeShipperRepository(ShipperRepository):
         self.outbox.setdefault(shipper.id, []).extend(events)
 
 
+class FakeWebhookRepository(WebhookRepository):
+    def __init__(self) -> None:
+        self.webhooks: dict[str, Webhook] = {}
+
+    def add(self, webhook: Webhook) -> None:
+        if webhook.id in self.webhooks:
+            raise WebhookExists(webhook.id)
+        self.webhooks[webhook.id] = copy.deepcopy(webhook)
+
+    def get(self, webhook_id: str) -> Webhook | None:
+        return copy.deepcopy(self.webhooks.get(webhook_id))
+
+    def for_shipper(self, shipper_id: str) -> list[Webhook]:
+        found = sorted((w for w in self.webhooks.values() if w.shipper_id == shipper_id), key=lambda w: w.created_at)
+        return copy.deepcopy(found)
+
+    def save(self, webhook: Webhook) -> None:
+        if webhook.id in self.webhooks:
+            self.webhooks[webhook.id] = copy.deepcopy(webhook)
+
+    def delete(self, webhook_id: str) -> None:
+        self.webhooks.pop(webhook_id, None)
+
+
+class FakeDeliveryRepository(DeliveryRepository):
+    def __init__(self) -> None:
+        self.deliveries: dict[str, Delivery] = {}
+
+    def add(self, delivery: Delivery) -> bool:
+        if delivery.id in self.deliveries:
+            return False
+        self.deliveries[delivery.id] = copy.deepcopy(delivery)
+        return True
+
+    def save(self, delivery: Delivery) -> None:
+        self.deliveries[delivery.id] = copy.deepcopy(delivery)
+
+    def due(self, now: datetime, limit: int) -> list[Delivery]:
+        found = [d for d in self.deliveries.values() if d.state == "pending" and d.next_attempt_at <= now]
+        return copy.deepcopy(sorted(found, key=lambda d: d.next_attempt_at)[:limit])
+
+    def page(self, query: DeliveryQuery) -> list[Delivery]:
+        found = [d for d in self.deliveries.values() if d.webhook_id == query.webhook_id
+                 and (query.after is None or (d.created_at, d.id) < query.after)]
+        return copy.deepcopy(sorted(found, key=lambda d: (d.created_at, d.id), reverse=True)[: query.limit])
+
+
+class FakeDeliveryQueue(DeliveryQueue):
+    """The deliveries the fake order repository keeps beside each order."""
+
+    def __init__(self, orders: FakeOrderRepository) -> None:
+        self.orders = orders
+
+    def pending(self, limit: int) -> list[QueuedDeliveries]:
+        queued = [(order_id, items) for order_id, items in self.orders.webhook_outbox.items() if items]
+        return [QueuedDeliveries(order_id, self.orders.orders[order_id].shipper_id, list(items))
+                for order_id, items in queued[:limit]]
+
+    def remove(self, order_id: str, delivery_ids: set[str]) -> None:
+        remaining = [p for p in self.orders.webhook_outbox.get(order_id, []) if p.delivery_id not in delivery_ids]
+        self.orders.webhook_outbox[order_id] = remaining
+
+
+class FakeSender(Sender):
+    """Answers with the next scripted status (the last one repeats) and remembers every request."""
+
+    def __init__(self, *statuses: int | None) -> None:
+        self.statuses = list(statuses) or [200]
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+
+    def post(self, url: str, body: str, headers: Mapping[str, str], timeout: float) -> Outcome:
+        self.requests.append((url, body, dict(headers)))
+        status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+        return Outcome(status, None if status else "ConnectionRefusedError: refused", 12)
+
+
+def fake_resolver(table: dict[str, list[str]]):
+    """A resolver answering from a table (unknown names resolve to nothing)."""
+    return lambda host, _port: list(table.get(host, []))
+
+
+PUBLIC_RESOLVER = fake_resolver({"hooks.example.com": ["93.184.216.34"], "internal.example.com": ["10.0.0.7"],
+                                 "localhost": ["127.0.0.1", "::1"]})
+
+
 class Clock:
     """A clock the test moves by hand."""
 
@@ -116,6 +214,21 @@ def orders() -> FakeOrderRepository:
 @pytest.fixture
 def shippers() -> FakeShipperRepository:
     return FakeShipperRepository()
+
+
+@pytest.fixture
+def webhooks() -> FakeWebhookRepository:
+    return FakeWebhookRepository()
+
+
+@pytest.fixture
+def deliveries() -> FakeDeliveryRepository:
+    return FakeDeliveryRepository()
+
+
+@pytest.fixture
+def checker() -> TargetChecker:
+    return TargetChecker(PUBLIC_RESOLVER)
 
 
 @pytest.fixture

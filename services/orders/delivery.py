@@ -1,0 +1,112 @@
+"""The deliver process: move queued deliveries into the delivery log, then POST the due ones, signed.
+
+It runs apart from the event consumer, which only queues: a slow or dead receiver delays nothing but its
+own deliveries. Receivers are called in parallel; every outcome is recorded here, one at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from prometheus_client import Counter
+
+from services.orders.adapters.webhook_http import Sender
+from services.orders.adapters.webhook_store import DeliveryQueue, DeliveryRepository, WebhookRepository
+from services.orders.domain.signing import signature
+from services.orders.domain.webhooks import Delivery, Outcome, RetryPolicy, Webhook
+from services.orders.handlers import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = Counter("parcelbridge_webhook_attempts_total", "Webhook delivery attempts, by result.", ["result"])
+USER_AGENT = "parcelbridge-webhooks/1"
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    batch: int = 100
+    concurrency: int = 8
+
+
+def signed_headers(delivery: Delivery, secret: str, timestamp: int) -> dict[str, str]:
+    """The headers of one attempt: the event id for de-duplication, the time and the signature over both."""
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Webhook-Id": delivery.event_id,
+        "Webhook-Timestamp": str(timestamp),
+        "Webhook-Signature": signature(secret, timestamp, delivery.body),
+    }
+
+
+class WebhookDispatcher:
+    def __init__(
+        self,
+        queue: DeliveryQueue,
+        webhooks: WebhookRepository,
+        deliveries: DeliveryRepository,
+        sender: Sender,
+        settings: DispatchSettings = DispatchSettings(),
+        clock: Clock = utc_now,
+    ):
+        self.queue = queue
+        self.webhooks = webhooks
+        self.deliveries = deliveries
+        self.sender = sender
+        self.settings = settings
+        self.clock = clock
+
+    def run(self, stop: threading.Event, idle_wait: float = 0.2) -> None:
+        """Move and send until stopped, waiting briefly whenever there was nothing to do."""
+        while not stop.is_set():
+            if self.move_once() + self.send_once() == 0:
+                stop.wait(idle_wait)
+
+    def move_once(self) -> int:
+        """Queued deliveries into the log (a duplicate id is absorbed), then off their orders; returns how many."""
+        moved = 0
+        for queued in self.queue.pending(self.settings.batch):
+            for pending in queued.deliveries:
+                moved += self.deliveries.add(Delivery.from_pending(pending, queued.shipper_id))
+            self.queue.remove(queued.order_id, {p.delivery_id for p in queued.deliveries})
+        return moved
+
+    def send_once(self) -> int:
+        """Attempt every due delivery once; returns how many were attempted or cancelled."""
+        due = self.deliveries.due(self.clock(), self.settings.batch)
+        hooks = {hook_id: self.webhooks.get(hook_id) for hook_id in {d.webhook_id for d in due}}
+        sendable = [d for d in due if self._still_wanted(d, hooks.get(d.webhook_id))]
+        if sendable:
+            with ThreadPoolExecutor(min(self.settings.concurrency, len(sendable))) as pool:
+                outcomes = list(pool.map(lambda d: self._attempt(d, hooks[d.webhook_id]), sendable))
+            for delivery, outcome in zip(sendable, outcomes, strict=True):
+                self._record(delivery, hooks[delivery.webhook_id], outcome)
+        return len(due)
+
+    def _still_wanted(self, delivery: Delivery, webhook: Webhook | None) -> bool:
+        if webhook is not None and webhook.active:
+            return True
+        delivery.cancel("the webhook was deleted" if webhook is None else "the webhook is disabled")
+        self.deliveries.save(delivery)
+        return False
+
+    def _attempt(self, delivery: Delivery, webhook: Webhook) -> Outcome:
+        timestamp = int(self.clock().timestamp())
+        headers = signed_headers(delivery, webhook.secret, timestamp)
+        return self.sender.post(webhook.url, delivery.body, headers, self.settings.policy.timeout)
+
+    def _record(self, delivery: Delivery, webhook: Webhook, outcome: Outcome) -> None:
+        now = self.clock()
+        delivery.record(outcome, now, self.settings.policy)
+        ATTEMPTS.labels("delivered" if outcome.succeeded else "failed").inc()
+        if outcome.succeeded:
+            webhook.record_success()
+        elif webhook.record_failure(now, self.settings.policy.disable_after):
+            log.warning("webhook disabled", extra={"webhook_id": webhook.id, "shipper_id": webhook.shipper_id,
+                                                   "failures": webhook.consecutive_failures})
+        self.deliveries.save(delivery)
+        self.webhooks.save(webhook)
