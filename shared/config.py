@@ -129,10 +129,19 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
     return settings
 
 
+# Variables a service's own bootstrap reads beyond the common ones.
+SERVICE_VARIABLES = {
+    "orders": {
+        "WEBHOOKS_ALLOW_PRIVATE_TARGETS", "WEBHOOKS_RETRY_DELAYS", "WEBHOOKS_DISABLE_AFTER",
+        "WEBHOOKS_TIMEOUT_SECONDS", "WEBHOOKS_CONCURRENCY",
+    },
+}
+
+
 def environment_variables(service: str) -> set[str]:
     """Every variable load_settings(service) reads (deployment files are checked against this)."""
     prefix = service.upper()
-    return {
+    return SERVICE_VARIABLES.get(service, set()) | {
         "KAFKA_BOOTSTRAP_SERVERS", f"{prefix}_MONGODB_URI", f"{prefix}_HOST", f"{prefix}_PORT",
         "MAX_BODY_BYTES", "LOG_LEVEL", "PARCELBRIDGE_FERRETDB_PORT", "PARCELBRIDGE_KAFKA_PORT",
     }

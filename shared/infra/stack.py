@@ -17,7 +17,9 @@ from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
 from shared.kafka.admin import admin_client, ensure_topics
 
 SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
-KINDS = ("relay", "worker", "api")  # started in this order, stopped in reverse: the API goes first
+KINDS = ("relay", "deliver", "worker", "api")  # started in this order, stopped in reverse: the API goes first
+# Processes beyond relay, worker and api that a service runs.
+EXTRA_KINDS = {"orders": ("deliver",)}
 Say = Callable[[str], None]
 
 
@@ -48,10 +50,12 @@ def service_processes(service: str, python: str = sys.executable) -> list[Servic
     commands = {
         "relay": (python, "-m", f"services.{service}.worker", "relay"),
         "worker": (python, "-m", f"services.{service}.worker", "consume"),
+        "deliver": (python, "-m", f"services.{service}.worker", "deliver"),
         "api": (python, "-m", "gunicorn", "-c", str(DEPLOY_LOCAL / "gunicorn.conf.py"), "--bind", bind,
                 f"services.{service}.wsgi:app"),
     }
-    return [ServiceProcess(service, kind, commands[kind]) for kind in KINDS]
+    kinds = [kind for kind in KINDS if kind in ("relay", "worker", "api") or kind in EXTRA_KINDS.get(service, ())]
+    return [ServiceProcess(service, kind, commands[kind]) for kind in kinds]
 
 
 def up(layout: Layout, say: Say, services: list[str] | None = None) -> None:
