@@ -1,14 +1,23 @@
-"""`carrier-scans.v1`: one canonical carrier scan, with the raw carrier fields it came from."""
+"""`carrier-scans.v1`: one canonical carrier scan, with the raw carrier fields it came from.
+
+Written by the tracking service's ingest endpoints (after the carrier number was resolved to the shipment),
+read by the tracking service's own consumer. Fields after `raw` were added before anything consumed v1
+and are optional, so a v1 event without them still validates.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import Field
 
 from shared.events.schemas.base import Payload
 from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
+
+# movement: the parcel moved or was held (changes status); eta_update: only a new delivery date;
+# notice: recorded for the timeline but changes nothing (e.g. a voided label).
+ScanKind = Literal["movement", "eta_update", "notice"]
 
 
 class ScanLocation(Payload):
@@ -20,17 +29,20 @@ class ScanLocation(Payload):
 
 
 class ScanRecorded(Payload):
-    scan_id: str
+    scan_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     shipment_id: str
     carrier: Carrier
-    carrier_number: str
+    carrier_number: str = Field(min_length=1, max_length=40)
     occurred_at: datetime
     location: ScanLocation
     raw_codes: dict[str, str]
     raw_text: str = ""
-    status: Status
+    status: Status | None  # None for eta_update and notice scans
     milestone: Milestone | None
     leg: Leg | None
     reason: Reason | None = None
-    delivery_estimate: datetime | None = None
+    delivery_estimate: date | None = None
     raw: dict[str, Any] = Field(default_factory=dict)
+    kind: ScanKind = "movement"
+    mapped_from: str | None = None  # the carrier field whose code decided the mapping; None = unmapped
+    received_at: datetime | None = None  # when ingest accepted it (future-dated scans are judged against it)

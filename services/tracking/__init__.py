@@ -1,0 +1,1 @@
+"""The tracking service: carrier scans in, one China -> US timeline out."""

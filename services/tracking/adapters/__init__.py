@@ -1,0 +1,1 @@
+"""MongoDB storage of trackers, number aliases and parked scans."""

@@ -1,0 +1,249 @@
+"""Trackers, number aliases and parked scans in MongoDB, behind small interfaces the unit tests fake.
+
+Collections (every hot lookup is by `_id`, the only fast one on FerretDB):
+- `trackers`: `_id` = shipment id; the timeline embedded; embedded outbox of `tracking.status_changed`;
+  written by one consumer per shipment (Kafka key = shipment id) with version-guarded writes.
+- `aliases`: `_id` = any of the three numbers -> shipment id. Immutable once written, so a process may
+  cache what it resolved.
+- `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
+  copy); the scans of numbers nobody booked yet. Found by `_id` prefix range (the `_id` index on MongoDB).
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from services.tracking.domain.model import Entry, Recipient, Tracker, TrackerNotFound, with_progress
+from services.tracking.domain.rules import PlannedLeg, Progress
+from services.tracking.domain.scan import CanonicalScan, Location
+from shared.errors import BusinessRuleViolation
+from shared.events.envelope import CloudEvent
+from shared.mongo.documents import AlreadyExists, Document, VersionedCollection, with_events
+from shared.mongo.outbox import outbox_index
+
+TRACKERS, ALIASES, PARKED = "trackers", "aliases", "parked_scans"
+INDEXES = (outbox_index(TRACKERS),)
+DUPLICATE_KEY = 11000
+LOOKUPS_ONE_BY_ONE = 8  # beyond this many numbers one `$in` query is cheaper (FerretDB scans for it)
+
+TrackerChange = Callable[[Tracker], Sequence[CloudEvent]]
+
+
+@dataclass(frozen=True)
+class ParkedScan:
+    carrier_number: str
+    scan_id: str
+    data: dict[str, Any]  # `scan.recorded` data without the shipment id (JSON-compatible)
+
+    @property
+    def key(self) -> str:
+        return f"{self.carrier_number}|{self.scan_id}"
+
+
+class TrackerRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, shipment_id: str) -> Tracker | None: ...
+
+    @abc.abstractmethod
+    def add(self, tracker: Tracker, events: Sequence[CloudEvent]) -> bool:
+        """Store a new tracker with its events; False (nothing stored) if it exists already."""
+
+    @abc.abstractmethod
+    def apply_once(self, shipment_id: str, event_id: str, change: TrackerChange) -> bool:
+        """Apply `change` and store its events in one write unless `event_id` was applied (False then).
+
+        Raises TrackerNotFound.
+        """
+
+
+class AliasRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, shipment_id: str, numbers: Iterable[str]) -> None:
+        """Make every number resolve to the shipment; a number taken by another shipment is refused."""
+
+    @abc.abstractmethod
+    def resolve(self, numbers: Iterable[str]) -> dict[str, str]:
+        """number -> shipment id for the numbers known; unknown ones are absent."""
+
+
+class ParkingRepository(abc.ABC):
+    @abc.abstractmethod
+    def park(self, scans: Sequence[ParkedScan]) -> None:
+        """Keep the scans (a scan parked twice is kept once)."""
+
+    @abc.abstractmethod
+    def parked_for(self, number: str) -> list[ParkedScan]: ...
+
+    @abc.abstractmethod
+    def remove(self, scans: Sequence[ParkedScan]) -> None: ...
+
+
+class MongoTrackerRepository(TrackerRepository):
+    def __init__(self, db: Database):
+        self.store = VersionedCollection(db[TRACKERS])
+
+    def get(self, shipment_id: str) -> Tracker | None:
+        document = self.store.get(shipment_id)
+        return tracker_from_document(document) if document else None
+
+    def add(self, tracker: Tracker, events: Sequence[CloudEvent]) -> bool:
+        try:
+            self.store.insert(with_events(tracker_document(tracker), events))
+        except AlreadyExists:
+            return False
+        return True
+
+    def apply_once(self, shipment_id: str, event_id: str, change: TrackerChange) -> bool:
+        def change_document(document: Document) -> Document:
+            tracker = tracker_from_document(document)
+            events = change(tracker)
+            return with_events({**document, **tracker_document(tracker)}, events)
+
+        try:
+            return self.store.apply_once(shipment_id, event_id, change_document)
+        except LookupError as exc:
+            raise TrackerNotFound(f"no tracker for shipment {shipment_id}") from exc
+
+
+class MongoAliasRepository(AliasRepository):
+    def __init__(self, db: Database, cache: OrderedDict[str, str] | None = None, cache_size: int = 100_000):
+        self.collection = db[ALIASES]
+        self.cache = cache if cache is not None else OrderedDict()
+        self.cache_size = cache_size
+
+    def add(self, shipment_id: str, numbers: Iterable[str]) -> None:
+        for number in numbers:
+            try:
+                self.collection.insert_one({"_id": number, "shipment_id": shipment_id})
+            except DuplicateKeyError:
+                owner = self.collection.find_one({"_id": number})
+                if owner and owner["shipment_id"] != shipment_id:
+                    raise BusinessRuleViolation(
+                        f"number {number} already belongs to shipment {owner['shipment_id']}"
+                    ) from None
+
+    def resolve(self, numbers: Iterable[str]) -> dict[str, str]:
+        wanted = set(numbers)
+        found = {n: self.cache[n] for n in wanted if n in self.cache}
+        missing = sorted(wanted - set(found))
+        if len(missing) <= LOOKUPS_ONE_BY_ONE:
+            documents = [d for n in missing if (d := self.collection.find_one({"_id": n}))]
+        else:
+            documents = list(self.collection.find({"_id": {"$in": missing}}))
+        for document in documents:
+            found[document["_id"]] = document["shipment_id"]
+            self._remember(document["_id"], document["shipment_id"])
+        return found
+
+    def _remember(self, number: str, shipment_id: str) -> None:
+        # Safe to cache: an alias never changes once written. Unknown numbers are not cached.
+        self.cache[number] = shipment_id
+        self.cache.move_to_end(number)
+        while len(self.cache) > self.cache_size:
+            self.cache.popitem(last=False)
+
+
+class MongoParkingRepository(ParkingRepository):
+    def __init__(self, db: Database):
+        self.collection = db[PARKED]
+
+    def park(self, scans: Sequence[ParkedScan]) -> None:
+        if not scans:
+            return
+        documents = [{"_id": s.key, "carrier_number": s.carrier_number, "scan_id": s.scan_id,
+                      "data": json.dumps(s.data)} for s in scans]  # a string: raw carrier JSON may nest arrays
+        try:
+            self.collection.insert_many(documents, ordered=False)
+        except BulkWriteError as exc:
+            if any(error.get("code") != DUPLICATE_KEY for error in exc.details.get("writeErrors", [])):
+                raise
+
+    def parked_for(self, number: str) -> list[ParkedScan]:
+        # "|" sorts just before "}", so this range holds exactly the ids starting with "<number>|".
+        found = self.collection.find({"_id": {"$gte": f"{number}|", "$lt": f"{number}}}"}})
+        return [ParkedScan(d["carrier_number"], d["scan_id"], json.loads(d["data"])) for d in found]
+
+    def remove(self, scans: Sequence[ParkedScan]) -> None:
+        if scans:
+            self.collection.delete_many({"_id": {"$in": [s.key for s in scans]}})
+
+
+def tracker_document(tracker: Tracker) -> Document:
+    """The stored fields of a tracker; status and friends are copied out for operators' queries."""
+    state = tracker.state
+    return {
+        "_id": tracker.shipment_id,
+        "order_id": tracker.order_id,
+        "shipper_id": tracker.shipper_id,
+        "sf_waybill": tracker.sf_waybill,
+        "ups_tracking_number": tracker.ups_tracking_number,
+        "promised_delivery_date": tracker.promised_delivery_date.isoformat(),
+        "plan": [asdict(leg) for leg in tracker.plan],
+        "recipient": asdict(tracker.recipient),
+        "created_at": tracker.created_at,
+        "updated_at": tracker.updated_at,
+        "base": progress_document(tracker.base),
+        "timeline": [entry_document(entry) for entry in tracker.timeline],
+        "omitted": tracker.omitted,
+        "next_seq": tracker.next_seq,
+        "status": state.status,
+        "milestone": state.milestone,
+    }
+
+
+def tracker_from_document(document: Document) -> Tracker:
+    return with_progress(Tracker(
+        shipment_id=document["_id"],
+        order_id=document["order_id"],
+        shipper_id=document["shipper_id"],
+        sf_waybill=document["sf_waybill"],
+        ups_tracking_number=document["ups_tracking_number"],
+        promised_delivery_date=date.fromisoformat(document["promised_delivery_date"]),
+        plan=[PlannedLeg(**leg) for leg in document["plan"]],
+        recipient=Recipient(**document["recipient"]),
+        created_at=document["created_at"],
+        updated_at=document["updated_at"],
+        base=progress_from_document(document["base"]),
+        timeline=[entry_from_document(entry) for entry in document["timeline"]],
+        omitted=document.get("omitted", 0),
+        next_seq=document.get("next_seq", 0),
+    ))
+
+
+def progress_document(progress: Progress) -> Document:
+    fields = asdict(progress)
+    fields["carrier_eta"] = progress.carrier_eta.isoformat() if progress.carrier_eta else None
+    fields["lateness"] = progress.lateness.total_seconds()
+    return fields
+
+
+def progress_from_document(document: Document) -> Progress:
+    eta = document.get("carrier_eta")
+    return Progress(**{**document, "carrier_eta": date.fromisoformat(eta) if eta else None,
+                       "lateness": timedelta(seconds=document.get("lateness", 0))})
+
+
+def entry_document(entry: Entry) -> Document:
+    # The raw carrier payload stays on the topic; the timeline keeps the raw codes and text.
+    scan = {k: v for k, v in asdict(entry.scan).items() if k != "raw"}
+    scan["location"] = {k: v for k, v in scan["location"].items() if v is not None}
+    scan["delivery_estimate"] = entry.scan.delivery_estimate.isoformat() if entry.scan.delivery_estimate else None
+    return {"scan": scan, "seq": entry.seq, "future_dated": entry.future_dated}
+
+
+def entry_from_document(document: Document) -> Entry:
+    scan = dict(document["scan"])
+    estimate = scan.get("delivery_estimate")
+    scan["delivery_estimate"] = date.fromisoformat(estimate) if estimate else None
+    scan["location"] = Location(**scan["location"])
+    return Entry(CanonicalScan(**scan), document["seq"], document["future_dated"])
+

@@ -1,0 +1,166 @@
+"""The composition root of every tracking process: reads the configuration and wires the clients.
+
+Clients are created on first use in each process, so gunicorn workers never share the master's sockets.
+Besides shared.config's variables, the tracking service reads (here, and only here):
+
+- `SF_CHECK_WORD`: the check word SF signs route pushes with (unset: SF ingest answers 401 to everything);
+- `SF_SIGNATURE_MAX_AGE_SECONDS` (300): how far an SF `timestamp` may be from our clock;
+- `UPS_TRACK_ALERT_CREDENTIAL`: the `credential` of our Track Alert subscription (unset: UPS ingest is 401);
+- `TRACKING_CARRIER_MAX_BODY_BYTES` (8 MiB) and `TRACKING_MAX_SCANS_PER_REQUEST` (10000): larger is 413;
+- `TRACKING_RATE_LIMIT_PER_SECOND` (5; 0 = off) and `TRACKING_RATE_LIMIT_BURST` (20): per client address.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import timedelta
+
+from flask import Flask
+from kafka import KafkaAdminClient
+from pymongo.collection import Collection
+from pymongo.database import Database
+
+from services.tracking.adapters.repository import (
+    INDEXES,
+    TRACKERS,
+    MongoAliasRepository,
+    MongoParkingRepository,
+    MongoTrackerRepository,
+)
+from services.tracking.api import tracking_blueprint
+from services.tracking.handlers import Deps
+from services.tracking.options import TrackingOptions
+from services.tracking.ratelimit import TokenBuckets
+from shared.config import Settings, load_settings
+from shared.errors import ConfigError
+from shared.http.app import create_app
+from shared.kafka.admin import admin_client, broker_reachable
+from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_kafka_producer
+from shared.logs import configure_logging
+from shared.mongo.client import apply_indexes, database_for, store_reachable
+
+log = logging.getLogger(__name__)
+ENVIRONMENT_VARIABLES = (
+    "SF_CHECK_WORD", "SF_SIGNATURE_MAX_AGE_SECONDS", "UPS_TRACK_ALERT_CREDENTIAL", "TRACKING_CARRIER_MAX_BODY_BYTES",
+    "TRACKING_MAX_SCANS_PER_REQUEST", "TRACKING_RATE_LIMIT_PER_SECOND", "TRACKING_RATE_LIMIT_BURST",
+)
+
+
+class TrackingService:
+    """Settings plus lazily made, per-process clients; `topic_of` routes what it publishes (tests)."""
+
+    def __init__(self, settings: Settings, options: TrackingOptions, topic_of: TopicOf = catalog_topic):
+        self.settings = settings
+        self.options = options
+        self.topic_of = topic_of
+        self.limiter = TokenBuckets(options.rate_per_second, options.rate_burst)
+        self._indexed_in: int | None = None
+        self._producer: tuple[int, EventProducer] | None = None
+        self._admin: tuple[int, KafkaAdminClient] | None = None
+        self._alias_cache: dict[int, OrderedDict[str, str]] = {}
+
+    def database(self) -> Database:
+        db = database_for(self.settings.mongo)
+        if self._indexed_in != os.getpid():
+            apply_indexes(db, INDEXES)
+            self._indexed_in = os.getpid()
+        return db
+
+    def trackers(self) -> MongoTrackerRepository:
+        return MongoTrackerRepository(self.database())
+
+    def aliases(self) -> MongoAliasRepository:
+        # One cache per process, shared by every request of it (aliases never change once written).
+        cache = self._alias_cache.setdefault(os.getpid(), OrderedDict())
+        return MongoAliasRepository(self.database(), cache)
+
+    def parked(self) -> MongoParkingRepository:
+        return MongoParkingRepository(self.database())
+
+    def producer(self) -> EventProducer:
+        """This process's producer (made on first use, after any fork)."""
+        if self._producer is None or self._producer[0] != os.getpid():
+            self._producer = (os.getpid(), EventProducer(make_kafka_producer(self.settings.kafka), self.topic_of))
+        return self._producer[1]
+
+    def close(self) -> None:
+        """Close this process's producer, if one was made."""
+        if self._producer is not None and self._producer[0] == os.getpid():
+            self._producer[1].close()
+            self._producer = None
+
+    def deps(self, producer: EventProducer | None = None) -> Deps:
+        return Deps(self.trackers(), self.aliases(), self.parked(), producer or self.producer())
+
+    def outbox_collections(self) -> list[Collection]:
+        return [self.database()[TRACKERS]]
+
+    def store_ready(self) -> bool:
+        return store_reachable(database_for(self.settings.mongo))
+
+    def kafka_ready(self) -> bool:
+        try:
+            return broker_reachable(self._admin_client())
+        except Exception:  # the admin client cannot even connect: not ready, and readiness never raises
+            self._admin = None
+            return False
+
+    def _admin_client(self) -> KafkaAdminClient:
+        if self._admin is None or self._admin[0] != os.getpid():
+            self._admin = (os.getpid(), admin_client(self.settings.kafka.bootstrap_servers, "parcelbridge-tracking"))
+        return self._admin[1]
+
+
+def load_options(environ: Mapping[str, str]) -> TrackingOptions:
+    """The tracking service's own variables; raises ConfigError naming every bad one."""
+    problems: list[str] = []
+
+    def number(name: str, default: float, low: float, high: float, kind=int):
+        raw = environ.get(name, "").strip() or str(default)
+        try:
+            value = kind(raw)
+        except ValueError:
+            problems.append(f"{name}={raw!r} is not a number")
+            return default
+        if not low <= value <= high:
+            problems.append(f"{name}={value} is outside {low}..{high}")
+        return value
+
+    options = TrackingOptions(
+        sf_check_word=environ.get("SF_CHECK_WORD", "").strip(),
+        sf_signature_max_age=timedelta(seconds=number("SF_SIGNATURE_MAX_AGE_SECONDS", 300, 10, 86_400)),
+        ups_credential=environ.get("UPS_TRACK_ALERT_CREDENTIAL", "").strip(),
+        carrier_max_body_bytes=number("TRACKING_CARRIER_MAX_BODY_BYTES", 8 * 1_048_576, 1024, 256 * 1_048_576),
+        max_scans_per_request=number("TRACKING_MAX_SCANS_PER_REQUEST", 10_000, 1, 1_000_000),
+        rate_per_second=number("TRACKING_RATE_LIMIT_PER_SECOND", 5.0, 0, 100_000, kind=float),
+        rate_burst=number("TRACKING_RATE_LIMIT_BURST", 20, 1, 1_000_000),
+    )
+    if problems:
+        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    return options
+
+
+def bootstrap(environ: Mapping[str, str] | None = None, topic_of: TopicOf = catalog_topic) -> TrackingService:
+    """Read the configuration once and set up logging; no connection is opened yet."""
+    environ = os.environ if environ is None else environ
+    settings = load_settings("tracking", environ)
+    configure_logging("tracking", settings.log_level)
+    options = load_options(environ)
+    for name, value in (("SF_CHECK_WORD", options.sf_check_word), ("UPS_TRACK_ALERT_CREDENTIAL",
+                                                                   options.ups_credential)):
+        if not value:
+            log.warning("carrier credential not set; that carrier's ingest refuses every request", extra={"var": name})
+    return TrackingService(settings, options, topic_of)
+
+
+def create_tracking_app(service: TrackingService) -> Flask:
+    """The tracking API app (clients are opened by the first request of each process)."""
+    return create_app(
+        "tracking",
+        [tracking_blueprint(service)],
+        readiness={"kafka": service.kafka_ready, "store": service.store_ready},
+        max_body_bytes=service.settings.max_body_bytes,
+    )

@@ -1,0 +1,1 @@
+"""Carrier wire formats: per carrier the same tree (parse, codes, auth); parsing is pure."""

@@ -1,0 +1,1 @@
+"""SF Express route pushes and route-query answers."""

@@ -1,0 +1,1 @@
+"""UPS Track API v1 answers and Track Alert messages."""

@@ -1,0 +1,1 @@
+"""Trackers, scans and the rules between them: pure Python, no I/O."""

@@ -1,0 +1,66 @@
+"""Between the outside shapes and the domain: events <-> canonical scans and trackers."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from services.tracking.domain import masking
+from services.tracking.domain.model import DomainEvent, Recipient, Tracker
+from services.tracking.domain.rules import PlannedLeg
+from services.tracking.domain.scan import CanonicalScan, Location
+from shared.events.envelope import CloudEvent, new_event
+from shared.events.schemas.scans import ScanRecorded
+from shared.events.schemas.shipments import ShipmentBooked
+
+SOURCE = "/parcelbridge/tracking"
+
+
+def envelopes(subject: str, events: list[DomainEvent], request_id: str | None) -> list[CloudEvent]:
+    """The domain events as CloudEvents from this service, keyed by the shipment id."""
+    return [new_event(kind, subject, data, source=SOURCE, request_id=request_id) for kind, data in events]
+
+
+def scan_data(scan: CanonicalScan, received_at: datetime) -> dict[str, Any]:
+    """The `scan.recorded` data of a resolved scan (JSON-compatible)."""
+    data = dataclasses.asdict(scan)
+    data["location"] = {k: v for k, v in data["location"].items() if v is not None}
+    data["received_at"] = received_at
+    return ScanRecorded.model_validate(data).model_dump(mode="json")
+
+
+def scan_event(scan: CanonicalScan, received_at: datetime, request_id: str | None) -> CloudEvent:
+    if not scan.shipment_id:
+        raise ValueError(f"scan {scan.scan_id} is not resolved to a shipment")
+    return new_event("scan.recorded", scan.shipment_id, scan_data(scan, received_at), source=SOURCE,
+                     request_id=request_id)
+
+
+def scan_from_data(data: ScanRecorded) -> CanonicalScan:
+    return CanonicalScan(
+        scan_id=data.scan_id, carrier=data.carrier, carrier_number=data.carrier_number,
+        occurred_at=data.occurred_at, status=data.status, milestone=data.milestone, leg=data.leg,
+        location=Location(**data.location.model_dump()), reason=data.reason, raw_codes=dict(data.raw_codes),
+        raw_text=data.raw_text, kind=data.kind, mapped_from=data.mapped_from,
+        delivery_estimate=data.delivery_estimate, raw=dict(data.raw), shipment_id=data.shipment_id,
+    )
+
+
+def tracker_from_booking(booked: ShipmentBooked, event_time: datetime, now: datetime) -> Tracker:
+    """A new tracker for a booked shipment.
+
+    `shipment.booked` v1 carries the destination city and state but not the recipient's name, so the
+    initials stay unknown until the booking event carries a name.
+    """
+    plan = [PlannedLeg(leg.leg, leg.carrier, leg.planned_start, leg.planned_end) for leg in booked.legs]
+    destination = booked.destination
+    recipient = Recipient(
+        initials=masking.initials(None),
+        city=masking.city(destination.city if destination else None),
+        region=destination.state if destination else None,
+    )
+    return Tracker.open(
+        booked.shipment_id, booked.order_id, booked.shipper_id, booked.sf_waybill, booked.ups_tracking_number,
+        booked.promised_delivery_date, plan, recipient, booked.booked_at or event_time, now,
+    )

@@ -1,0 +1,21 @@
+"""Counters of the ingest path (the parsers stay pure; the handlers count)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+SCANS_INGESTED = Counter(
+    "parcelbridge_tracking_scans_ingested_total",
+    "Carrier scans accepted by ingest, by carrier and outcome (recorded to the topic, or parked).",
+    ["carrier", "outcome"],
+)
+UNMAPPED_CODES = Counter(
+    "parcelbridge_tracking_unmapped_codes_total",
+    "Carrier scans whose code no table maps (status `unknown`), by carrier and raw code.",
+    ["carrier", "code"],
+)
+PARKED_RELEASED = Counter(
+    "parcelbridge_tracking_parked_released_total",
+    "Parked scans published once their number resolved to a shipment.",
+    ["carrier"],
+)

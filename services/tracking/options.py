@@ -1,0 +1,17 @@
+"""The tracking service's own settings (read from the environment by bootstrap.py, and only there)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class TrackingOptions:
+    sf_check_word: str = ""  # empty: SF ingest refuses every request (fail closed)
+    sf_signature_max_age: timedelta = timedelta(minutes=5)
+    ups_credential: str = ""  # empty: UPS ingest refuses every request (fail closed)
+    carrier_max_body_bytes: int = 8 * 1_048_576
+    max_scans_per_request: int = 10_000
+    rate_per_second: float = 5.0  # per client address on the public API; 0 turns the limit off
+    rate_burst: int = 20

@@ -1,0 +1,166 @@
+"""What the public tracking API reads and answers: request and response models, and the tracker's view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.tracking.domain import i18n
+from services.tracking.domain.i18n import Language
+from services.tracking.domain.model import Entry, Tracker
+from services.tracking.domain.numbers import NumberKind, TrackingNumber
+from services.tracking.domain.scan import Location
+from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
+
+MAX_BATCH = 40
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BatchRequest(_View):
+    """The body of `POST /v1/tracking/batch`."""
+
+    numbers: list[str] = Field(min_length=1, description=f"Up to {MAX_BATCH} numbers of any of the three kinds")
+
+
+class Numbers(_View):
+    shipment_id: str = Field(description="The ParcelBridge number (also the shipment id)")
+    sf_waybill: str
+    ups_tracking_number: str
+
+
+class Estimate(_View):
+    date: date
+    source: Literal["carrier", "plan", "plan_revised"] = Field(
+        description="carrier: the carrier's latest delivery date; plan: the promised date; plan_revised: the "
+        "promise pushed back because a leg runs late"
+    )
+
+
+class RecipientView(_View):
+    """Masked: initials and city only (initials are null while the booking does not carry the name)."""
+
+    initials: str | None
+    city: str | None
+    state: str | None
+
+
+class EventView(_View):
+    occurred_at: datetime
+    status: Status | None
+    milestone: Milestone | None
+    leg: Leg | None
+    carrier: Carrier
+    carrier_name: str
+    reason: Reason | None
+    description: str
+    location: str | None
+    carrier_code: str = Field(description="The raw carrier code(s), e.g. `opCode=50` or `type=I code=OT`")
+    future_dated: bool = Field(description="Dated beyond the allowed clock skew: shown, but it moves nothing")
+
+
+class TrackingView(_View):
+    """One parcel across both carriers and both customs borders; events newest first."""
+
+    number: str
+    number_kind: NumberKind
+    numbers: Numbers
+    status: Status
+    status_description: str
+    milestone: Milestone
+    milestone_description: str
+    reason: Reason | None
+    leg: Leg | None
+    carrier: Carrier
+    carrier_name: str
+    estimated_delivery: Estimate | None
+    promised_delivery_date: date
+    delivered_at: datetime | None
+    recipient: RecipientView
+    last_updated: datetime
+    events: list[EventView]
+    events_omitted: int = Field(description="Oldest events no longer kept (a timeline keeps the latest 500)")
+
+
+class BatchItem(_View):
+    number: str
+    status: Literal[200, 400, 404]
+    tracking: TrackingView | None = None
+    error: str | None = None
+
+
+class BatchResponse(_View):
+    results: list[BatchItem] = Field(description="One per number asked for, in the same order")
+
+
+class FieldError(_View):
+    field: str
+    message: str
+
+
+class ProblemView(_View):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def tracking_view(tracker: Tracker, number: TrackingNumber, language: Language) -> dict:
+    """The JSON body for one parcel, in the customer's language."""
+    state = tracker.state
+    eta, source = tracker.estimated_delivery
+    view = TrackingView(
+        number=number.value,
+        number_kind=number.kind,
+        numbers=Numbers(shipment_id=tracker.shipment_id, sf_waybill=tracker.sf_waybill,
+                        ups_tracking_number=tracker.ups_tracking_number),
+        status=state.status,
+        status_description=i18n.status_text(state.status, state.reason, language),
+        milestone=state.milestone,
+        milestone_description=i18n.text(i18n.MILESTONES, state.milestone, language),
+        reason=state.reason,
+        leg=state.leg,
+        carrier=state.carrier,
+        carrier_name=i18n.text(i18n.CARRIERS, state.carrier, language),
+        estimated_delivery=Estimate(date=eta, source=source) if eta and source else None,
+        promised_delivery_date=tracker.promised_delivery_date,
+        delivered_at=state.since if state.status == "delivered" else None,
+        recipient=RecipientView(initials=tracker.recipient.initials, city=tracker.recipient.city,
+                                state=tracker.recipient.region),
+        last_updated=tracker.updated_at,
+        events=[event_view(entry, language) for entry in reversed(tracker.timeline)],
+        events_omitted=tracker.omitted,
+    )
+    return view.model_dump(mode="json")
+
+
+def event_view(entry: Entry, language: Language) -> EventView:
+    scan = entry.scan
+    return EventView(
+        occurred_at=scan.occurred_at,
+        status=scan.status,
+        milestone=scan.milestone,
+        leg=scan.leg,
+        carrier=scan.carrier,
+        carrier_name=i18n.text(i18n.CARRIERS, scan.carrier, language),
+        reason=scan.reason,
+        description=i18n.event_text(scan.kind, scan.status, scan.milestone, scan.reason, scan.raw_text,
+                                    scan.delivery_estimate, language),
+        location=place(scan.location),
+        carrier_code=" ".join(f"{k}={v}" for k, v in scan.raw_codes.items()),
+        future_dated=entry.future_dated,
+    )
+
+
+def place(location: Location) -> str | None:
+    """"Los Angeles, CA, US" from the parts present; SF's free-text address as it came."""
+    parts = [p for p in (location.city, location.region, location.country) if p]
+    return ", ".join(parts) if parts else location.description

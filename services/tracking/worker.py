@@ -1,0 +1,65 @@
+"""`python -m services.tracking.worker consume|relay`: the tracker consumer and the outbox relay."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Sequence
+from functools import partial
+
+from services.tracking import handlers
+from services.tracking.bootstrap import TrackingService, bootstrap
+from shared.kafka.consumer import ConsumerRunner, Handler, make_kafka_consumer
+from shared.kafka.producer import EventProducer
+from shared.kafka.topics import CARRIER_SCANS, SHIPMENTS
+from shared.mongo.outbox import OutboxRelay
+from shared.runtime import stop_on_signals
+
+GROUP = "tracking"
+TOPICS = (SHIPMENTS.name, CARRIER_SCANS.name)
+
+
+def event_handlers(service: TrackingService, producer: EventProducer | None = None) -> dict[str, Handler]:
+    """Which handler each consumed event type goes to; other types on these topics are skipped.
+
+    `producer` carries released parked scans to carrier-scans.v1 (tests route it to a throwaway topic).
+    """
+    deps = service.deps(producer)
+    return {kind: partial(handler, deps=deps) for kind, handler in handlers.EVENT_HANDLERS.items()}
+
+
+def consumer_runner(
+    service: TrackingService, stop: threading.Event, topics: Sequence[str] = TOPICS, group: str = GROUP,
+    producer: EventProducer | None = None, **overrides,
+) -> ConsumerRunner:
+    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), **overrides)
+    return ConsumerRunner(consumer, service.producer(), event_handlers(service, producer), group, stop=stop)
+
+
+def relay(service: TrackingService) -> OutboxRelay:
+    return OutboxRelay(service.outbox_collections(), service.producer())
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) != 1 or argv[0] not in ("consume", "relay"):
+        print("usage: python -m services.tracking.worker consume|relay", file=sys.stderr)
+        return 2
+    service = bootstrap()
+    stop = stop_on_signals()
+    if argv[0] == "consume":
+        runner = consumer_runner(service, stop)
+        try:
+            runner.run()
+        finally:
+            runner.dlq.close()
+    else:
+        outbox = relay(service)
+        try:
+            outbox.run(stop)
+        finally:
+            outbox.producer.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,181 @@
+"""The HTTP edge on in-memory fakes: carrier auth and shapes, polling with ETags, batch, limits."""
+
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from tracking_samples import SF, SHIPMENT, UPS, booked_data
+
+from services.tracking import handlers
+from services.tracking.api import tracking_blueprint
+from services.tracking.carriers.sf import auth as sf_auth
+from services.tracking.options import TrackingOptions
+from services.tracking.ratelimit import TokenBuckets
+from shared.events.envelope import new_event
+from shared.http.app import create_app
+
+CHECK_WORD, CREDENTIAL = "sf-check-word", "ups-credential"
+PUSH = {"Body": {"WaybillRoute": [{"mailno": SF, "acceptTime": "2025-06-01 22:00:00", "opCode": "50"}]}}
+ALERT = {"trackingNumber": UPS, "activityStatus": {"type": "I", "code": "OT"}, "gmtActivityDate": "20250611",
+         "gmtActivityTime": "150000"}
+
+
+class FakeStores:
+    def __init__(self, deps, options: TrackingOptions):
+        self._deps = deps
+        self.options = options
+        self.limiter = TokenBuckets(options.rate_per_second, options.rate_burst)
+
+    def trackers(self):
+        return self._deps.trackers
+
+    def aliases(self):
+        return self._deps.aliases
+
+    def deps(self):
+        return self._deps
+
+
+@pytest.fixture
+def options() -> TrackingOptions:
+    return TrackingOptions(sf_check_word=CHECK_WORD, ups_credential=CREDENTIAL, carrier_max_body_bytes=64 * 1024,
+                           max_scans_per_request=50, rate_per_second=0)
+
+
+@pytest.fixture
+def client(deps, options):
+    app = create_app("tracking", [tracking_blueprint(FakeStores(deps, options))], {}, max_body_bytes=16 * 1024)
+    return app.test_client()
+
+
+@pytest.fixture
+def booked(deps):
+    handlers.create_tracker(new_event("shipment.booked", SHIPMENT, booked_data(), source="/t"), deps)
+
+
+def sf_headers(body: str, check_word: str = CHECK_WORD, age: float = 0) -> dict[str, str]:
+    stamp = str(int((time.time() - age) * 1000))
+    return {"timestamp": stamp, "msgDigest": sf_auth.digest(body, stamp, check_word),
+            "Content-Type": "application/json"}
+
+
+def post_sf(client, payload, **kwargs):
+    body = json.dumps(payload, ensure_ascii=False)
+    return client.post("/v1/carriers/sf/route-push", data=body.encode(), headers=sf_headers(body, **kwargs))
+
+
+def test_a_signed_sf_push_is_recorded_and_answered_0000(client, booked, publisher):
+    response = post_sf(client, PUSH)
+    assert response.status_code == 200 and response.get_json() == {"return_code": "0000", "return_msg": "成功"}
+    assert [e.subject for e in publisher.published] == [SHIPMENT]
+
+
+@pytest.mark.parametrize("kwargs", [{"check_word": "wrong"}, {"age": 3600}])
+def test_a_bad_or_stale_sf_signature_is_401_and_nothing_is_recorded(client, booked, publisher, kwargs):
+    response = post_sf(client, PUSH, **kwargs)
+    assert response.status_code == 401 and response.get_json()["return_code"] == "4001"
+    assert publisher.published == []
+
+
+def test_an_unsigned_sf_push_is_401(client, publisher):
+    response = client.post("/v1/carriers/sf/route-push", json=PUSH)
+    assert response.status_code == 401 and publisher.published == []
+
+
+def test_a_malformed_sf_payload_is_400_in_sfs_shape(client):
+    response = post_sf(client, {"Body": {"WaybillRoute": [{"mailno": SF, "opCode": "50"}]}})
+    assert response.status_code == 400
+    assert response.get_json()["return_code"] == "4000" and "acceptTime" in response.get_json()["return_msg"]
+
+
+def test_an_sf_body_that_is_not_json_is_400(client):
+    body = "not json"
+    response = client.post("/v1/carriers/sf/route-push", data=body, headers=sf_headers(body))
+    assert response.status_code == 400 and response.get_json()["return_code"] == "4000"
+
+
+def test_too_many_events_or_too_many_bytes_is_413_in_the_carriers_shape(client, booked, publisher):
+    routes = [{"mailno": SF, "acceptTime": "2025-06-01 22:00:00", "opCode": str(i)} for i in range(51)]
+    assert post_sf(client, {"Body": {"WaybillRoute": routes}}).status_code == 413
+    huge = [{**ALERT, "padding": "x" * 1000} for _ in range(70)]
+    response = client.post("/v1/carriers/ups/track", json=huge, headers={"credential": CREDENTIAL})
+    assert response.status_code == 413 and response.get_json()["response"]["errors"][0]["code"] == "PB413"
+    assert publisher.published == []
+
+
+def test_a_broker_outage_is_503_so_the_carrier_retries(client, booked, publisher):
+    publisher.fail = True
+    response = post_sf(client, PUSH)
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.get_json()["return_code"] != "0000"
+
+
+def test_ups_alerts_need_the_credential(client, booked, publisher):
+    assert client.post("/v1/carriers/ups/track", json=ALERT).status_code == 401
+    wrong = client.post("/v1/carriers/ups/track", json=ALERT, headers={"credential": "nope"})
+    assert wrong.status_code == 401 and wrong.get_json()["response"]["errors"][0]["code"] == "PB401"
+    ok = client.post("/v1/carriers/ups/track", json=ALERT, headers={"credential": CREDENTIAL})
+    assert ok.status_code == 200 and ok.get_json()["response"] == {"status": "accepted", "recorded": 1, "parked": 0}
+
+
+def test_a_malformed_ups_payload_is_400_in_ups_shape(client):
+    response = client.post("/v1/carriers/ups/track", json={"trackResponse": {}}, headers={"credential": CREDENTIAL})
+    assert response.status_code == 400 and "shipment" in response.get_json()["response"]["errors"][0]["message"]
+
+
+def test_an_unknown_number_is_accepted_and_parked(client, publisher, parked):
+    response = client.post("/v1/carriers/ups/track", json=ALERT, headers={"credential": CREDENTIAL})
+    assert response.status_code == 200 and response.get_json()["response"]["parked"] == 1
+    assert len(parked.scans) == 1 and publisher.published == []
+
+
+def test_polling_gets_an_etag_and_304_while_nothing_changed(client, booked, deps, publisher):
+    first = client.get(f"/v1/tracking/{SF}")
+    assert first.status_code == 200 and first.headers["ETag"] and "max-age" in first.headers["Cache-Control"]
+    again = client.get(f"/v1/tracking/{SF}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    post_sf(client, PUSH)
+    for event in publisher.published:
+        handlers.apply_scan(event, deps)
+    changed = client.get(f"/v1/tracking/{SF}", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_json()["status"] == "picked_up"
+
+
+def test_the_view_is_masked_localised_and_newest_first(client, booked):
+    body = client.get(f"/v1/tracking/{UPS.lower()}", headers={"Accept-Language": "zh-CN,en;q=0.5"}).get_json()
+    assert body["number"] == UPS and body["number_kind"] == "ups_tracking_number"
+    assert body["numbers"] == {"shipment_id": SHIPMENT, "sf_waybill": SF, "ups_tracking_number": UPS}
+    assert body["recipient"] == {"initials": None, "city": "Los Angeles", "state": "CA"}
+    assert [e["milestone"] for e in body["events"]] == ["label_created", "order_created"]
+    assert body["events"][0]["description"] == "运单已生成，等待揽收"  # noqa: RUF001 - Chinese punctuation
+    assert "phone" not in json.dumps(body) and "address" not in json.dumps(body)
+
+
+def test_unknown_and_malformed_numbers(client):
+    missing = client.get("/v1/tracking/SF1234567890128")
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+    malformed = client.get("/v1/tracking/ABC")
+    assert malformed.status_code == 400 and "1Z + 16" in malformed.get_json()["detail"]
+
+
+def test_the_batch_answers_each_number_in_order(client, booked):
+    response = client.post("/v1/tracking/batch", json={"numbers": [SF, "nonsense", "SF9999999999992", SHIPMENT]})
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == [200, 400, 404, 200]
+    assert results[0]["tracking"]["numbers"]["shipment_id"] == SHIPMENT
+
+
+def test_a_batch_over_40_numbers_is_413_and_an_empty_one_422(client):
+    assert client.post("/v1/tracking/batch", json={"numbers": [SF] * 41}).status_code == 413
+    assert client.post("/v1/tracking/batch", json={"numbers": []}).status_code == 422
+
+
+def test_the_public_api_is_rate_limited_per_address(deps, booked):
+    options = TrackingOptions(rate_per_second=0.001, rate_burst=2, sf_signature_max_age=timedelta(minutes=5))
+    client = create_app("tracking", [tracking_blueprint(FakeStores(deps, options))], {}, 16 * 1024).test_client()
+    assert [client.get(f"/v1/tracking/{SF}").status_code for _ in range(2)] == [200, 200]
+    limited = client.get(f"/v1/tracking/{SF}")
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    other = client.get(f"/v1/tracking/{SF}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200

@@ -1,0 +1,28 @@
+"""The tracking service's own environment variables, read by bootstrap only."""
+
+from datetime import timedelta
+
+import pytest
+
+from services.tracking.bootstrap import ENVIRONMENT_VARIABLES, load_options
+from services.tracking.options import TrackingOptions
+from shared.errors import ConfigError
+
+
+def test_defaults_fail_closed_for_carriers():
+    options = load_options({})
+    assert options == TrackingOptions()
+    assert options.sf_check_word == "" and options.ups_credential == ""
+
+
+def test_every_variable_is_read():
+    environ = {"SF_CHECK_WORD": "w", "SF_SIGNATURE_MAX_AGE_SECONDS": "60", "UPS_TRACK_ALERT_CREDENTIAL": "c",
+               "TRACKING_CARRIER_MAX_BODY_BYTES": "4096", "TRACKING_MAX_SCANS_PER_REQUEST": "7",
+               "TRACKING_RATE_LIMIT_PER_SECOND": "2.5", "TRACKING_RATE_LIMIT_BURST": "9"}
+    assert set(environ) == set(ENVIRONMENT_VARIABLES)
+    assert load_options(environ) == TrackingOptions("w", timedelta(seconds=60), "c", 4096, 7, 2.5, 9)
+
+
+def test_bad_values_are_all_named():
+    with pytest.raises(ConfigError, match=r"SF_SIGNATURE_MAX_AGE_SECONDS.*TRACKING_RATE_LIMIT_BURST"):
+        load_options({"SF_SIGNATURE_MAX_AGE_SECONDS": "soon", "TRACKING_RATE_LIMIT_BURST": "0"})
