@@ -7,6 +7,7 @@ from dataclasses import asdict
 from services.shipping.domain.model import CannotCancel, Item, Order, Parcel, Party, Refusal, Shipment
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.schemas.orders import OrderPlaced
+from shared.privacy import initials
 
 SOURCE = "/parcelbridge/shipping"
 
@@ -58,6 +59,7 @@ def booked_event(shipment: Shipment, request_id: str | None) -> CloudEvent:
             "city": shipment.recipient.city,
             "state": shipment.recipient.region,
             "zip": shipment.recipient.postal_code,
+            "recipient_initials": initials(shipment.recipient.name),
         },
     }
     return _event("shipment.booked", shipment.shipment_id, data, request_id)

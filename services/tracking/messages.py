@@ -50,13 +50,12 @@ def scan_from_data(data: ScanRecorded) -> CanonicalScan:
 def tracker_from_booking(booked: ShipmentBooked, event_time: datetime, now: datetime) -> Tracker:
     """A new tracker for a booked shipment.
 
-    `shipment.booked` v1 carries the destination city and state but not the recipient's name, so the
-    initials stay unknown until the booking event carries a name.
+    The booking carries the recipient's initials, never the name: the shipping service reduces it.
     """
     plan = [PlannedLeg(leg.leg, leg.carrier, leg.planned_start, leg.planned_end) for leg in booked.legs]
     destination = booked.destination
     recipient = Recipient(
-        initials=masking.initials(None),
+        initials=destination.recipient_initials if destination else None,
         city=masking.city(destination.city if destination else None),
         region=destination.state if destination else None,
     )

@@ -28,6 +28,9 @@ E2E_ENV = {
     "SHIPPING_PORT": "38002",
     "TRACKING_PORT": "38003",
     "WEB_CONCURRENCY": "1",
+    "SF_CHECK_WORD": "e2e-sf-check-word",
+    "UPS_TRACK_ALERT_CREDENTIAL": "e2e-ups-credential",
+    "TRACKING_RATE_LIMIT_PER_SECOND": "0",
     "LOG_LEVEL": "INFO",
 }
 

@@ -39,6 +39,8 @@ class Destination(Payload):
     city: str
     state: str
     zip: str
+    # Only initials travel: the recipient's name stays in the orders and shipping databases.
+    recipient_initials: str | None = None
 
 
 class ShipmentBooked(Payload):
