@@ -22,16 +22,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install the project with its pinned dependencies
 
-run: install  ## Start the whole system (for now: Kafka and FerretDB, with topics created)
-	$(PB) infra up
-	$(PB) topics create
-	@echo "Infrastructure is up. The services arrive with issues #3-#5; 'make stop' stops everything."
+run: install  ## Start everything (Kafka, store, services, simulator); Ctrl-C stops it all
+	$(PB) run
 
-stop: install  ## Stop everything 'make run' started
-	$(PB) infra down
+stop: install  ## Stop everything 'make run' started (from another terminal)
+	$(PB) stop
 
 reset: install  ## Stop everything and delete all local data
+	$(PB) stop
 	$(PB) infra reset --yes
+	rm -f .local/demo-shipper.json
 
 infra-up: install  ## Start Kafka and FerretDB (idempotent)
 	$(PB) infra up

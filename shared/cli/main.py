@@ -13,6 +13,8 @@ SUBCOMMANDS = {
     "shippers": "services.orders.cli:shippers",
     "topics": "shared.cli.topics:topics",
     "services": "shared.cli.services:services",
+    "run": "shared.cli.run:run",
+    "stop": "shared.cli.run:stop",
 }
 
 
@@ -31,3 +33,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """parcelbridge: China to US parcel tracking (SF Express, customs, air linehaul, UPS)."""
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,124 @@
+"""`parcelbridge run`: the whole system on this machine — what `make run` calls.
+
+Infrastructure, topics, every service as real processes, a demo shipper, then the carrier simulator in
+the foreground. Ctrl-C (or `parcelbridge stop` from another terminal) stops everything cleanly; data is
+kept for the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from shared.config import load_infra_settings, load_settings
+from shared.infra import manager, processes, stack
+from shared.infra.layout import PROJECT_ROOT, Layout
+
+console = Console(stderr=True)
+
+# Local-only carrier credentials, so the simulator can sign what it posts; real deployments set their own.
+DEV_CREDENTIALS = {"SF_CHECK_WORD": "local-dev-sf-check-word", "UPS_TRACK_ALERT_CREDENTIAL": "local-dev-ups-credential"}
+
+
+def _layout() -> Layout:
+    return Layout(load_infra_settings(root=PROJECT_ROOT))
+
+
+def _say(message: str) -> None:
+    console.print(f"[dim]{message}[/]", highlight=False)
+
+
+def _demo_key(layout: Layout) -> str:
+    """The demo shipper's API key: created once, kept in the local data folder (a dev convenience)."""
+    stored = layout.root / "demo-shipper.json"
+    if stored.exists():
+        return json.loads(stored.read_text())["api_key"]
+    output = subprocess.run(
+        [sys.executable, "-m", "shared.cli.main", "shippers", "create", "Demo Shipper (Shenzhen)"],
+        capture_output=True, text=True, check=True, cwd=PROJECT_ROOT,
+    ).stdout
+    fields = dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
+    record = {"shipper_id": fields["shipper id"].strip(), "api_key": fields["API key"].strip()}
+    stored.write_text(json.dumps(record))
+    stored.chmod(0o600)
+    return record["api_key"]
+
+
+def _urls_table(api_key: str) -> Table:
+    table = Table(title="parcelbridge is running", title_justify="left")
+    for column in ("service", "API", "docs", "metrics"):
+        table.add_column(column, no_wrap=True)
+    for service in stack.available_services():
+        base = f"http://127.0.0.1:{load_settings(service).http_port}"
+        table.add_row(service, base, f"{base}/docs", f"{base}/metrics")
+    tracking = f"http://127.0.0.1:{load_settings('tracking').http_port}"
+    table.add_row("customers", f"{tracking}/v1/tracking/<number>", "", "")
+    table.caption = f"demo shipper API key: {api_key}    logs: {_layout().logs}"
+    return table
+
+
+def _stop_all(layout: Layout) -> None:
+    console.print("stopping: services first (workers commit their offsets), then Kafka and the store")
+    stack.down(layout, _say)
+    manager.down(layout, _say)
+
+
+def _simulate(api_key: str) -> subprocess.Popen | None:
+    if not (PROJECT_ROOT / "services" / "simulator" / "cli.py").exists():
+        return None
+    command = [sys.executable, "-m", "shared.cli.main", "simulate", "--api-key", api_key,
+               "--orders", "0", "--rate", os.environ.get("SIMULATOR_RATE", "0.5")]
+    return subprocess.Popen(command, cwd=PROJECT_ROOT)
+
+
+@click.command("run")
+@click.option("--no-simulator", is_flag=True, help="Start the system without the carrier simulator.")
+def run(no_simulator: bool) -> None:
+    """Start everything, show where it is, and run the carrier simulator until Ctrl-C."""
+    for name, value in DEV_CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    layout = _layout()
+    began = time.monotonic()
+    try:
+        manager.up(layout, _say)
+        stack.up(layout, _say)
+    except (manager.InfraError, stack.StackError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise SystemExit(1) from exc
+    key = _demo_key(layout)
+    Console().print(_urls_table(key))
+    console.print(f"up in {time.monotonic() - began:.0f}s — Ctrl-C (or `make stop`) stops everything; data is kept")
+    stopping = {"asked": False}
+    signal.signal(signal.SIGTERM, lambda *_: stopping.update(asked=True))
+    layout.pid_file("run").write_text(str(os.getpid()))
+    simulator = None if no_simulator else _simulate(key)
+    try:
+        while not stopping["asked"]:
+            if simulator is not None and simulator.poll() is not None:
+                simulator = None
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if simulator is not None:
+            simulator.send_signal(signal.SIGINT)
+            simulator.wait(30)
+        _stop_all(layout)
+        layout.pid_file("run").unlink(missing_ok=True)
+
+
+@click.command("stop")
+def stop() -> None:
+    """Stop everything `parcelbridge run` started (services, then Kafka and the store)."""
+    layout = _layout()
+    # A foreground `run` stops itself (and its simulator) on SIGTERM; then the rest is stopped here too.
+    processes.stop(layout.pid_file("run"), timeout=60)
+    _stop_all(layout)
