@@ -15,12 +15,6 @@ from services.orders.openapi import EXAMPLE_ORDER
 from tests.e2e.conftest import Stack
 
 
-def create_shipper(stack: Stack, name: str) -> str:
-    """A new shipper's API key, as `parcelbridge shippers create` prints it."""
-    output = stack.cli("shippers", "create", name).stdout
-    return next(line.split(":", 1)[1].strip() for line in output.splitlines() if line.startswith("API key:"))
-
-
 def order_body(**changes: Any) -> dict[str, Any]:
     body = copy.deepcopy(EXAMPLE_ORDER)
     body["shipper_reference"] = f"E2E-{uuid.uuid4().hex[:10]}"
@@ -53,7 +47,7 @@ def order_with_status(stack: Stack, key: str, order_id: str, *statuses: str) -> 
 
 
 def bootstrap_servers(stack: Stack) -> list[str]:
-    return [f"127.0.0.1:{stack.env['PARCELBRIDGE_KAFKA_PORT']}"]
+    return [stack.kafka]
 
 
 def topic_records(stack: Stack, topic: str) -> list:

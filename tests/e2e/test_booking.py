@@ -14,7 +14,6 @@ from shared.events.envelope import encode, new_event
 from tests.e2e.helpers import (
     auth,
     bootstrap_servers,
-    create_shipper,
     order_body,
     order_with_status,
     topic_records,
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def shipper(stack) -> str:
-    return create_shipper(stack, "E2E Gadgets")
+    return stack.create_shipper("E2E Gadgets")
 
 
 def _place(stack, key, body, **headers):
@@ -133,7 +132,7 @@ def test_cancelling_after_pickup_is_refused(stack, shipper):
 
 
 def test_a_shipper_cannot_see_or_cancel_another_shippers_order(stack, shipper):
-    other = create_shipper(stack, "E2E Rival")
+    other = stack.create_shipper("E2E Rival")
     placed = _place(stack, shipper, order_body())
     booked = order_with_status(stack, shipper, placed["id"], "booked")
 
