@@ -6,13 +6,12 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from pydantic import ValidationError
 from pymongo.collection import Collection
 
 from services.orders import handlers
 from services.orders.adapters.repository import OrderQuery, OrderRepository
-from services.orders.docs import docs_page
 from services.orders.domain.commands import CancelOrder, PlaceOrder
 from services.orders.domain.model import CancellationNotAllowed, OrderNotFound
 from services.orders.domain.placement import (
@@ -33,6 +32,7 @@ from services.orders.views import (
 )
 from shared.http.auth import authenticate
 from shared.http.body import field_errors, parse_body, query_text
+from shared.http.docs import add_document_routes
 from shared.http.problems import Problem, problem_response, validation_problem
 
 ORDER_ID = re.compile(r"^ord_[a-z2-7]{20}$")
@@ -86,13 +86,7 @@ def orders_blueprint(stores: Stores) -> Blueprint:
         command = CancelOrder(shipper_id, _checked_id(order_id), body.reason, request_id=g.request_id)
         return jsonify(order_view(handlers.cancel_order(command, stores.orders())))
 
-    @api.get("/openapi.json")
-    def openapi():
-        return jsonify(openapi_document())
-
-    @api.get("/docs")
-    def docs():
-        return Response(docs_page(openapi_document()), mimetype="text/html")
+    add_document_routes(api, openapi_document)
 
     return api
 

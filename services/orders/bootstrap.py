@@ -10,9 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import Flask
-from kafka import KafkaAdminClient
 from pymongo.collection import Collection
-from pymongo.database import Database
 
 from services.orders.adapters.repository import (
     API_KEYS,
@@ -36,10 +34,10 @@ from services.orders.webhook_api import webhooks_blueprint
 from shared.config import Settings, load_settings
 from shared.errors import ConfigError
 from shared.http.app import create_app
-from shared.kafka.admin import admin_client, broker_reachable
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.logs import configure_logging
-from shared.mongo.client import apply_indexes, database_for, store_reachable
+from shared.mongo.client import IndexedDatabase
+from shared.readiness import readiness_checks
 
 # The webhook variables, with their defaults (read here only).
 WEBHOOK_DEFAULTS = {
@@ -100,15 +98,8 @@ class OrdersService:
     def __init__(self, settings: Settings, webhook_settings: WebhookSettings | None = None):
         self.settings = settings
         self.webhook_settings = webhook_settings or WebhookSettings()
-        self._indexed_in: int | None = None
-        self._admin: tuple[int, KafkaAdminClient] | None = None
-
-    def database(self) -> Database:
-        db = database_for(self.settings.mongo)
-        if self._indexed_in != os.getpid():
-            apply_indexes(db, INDEXES + WEBHOOK_INDEXES)
-            self._indexed_in = os.getpid()
-        return db
+        self.database = IndexedDatabase(settings.mongo, INDEXES + WEBHOOK_INDEXES)
+        self.readiness = readiness_checks(settings, "parcelbridge-orders")
 
     def orders(self) -> MongoOrderRepository:
         return MongoOrderRepository(self.database())
@@ -142,21 +133,6 @@ class OrdersService:
     def producer(self) -> EventProducer:
         return EventProducer(make_kafka_producer(self.settings.kafka))
 
-    def store_ready(self) -> bool:
-        return store_reachable(database_for(self.settings.mongo))
-
-    def kafka_ready(self) -> bool:
-        try:
-            return broker_reachable(self._admin_client())
-        except Exception:  # the admin client cannot even connect: not ready, and readiness never raises
-            self._admin = None
-            return False
-
-    def _admin_client(self) -> KafkaAdminClient:
-        if self._admin is None or self._admin[0] != os.getpid():
-            self._admin = (os.getpid(), admin_client(self.settings.kafka.bootstrap_servers, "parcelbridge-orders"))
-        return self._admin[1]
-
 
 def bootstrap(environ: Mapping[str, str] | None = None) -> OrdersService:
     """Read the configuration once and set up logging; no connection is opened yet."""
@@ -171,6 +147,6 @@ def create_orders_app(service: OrdersService) -> Flask:
     return create_app(
         "orders",
         [orders_blueprint(service), webhooks_blueprint(service)],
-        readiness={"kafka": service.kafka_ready, "store": service.store_ready},
+        readiness=service.readiness,
         max_body_bytes=service.settings.max_body_bytes,
     )

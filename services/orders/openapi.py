@@ -7,11 +7,10 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
 
 from services.orders.domain.model import ORDER_STATUSES
 from services.orders.domain.placement import IDEMPOTENCY_KEY_MAX, OrderRequest
-from services.orders.views import CancelRequest, OrderPage, OrderView, ProblemView
+from services.orders.views import CancelRequest, OrderPage, OrderView
 from services.orders.webhook_views import (
     DeliveryPage,
     NewWebhookView,
@@ -20,8 +19,15 @@ from services.orders.webhook_views import (
     WebhookRequest,
     WebhookView,
 )
-
-REF = "#/components/schemas/{model}"
+from shared.http.openapi import (
+    ModelRefs,
+    component_schemas,
+    json_content,
+    operational_paths,
+    problem_response,
+    request_body,
+)
+from shared.http.views import ProblemView
 
 EXAMPLE_ORDER: dict[str, Any] = {
     "shipper_reference": "SHOP-2025-000123",
@@ -128,15 +134,13 @@ def schema_ref(model: type[BaseModel]) -> dict[str, str]:
 
 
 @cache
-def _schemas() -> tuple[dict[type[BaseModel], dict[str, str]], dict[str, Any]]:
-    keyed = [(m, "validation") for m in _REQUEST_MODELS] + [(m, "serialization") for m in _RESPONSE_MODELS]
-    refs, top = models_json_schema(keyed, ref_template=REF)
-    return {model: ref for (model, _mode), ref in refs.items()}, top["$defs"]
+def _schemas() -> tuple[ModelRefs, dict[str, Any]]:
+    return component_schemas(_REQUEST_MODELS, _RESPONSE_MODELS)
 
 
-def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
-    order = _json(refs[OrderView])
-    auth = {"401": _problem("Missing, unknown or revoked API key")}
+def _paths(refs: ModelRefs) -> dict[str, Any]:
+    order = json_content(refs[OrderView])
+    auth = {"401": problem_response("Missing, unknown or revoked API key")}
     return {
         "/v1/orders": {
             "post": {
@@ -146,18 +150,18 @@ def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
                 "`Idempotent-Replayed: true`); the same key with another body is 422.",
                 "operationId": "placeOrder",
                 "parameters": [_idempotency_key_parameter()],
-                "requestBody": _request_body(refs[OrderRequest], EXAMPLE_ORDER, required=True),
+                "requestBody": request_body(refs[OrderRequest], EXAMPLE_ORDER, required=True),
                 "responses": {
                     "201": {**order, "description": "The order, status `placed`", "headers": {
                         "Location": {"description": "The order's URL", "schema": {"type": "string"}},
                         "Idempotent-Replayed": {"description": "`true` when an earlier order was returned",
                                                 "schema": {"type": "string", "enum": ["true"]}},
                     }},
-                    "400": _problem("Malformed JSON or a bad Idempotency-Key"),
+                    "400": problem_response("Malformed JSON or a bad Idempotency-Key"),
                     **auth,
-                    "413": _problem("Body larger than the configured limit"),
-                    "415": _problem("Body is not application/json"),
-                    "422": _problem("Invalid fields (every one listed) or an Idempotency-Key reused"),
+                    "413": problem_response("Body larger than the configured limit"),
+                    "415": problem_response("Body is not application/json"),
+                    "422": problem_response("Invalid fields (every one listed) or an Idempotency-Key reused"),
                 },
             },
             "get": {
@@ -166,8 +170,8 @@ def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
                 "operationId": "listOrders",
                 "parameters": _list_parameters(),
                 "responses": {
-                    "200": {**_json(refs[OrderPage]), "description": "One page of orders"},
-                    "400": _problem("A query parameter is invalid (every one listed)"),
+                    "200": {**json_content(refs[OrderPage]), "description": "One page of orders"},
+                    "400": problem_response("A query parameter is invalid (every one listed)"),
                     **auth,
                 },
             },
@@ -180,7 +184,7 @@ def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
                 "responses": {
                     "200": {**order, "description": "The order"},
                     **auth,
-                    "404": _problem("No such order for this shipper"),
+                    "404": problem_response("No such order for this shipper"),
                 },
             },
         },
@@ -191,36 +195,25 @@ def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
                 "cancels the shipment. Cancelling a cancelled order returns it unchanged.",
                 "operationId": "cancelOrder",
                 "parameters": [_order_id_parameter()],
-                "requestBody": _request_body(refs[CancelRequest], EXAMPLE_CANCEL, required=False),
+                "requestBody": request_body(refs[CancelRequest], EXAMPLE_CANCEL, required=False),
                 "responses": {
                     "200": {**order, "description": "The order, status `cancelled`"},
-                    "400": _problem("Malformed JSON"),
+                    "400": problem_response("Malformed JSON"),
                     **auth,
-                    "404": _problem("No such order for this shipper"),
-                    "409": _problem("The parcel was already scanned by a carrier, or the order has ended"),
-                    "415": _problem("Body is not application/json"),
-                    "422": _problem("Invalid fields"),
+                    "404": problem_response("No such order for this shipper"),
+                    "409": problem_response("The parcel was already scanned by a carrier, or the order has ended"),
+                    "415": problem_response("Body is not application/json"),
+                    "422": problem_response("Invalid fields"),
                 },
             },
         },
-        "/openapi.json": _public("This document", "application/json", {"type": "object"}),
-        "/docs": _public("This document as a web page", "text/html", {"type": "string"}),
-        "/healthz": _public("Liveness", "application/json", _object("status", "service")),
-        "/readyz": {"get": {
-            "summary": "Readiness: Kafka and the store answer",
-            "security": [],
-            "responses": {
-                "200": {"description": "Ready", "content": {"application/json": {"schema": _readiness()}}},
-                "503": {"description": "Not ready", "content": {"application/json": {"schema": _readiness()}}},
-            },
-        }},
-        "/metrics": _public("Prometheus metrics", "text/plain", {"type": "string"}),
+        **operational_paths(),
     }
 
 
-def _webhook_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
-    auth = {"401": _problem("Missing, unknown or revoked API key")}
-    missing = {"404": _problem("No such webhook for this shipper")}
+def _webhook_paths(refs: ModelRefs) -> dict[str, Any]:
+    auth = {"401": problem_response("Missing, unknown or revoked API key")}
+    missing = {"404": problem_response("No such webhook for this shipper")}
     return {
         "/v1/webhooks": {
             "post": {
@@ -232,19 +225,22 @@ def _webhook_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any
                 "on `url`), at registration and again at each delivery. " + SIGNATURE_RECIPE,
                 "operationId": "registerWebhook",
                 "parameters": [_idempotency_key_parameter("one webhook per key and shipper")],
-                "requestBody": _request_body(refs[WebhookRequest], EXAMPLE_WEBHOOK, required=True),
+                "requestBody": request_body(refs[WebhookRequest], EXAMPLE_WEBHOOK, required=True),
                 "responses": {
-                    "201": {**_json(refs[NewWebhookView]), "description": "The webhook, with its secret", "headers": {
-                        "Location": {"description": "The webhook's URL", "schema": {"type": "string"}},
-                        "Idempotent-Replayed": {"description": "`true` when an earlier webhook was returned",
-                                                "schema": {"type": "string", "enum": ["true"]}},
-                    }},
-                    "400": _problem("Malformed JSON or a bad Idempotency-Key"),
+                    "201": {
+                        **json_content(refs[NewWebhookView]), "description": "The webhook, with its secret",
+                        "headers": {
+                            "Location": {"description": "The webhook's URL", "schema": {"type": "string"}},
+                            "Idempotent-Replayed": {"description": "`true` when an earlier webhook was returned",
+                                                    "schema": {"type": "string", "enum": ["true"]}},
+                        },
+                    },
+                    "400": problem_response("Malformed JSON or a bad Idempotency-Key"),
                     **auth,
-                    "409": _problem("The shipper has as many webhooks as allowed"),
-                    "413": _problem("Body larger than the configured limit"),
-                    "415": _problem("Body is not application/json"),
-                    "422": _problem("Invalid fields (a refused target is reported on `url`) or an "
+                    "409": problem_response("The shipper has as many webhooks as allowed"),
+                    "413": problem_response("Body larger than the configured limit"),
+                    "415": problem_response("Body is not application/json"),
+                    "422": problem_response("Invalid fields (a refused target is reported on `url`) or an "
                                     "Idempotency-Key reused"),
                 },
             },
@@ -253,7 +249,7 @@ def _webhook_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any
                 "description": "Your webhooks, oldest first, with their state (a webhook is `disabled` after a "
                 "run of failed attempts; register a new one to resume). Secrets are never shown again.",
                 "operationId": "listWebhooks",
-                "responses": {"200": {**_json(refs[WebhookList]), "description": "Every webhook"}, **auth},
+                "responses": {"200": {**json_content(refs[WebhookList]), "description": "Every webhook"}, **auth},
             },
         },
         "/v1/webhooks/{webhook_id}": {
@@ -261,7 +257,8 @@ def _webhook_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any
                 "summary": "Get a webhook",
                 "operationId": "getWebhook",
                 "parameters": [_webhook_id_parameter()],
-                "responses": {"200": {**_json(refs[WebhookView]), "description": "The webhook"}, **auth, **missing},
+                "responses": {"200": {**json_content(refs[WebhookView]), "description": "The webhook"},
+                              **auth, **missing},
             },
             "delete": {
                 "summary": "Delete a webhook",
@@ -279,8 +276,8 @@ def _webhook_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any
                 "operationId": "listWebhookDeliveries",
                 "parameters": [_webhook_id_parameter(), *_page_parameters()],
                 "responses": {
-                    "200": {**_json(refs[DeliveryPage]), "description": "One page of deliveries"},
-                    "400": _problem("A query parameter is invalid (every one listed)"),
+                    "200": {**json_content(refs[DeliveryPage]), "description": "One page of deliveries"},
+                    "400": problem_response("A query parameter is invalid (every one listed)"),
                     **auth,
                     **missing,
                 },
@@ -289,7 +286,7 @@ def _webhook_paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any
     }
 
 
-def _webhook_deliveries(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
+def _webhook_deliveries(refs: ModelRefs) -> dict[str, Any]:
     """What parcelbridge POSTs to a registered webhook (OpenAPI 3.1 `webhooks`)."""
     header = {"required": True, "schema": {"type": "string"}}
     return {"parcel.status_changed": {"post": {
@@ -301,39 +298,9 @@ def _webhook_deliveries(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str
             {"name": "Webhook-Timestamp", "in": "header", "description": "Unix seconds of this attempt", **header},
             {"name": "Webhook-Signature", "in": "header", "description": "`v1=` + hex HMAC-SHA256", **header},
         ],
-        "requestBody": _request_body(refs[WebhookPayload], EXAMPLE_PAYLOAD, required=True),
+        "requestBody": request_body(refs[WebhookPayload], EXAMPLE_PAYLOAD, required=True),
         "responses": {"2XX": {"description": "Received; any other answer is retried"}},
     }}}
-
-
-def _json(ref: dict[str, str]) -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": ref}}}
-
-
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {"schema": {"$ref": REF.format(
-        model=ProblemView.__name__)}}}}
-
-
-def _request_body(ref: dict[str, str], example: dict[str, Any], required: bool) -> dict[str, Any]:
-    return {"required": required, "content": {"application/json": {"schema": ref, "example": example}}}
-
-
-def _public(summary: str, media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"get": {"summary": summary, "security": [], "responses": {
-        "200": {"description": summary, "content": {media_type: {"schema": schema}}},
-    }}}
-
-
-def _object(*required: str) -> dict[str, Any]:
-    return {"type": "object", "required": list(required)}
-
-
-def _readiness() -> dict[str, Any]:
-    return {**_object("status", "checks"), "properties": {
-        "status": {"type": "string", "enum": ["ready", "unavailable"]},
-        "checks": {"type": "object", "additionalProperties": {"type": "boolean"}},
-    }}
 
 
 def _idempotency_key_parameter(what: str = "one order per key and shipper") -> dict[str, Any]:

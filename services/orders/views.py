@@ -101,22 +101,6 @@ class OrderPage(_View):
     next_cursor: str | None
 
 
-class FieldError(_View):
-    field: str
-    message: str
-
-
-class ProblemView(_View):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[FieldError] | None = None
-
-
 def order_view(order: Order) -> dict:
     """The JSON body of one order."""
     details = order.details

@@ -13,7 +13,7 @@ from services.orders.bootstrap import OrdersService, bootstrap
 from shared.kafka.consumer import ConsumerRunner, Handler, make_kafka_consumer
 from shared.kafka.topics import SHIPMENTS, TRACKING
 from shared.mongo.outbox import OutboxRelay
-from shared.runtime import stop_on_signals
+from shared.runtime import run_consumer, run_mode, run_relay
 
 GROUP = "orders"
 TOPICS = (SHIPMENTS.name, TRACKING.name)
@@ -41,31 +41,24 @@ def relay(service: OrdersService) -> OutboxRelay:
     return OutboxRelay(service.outbox_collections(), service.producer())
 
 
-MODES = ("consume", "relay", "deliver")
+def _consume(service: OrdersService, stop: threading.Event) -> None:
+    run_consumer(consumer_runner(service, stop))
+
+
+def _relay(service: OrdersService, stop: threading.Event) -> None:
+    run_relay(relay(service), stop)
+
+
+def _deliver(service: OrdersService, stop: threading.Event) -> None:
+    # One deliver process per database: deliveries are not claimed, so two would both send them.
+    service.dispatcher().run(stop)
+
+
+MODES = {"consume": _consume, "relay": _relay, "deliver": _deliver}
 
 
 def main(argv: Sequence[str]) -> int:
-    if len(argv) != 1 or argv[0] not in MODES:
-        print(f"usage: python -m services.orders.worker {'|'.join(MODES)}", file=sys.stderr)
-        return 2
-    service = bootstrap()
-    stop = stop_on_signals()
-    if argv[0] == "deliver":
-        # One deliver process per database: deliveries are not claimed, so two would both send them.
-        service.dispatcher().run(stop)
-    elif argv[0] == "consume":
-        runner = consumer_runner(service, stop)
-        try:
-            runner.run()
-        finally:
-            runner.dlq.close()
-    else:
-        outbox = relay(service)
-        try:
-            outbox.run(stop)
-        finally:
-            outbox.producer.close()
-    return 0
+    return run_mode("python -m services.orders.worker", argv, MODES, bootstrap)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ from services.shipping.adapters.label import render_label
 from services.shipping.adapters.repository import ShipmentRepository
 from services.shipping.domain.model import Shipment
 from services.shipping.domain.numbers import is_shipment_id
-from services.shipping.openapi import build_document, docs_html
+from services.shipping.openapi import build_document
 from services.shipping.views import shipment_view
+from shared.http.docs import add_document_routes
 from shared.http.problems import Problem
 
 Authenticate = Callable[[], str]
@@ -53,12 +54,6 @@ def make_blueprint(shipments: ShipmentRepository, authenticate: Authenticate) ->
                      "Cache-Control": "private, no-store"},
         )
 
-    @api.get("/openapi.json")
-    def openapi():
-        return jsonify(_document())
-
-    @api.get("/docs")
-    def docs():
-        return Response(docs_html(_document()), mimetype="text/html")
+    add_document_routes(api, _document)
 
     return api

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from functools import partial
 
 from flask import Flask
-from kafka import KafkaAdminClient
-from kafka.errors import KafkaError
 from pymongo.database import Database
 
 from services.shipping.adapters.repository import (
@@ -23,13 +20,14 @@ from services.shipping.handlers import Deps, bind
 from shared.config import Settings, load_settings
 from shared.http.app import create_app as create_flask_app
 from shared.http.auth import authenticate
-from shared.kafka.admin import admin_client, broker_reachable, ensure_topics
+from shared.kafka.admin import admin_client, ensure_topics
 from shared.kafka.consumer import ConsumerRunner, make_kafka_consumer
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.kafka.topics import ORDERS, SHIPPERS, TRACKING
 from shared.logs import configure_logging
-from shared.mongo.client import apply_indexes, database_for, store_reachable
+from shared.mongo.client import apply_indexes, database_for
 from shared.mongo.outbox import OutboxRelay
+from shared.readiness import readiness_checks
 
 SERVICE = "shipping"
 CONSUMER_GROUP = "shipping"
@@ -65,22 +63,6 @@ def prepare_topics(settings: Settings) -> None:
         admin.close()
 
 
-def _kafka_check(settings: Settings) -> Callable[[], bool]:
-    """A readiness check whose admin client is made on first use, once per process."""
-    admins: dict[int, KafkaAdminClient] = {}
-
-    def check() -> bool:
-        pid = os.getpid()
-        if pid not in admins:
-            try:
-                admins[pid] = admin_client(settings.kafka.bootstrap_servers, f"{settings.kafka.client_id}-ready")
-            except KafkaError:
-                return False
-        return broker_reachable(admins[pid])
-
-    return check
-
-
 def create_app(settings: Settings | None = None) -> Flask:
     """The HTTP app; no connection is opened until the first request of each process."""
     settings = settings or globals()["settings"]()
@@ -90,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     return create_flask_app(
         SERVICE,
         [blueprint],
-        readiness={"kafka": _kafka_check(settings), "store": lambda: store_reachable(db())},
+        readiness=readiness_checks(settings, f"{settings.kafka.client_id}-ready"),
         max_body_bytes=settings.max_body_bytes,
     )
 

@@ -1,9 +1,7 @@
-"""The shipping API's OpenAPI 3.1 document, and a plain HTML page that renders it (no CDN, no scripts)."""
+"""The shipping API's OpenAPI 3.1 document."""
 
 from __future__ import annotations
 
-import html
-import json
 from typing import Any
 
 from services.shipping.domain.numbers import SHIPMENT_ID
@@ -121,47 +119,3 @@ def build_document() -> dict[str, Any]:
         },
     }
 
-
-def _operation_html(path: str, method: str, operation: dict[str, Any]) -> str:
-    parameters = "".join(
-        f"<li><code>{html.escape(p['name'])}</code> ({p['in']}): {html.escape(p.get('description', ''))}</li>"
-        for p in operation.get("parameters", [])
-    )
-    responses = "".join(
-        f"<li><b>{code}</b> {html.escape(r['description'])} "
-        f"<small>{html.escape(', '.join(r.get('content', {})))}</small></li>"
-        for code, r in operation["responses"].items()
-    )
-    auth = "<p>Requires <code>Authorization: Bearer &lt;API key&gt;</code></p>" if operation.get("security") else ""
-    return (
-        f"<section><h3><code>{method.upper()} {html.escape(path)}</code></h3>"
-        f"<p>{html.escape(operation.get('summary', ''))}</p>{auth}"
-        + (f"<h4>Parameters</h4><ul>{parameters}</ul>" if parameters else "")
-        + f"<h4>Responses</h4><ul>{responses}</ul></section>"
-    )
-
-
-def docs_html(document: dict[str, Any]) -> str:
-    """A self-contained page listing every operation and schema of `document`."""
-    info = document["info"]
-    operations = "".join(
-        _operation_html(path, method, operation)
-        for path, item in document["paths"].items()
-        for method, operation in item.items()
-    )
-    schemas = "".join(
-        f"<details><summary><code>{html.escape(name)}</code></summary>"
-        f"<pre>{html.escape(json.dumps(schema, indent=2))}</pre></details>"
-        for name, schema in document["components"]["schemas"].items()
-    )
-    return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(info['title'])}</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "section{border-top:1px solid #ccc;padding:.5rem 0}pre{background:#f6f6f6;padding:.5rem;overflow:auto}"
-        "</style></head><body>"
-        f"<h1>{html.escape(info['title'])} <small>{html.escape(info['version'])}</small></h1>"
-        f"<p>{html.escape(info['description'])}</p>"
-        "<p>Machine-readable: <a href=\"/openapi.json\">/openapi.json</a> (OpenAPI 3.1)</p>"
-        f"<h2>Operations</h2>{operations}<h2>Schemas</h2>{schemas}</body></html>"
-    )

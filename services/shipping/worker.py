@@ -6,7 +6,7 @@ import argparse
 import logging
 
 from services.shipping import bootstrap
-from shared.runtime import serve_metrics, stop_on_signals
+from shared.runtime import run_consumer, run_relay, serve_metrics, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -17,10 +17,7 @@ def consume(settings) -> None:
     bootstrap.prepare_topics(settings)
     bootstrap.prepare_store(settings)
     runner = bootstrap.consumer_runner(settings, stop)
-    try:
-        runner.run()
-    finally:
-        runner.dlq.close()
+    run_consumer(runner)
     log.info("consumer stopped", extra={"counts": vars(runner.counts)})
 
 
@@ -29,11 +26,7 @@ def relay(settings) -> None:
     stop = stop_on_signals()
     bootstrap.prepare_topics(settings)
     bootstrap.prepare_store(settings)
-    outbox = bootstrap.outbox_relay(settings)
-    try:
-        outbox.run(stop)
-    finally:
-        outbox.producer.close()
+    run_relay(bootstrap.outbox_relay(settings), stop)
     log.info("relay stopped")
 
 

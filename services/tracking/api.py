@@ -27,7 +27,6 @@ from services.tracking.carriers.sf import parse as sf_parse
 from services.tracking.carriers.ups import answers as ups_answers
 from services.tracking.carriers.ups import auth as ups_auth
 from services.tracking.carriers.ups import parse as ups_parse
-from services.tracking.docs import docs_page
 from services.tracking.domain import i18n
 from services.tracking.domain.numbers import MalformedNumber, TrackingNumber, recognise
 from services.tracking.domain.scan import CanonicalScan
@@ -37,6 +36,7 @@ from services.tracking.ratelimit import TokenBuckets
 from services.tracking.views import MAX_BATCH, BatchItem, BatchRequest, tracking_view
 from shared.failures import is_transient
 from shared.http.body import field_errors, json_body
+from shared.http.docs import add_document_routes
 from shared.http.problems import Problem, validation_problem
 
 POLL_SECONDS, SETTLED_SECONDS = 30, 3600  # Cache-Control max-age while moving, and once delivered/cancelled
@@ -125,13 +125,7 @@ def tracking_blueprint(stores: Stores) -> Blueprint:
         response.headers["Content-Language"] = language
         return response
 
-    @api.get("/openapi.json")
-    def openapi():
-        return jsonify(openapi_document())
-
-    @api.get("/docs")
-    def docs():
-        return Response(docs_page(openapi_document()), mimetype="text/html")
+    add_document_routes(api, openapi_document)
 
     return api
 

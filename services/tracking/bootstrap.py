@@ -19,9 +19,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from flask import Flask
-from kafka import KafkaAdminClient
 from pymongo.collection import Collection
-from pymongo.database import Database
 
 from services.tracking.adapters.repository import (
     INDEXES,
@@ -37,10 +35,10 @@ from services.tracking.ratelimit import TokenBuckets
 from shared.config import Settings, load_settings
 from shared.errors import ConfigError
 from shared.http.app import create_app
-from shared.kafka.admin import admin_client, broker_reachable
 from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_kafka_producer
 from shared.logs import configure_logging
-from shared.mongo.client import apply_indexes, database_for, store_reachable
+from shared.mongo.client import IndexedDatabase
+from shared.readiness import readiness_checks
 
 log = logging.getLogger(__name__)
 ENVIRONMENT_VARIABLES = (
@@ -57,17 +55,10 @@ class TrackingService:
         self.options = options
         self.topic_of = topic_of
         self.limiter = TokenBuckets(options.rate_per_second, options.rate_burst)
-        self._indexed_in: int | None = None
+        self.database = IndexedDatabase(settings.mongo, INDEXES)
+        self.readiness = readiness_checks(settings, "parcelbridge-tracking")
         self._producer: tuple[int, EventProducer] | None = None
-        self._admin: tuple[int, KafkaAdminClient] | None = None
         self._alias_cache: dict[int, OrderedDict[str, str]] = {}
-
-    def database(self) -> Database:
-        db = database_for(self.settings.mongo)
-        if self._indexed_in != os.getpid():
-            apply_indexes(db, INDEXES)
-            self._indexed_in = os.getpid()
-        return db
 
     def trackers(self) -> MongoTrackerRepository:
         return MongoTrackerRepository(self.database())
@@ -97,21 +88,6 @@ class TrackingService:
 
     def outbox_collections(self) -> list[Collection]:
         return [self.database()[TRACKERS]]
-
-    def store_ready(self) -> bool:
-        return store_reachable(database_for(self.settings.mongo))
-
-    def kafka_ready(self) -> bool:
-        try:
-            return broker_reachable(self._admin_client())
-        except Exception:  # the admin client cannot even connect: not ready, and readiness never raises
-            self._admin = None
-            return False
-
-    def _admin_client(self) -> KafkaAdminClient:
-        if self._admin is None or self._admin[0] != os.getpid():
-            self._admin = (os.getpid(), admin_client(self.settings.kafka.bootstrap_servers, "parcelbridge-tracking"))
-        return self._admin[1]
 
 
 def load_options(environ: Mapping[str, str]) -> TrackingOptions:
@@ -161,6 +137,6 @@ def create_tracking_app(service: TrackingService) -> Flask:
     return create_app(
         "tracking",
         [tracking_blueprint(service)],
-        readiness={"kafka": service.kafka_ready, "store": service.store_ready},
+        readiness=service.readiness,
         max_body_bytes=service.settings.max_body_bytes,
     )

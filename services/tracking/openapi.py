@@ -7,13 +7,19 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
 
 from services.tracking.carrier_views import SfAnswer, SfRoutePush, UpsAccepted, UpsErrors, UpsTrackAlert
 from services.tracking.domain.numbers import VALID_FORMS
-from services.tracking.views import MAX_BATCH, BatchRequest, BatchResponse, ProblemView, TrackingView
-
-REF = "#/components/schemas/{model}"
+from services.tracking.views import MAX_BATCH, BatchRequest, BatchResponse, TrackingView
+from shared.http.openapi import (
+    ModelRefs,
+    component_schemas,
+    json_content,
+    operational_paths,
+    problem_response,
+    request_body,
+)
+from shared.http.views import ProblemView
 
 EXAMPLE_SF_PUSH: dict[str, Any] = {"Body": {"WaybillRoute": [{
     "id": "158823648210", "mailno": "SF1234567890128", "orderid": "PBGWYSWAHCD9N97",
@@ -71,14 +77,12 @@ def openapi_document() -> dict[str, Any]:
 
 
 @cache
-def _schemas() -> tuple[dict[type[BaseModel], dict[str, str]], dict[str, Any]]:
-    keyed = [(m, "validation") for m in _REQUEST_MODELS] + [(m, "serialization") for m in _RESPONSE_MODELS]
-    refs, top = models_json_schema(keyed, ref_template=REF)
-    return {model: ref for (model, _mode), ref in refs.items()}, top["$defs"]
+def _schemas() -> tuple[ModelRefs, dict[str, Any]]:
+    return component_schemas(_REQUEST_MODELS, _RESPONSE_MODELS)
 
 
-def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
-    limited = {"429": _problem("Too many requests from this address; see Retry-After", retry_after=True)}
+def _paths(refs: ModelRefs) -> dict[str, Any]:
+    limited = {"429": problem_response("Too many requests from this address; see Retry-After", retry_after=True)}
     return {
         "/v1/carriers/sf/route-push": {"post": _carrier(
             "SF Express route push (or route-query answer)", refs[SfRoutePush], EXAMPLE_SF_PUSH, refs[SfAnswer],
@@ -104,14 +108,14 @@ def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
                  "description": "The ETag of the last answer", "schema": {"type": "string"}},
             ],
             "responses": {
-                "200": {**_json(refs[TrackingView]), "description": "The parcel", "headers": {
+                "200": {**json_content(refs[TrackingView]), "description": "The parcel", "headers": {
                     "ETag": {"description": "Changes whenever the answer does", "schema": {"type": "string"}},
                     "Cache-Control": {"description": "How long to wait before polling again",
                                       "schema": {"type": "string"}},
                 }},
                 "304": {"description": "Not modified since the ETag given"},
-                "400": _problem("Not a valid number; the detail says what one looks like"),
-                "404": _problem("No parcel has this number (yet)"),
+                "400": problem_response("Not a valid number; the detail says what one looks like"),
+                "404": problem_response("No parcel has this number (yet)"),
                 **limited,
             },
         }},
@@ -120,45 +124,33 @@ def _paths(refs: dict[type[BaseModel], dict[str, str]]) -> dict[str, Any]:
             "description": "One result per number, in order; unknown and malformed numbers are reported per item.",
             "operationId": "trackBatch",
             "security": [],
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": refs[BatchRequest], "example": EXAMPLE_BATCH}}},
+            "requestBody": request_body(refs[BatchRequest], EXAMPLE_BATCH, required=True),
             "responses": {
-                "200": {**_json(refs[BatchResponse]), "description": "One result per number"},
-                "400": _problem("Malformed JSON"),
-                "413": _problem(f"More than {MAX_BATCH} numbers"),
-                "415": _problem("Body is not application/json"),
-                "422": _problem("Invalid fields"),
+                "200": {**json_content(refs[BatchResponse]), "description": "One result per number"},
+                "400": problem_response("Malformed JSON"),
+                "413": problem_response(f"More than {MAX_BATCH} numbers"),
+                "415": problem_response("Body is not application/json"),
+                "422": problem_response("Invalid fields"),
                 **limited,
             },
         }},
-        "/openapi.json": _public("This document", "application/json", {"type": "object"}),
-        "/docs": _public("This document as a web page", "text/html", {"type": "string"}),
-        "/healthz": _public("Liveness", "application/json", _object("status", "service")),
-        "/readyz": {"get": {
-            "summary": "Readiness: Kafka and the store answer",
-            "security": [],
-            "responses": {
-                "200": {"description": "Ready", "content": {"application/json": {"schema": _readiness()}}},
-                "503": {"description": "Not ready", "content": {"application/json": {"schema": _readiness()}}},
-            },
-        }},
-        "/metrics": _public("Prometheus metrics", "text/plain", {"type": "string"}),
+        **operational_paths(),
     }
 
 
 def _carrier(summary: str, body: dict[str, str], example: dict[str, Any], ok: dict[str, str],
              error: dict[str, str], scheme: str) -> dict[str, Any]:
     def failure(description: str) -> dict[str, Any]:
-        return {**_json(error), "description": description}
+        return {**json_content(error), "description": description}
 
     return {
         "summary": summary,
         "description": "Answers success only after every scan was durably recorded (or parked, for numbers "
         "not booked yet); a failure answer means nothing may be assumed recorded: retry.",
         "security": [{scheme: []}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": body, "example": example}}},
+        "requestBody": request_body(body, example, required=True),
         "responses": {
-            "200": {**_json(ok), "description": "Recorded"},
+            "200": {**json_content(ok), "description": "Recorded"},
             "400": failure("Not the carrier's format (the message says where)"),
             "401": failure("Missing, wrong or stale credential; nothing recorded"),
             "413": failure("Body or event count over the limit; send smaller batches"),
@@ -166,31 +158,3 @@ def _carrier(summary: str, body: dict[str, str], example: dict[str, Any], ok: di
         },
     }
 
-
-def _json(ref: dict[str, str]) -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": ref}}}
-
-
-def _problem(description: str, retry_after: bool = False) -> dict[str, Any]:
-    problem = {"description": description, "content": {"application/problem+json": {"schema": {
-        "$ref": REF.format(model=ProblemView.__name__)}}}}
-    if retry_after:
-        problem["headers"] = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
-    return problem
-
-
-def _public(summary: str, media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"get": {"summary": summary, "security": [], "responses": {
-        "200": {"description": summary, "content": {media_type: {"schema": schema}}},
-    }}}
-
-
-def _object(*required: str) -> dict[str, Any]:
-    return {"type": "object", "required": list(required)}
-
-
-def _readiness() -> dict[str, Any]:
-    return {**_object("status", "checks"), "properties": {
-        "status": {"type": "string", "enum": ["ready", "unavailable"]},
-        "checks": {"type": "object", "additionalProperties": {"type": "boolean"}},
-    }}

@@ -97,22 +97,6 @@ class BatchResponse(_View):
     results: list[BatchItem] = Field(description="One per number asked for, in the same order")
 
 
-class FieldError(_View):
-    field: str
-    message: str
-
-
-class ProblemView(_View):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[FieldError] | None = None
-
-
 def tracking_view(tracker: Tracker, number: TrackingNumber, language: Language) -> dict:
     """The JSON body for one parcel, in the customer's language."""
     state = tracker.state

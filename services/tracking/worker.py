@@ -13,7 +13,7 @@ from shared.kafka.consumer import ConsumerRunner, Handler, make_kafka_consumer
 from shared.kafka.producer import EventProducer
 from shared.kafka.topics import CARRIER_SCANS, SHIPMENTS
 from shared.mongo.outbox import OutboxRelay
-from shared.runtime import stop_on_signals
+from shared.runtime import run_consumer, run_mode, run_relay
 
 GROUP = "tracking"
 TOPICS = (SHIPMENTS.name, CARRIER_SCANS.name)
@@ -40,25 +40,19 @@ def relay(service: TrackingService) -> OutboxRelay:
     return OutboxRelay(service.outbox_collections(), service.producer())
 
 
+def _consume(service: TrackingService, stop: threading.Event) -> None:
+    run_consumer(consumer_runner(service, stop))
+
+
+def _relay(service: TrackingService, stop: threading.Event) -> None:
+    run_relay(relay(service), stop)
+
+
+MODES = {"consume": _consume, "relay": _relay}
+
+
 def main(argv: Sequence[str]) -> int:
-    if len(argv) != 1 or argv[0] not in ("consume", "relay"):
-        print("usage: python -m services.tracking.worker consume|relay", file=sys.stderr)
-        return 2
-    service = bootstrap()
-    stop = stop_on_signals()
-    if argv[0] == "consume":
-        runner = consumer_runner(service, stop)
-        try:
-            runner.run()
-        finally:
-            runner.dlq.close()
-    else:
-        outbox = relay(service)
-        try:
-            outbox.run(stop)
-        finally:
-            outbox.producer.close()
-    return 0
+    return run_mode("python -m services.tracking.worker", argv, MODES, bootstrap)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pymongo import MongoClient
@@ -57,6 +57,22 @@ def apply_indexes(db: Database, specs: Iterable[IndexSpec]) -> None:
     """Create the declared indexes; idempotent, run at every start."""
     for spec in specs:
         db[spec.collection].create_index(list(spec.keys), name=spec.name, unique=spec.unique)
+
+
+class IndexedDatabase:
+    """The service's database, with its declared indexes applied on first use in each process."""
+
+    def __init__(self, settings: MongoSettings, indexes: Sequence[IndexSpec]) -> None:
+        self.settings = settings
+        self.indexes = indexes
+        self._indexed_in: int | None = None
+
+    def __call__(self) -> Database:
+        db = database_for(self.settings)
+        if self._indexed_in != os.getpid():
+            apply_indexes(db, self.indexes)
+            self._indexed_in = os.getpid()
+        return db
 
 
 def store_reachable(db: Database) -> bool:

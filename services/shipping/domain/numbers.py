@@ -20,11 +20,11 @@ import re
 from collections.abc import Callable
 
 from services.shipping.domain.model import Numbers, ServiceLevel
+from shared.numbers import iso7064_mod37_36, luhn_check_digit, ups_check_digit
 
 RandBelow = Callable[[int], int]
 
 CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-ISO7064_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SHIPMENT_PREFIX = "PB"
 SHIPMENT_BODY_LENGTH = 12  # 12 x 5 bits = 60 random bits
 SHIPMENT_ID = re.compile(rf"^{SHIPMENT_PREFIX}[{CROCKFORD_BASE32}]{{{SHIPMENT_BODY_LENGTH}}}[0-9A-Z]$")
@@ -35,16 +35,6 @@ UPS_NUMBER = re.compile(r"^1Z[0-9A-Z]{16}$")
 JV_UPS_ACCOUNT = "PB8J24"
 # UPS service indicators inside a 1Z number for the domestic last mile after US import.
 UPS_SERVICE_CODES: dict[str, str] = {"standard": "03", "express": "02"}  # Ground, 2nd Day Air
-
-
-def iso7064_mod37_36(text: str) -> str:
-    """The ISO 7064 MOD 37,36 (hybrid) check character of `text` over 0-9A-Z."""
-    modulus = 36
-    product = modulus
-    for char in text:
-        total = (product + ISO7064_ALPHABET.index(char)) % modulus or modulus
-        product = (total * 2) % (modulus + 1)
-    return ISO7064_ALPHABET[(modulus + 1 - product) % modulus]
 
 
 def new_shipment_id(randbelow: RandBelow) -> str:
@@ -62,15 +52,6 @@ def is_shipment_id(value: str) -> bool:
     return bool(SHIPMENT_ID.match(value)) and iso7064_mod37_36(value[:-1]) == value[-1]
 
 
-def luhn_check_digit(digits: str) -> str:
-    """The Luhn (mod 10) check digit to append to `digits`."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
 def new_sf_waybill(randbelow: RandBelow) -> str:
     """SF + 12 random digits + their Luhn digit."""
     digits = f"{randbelow(10**12):012d}"
@@ -79,16 +60,6 @@ def new_sf_waybill(randbelow: RandBelow) -> str:
 
 def is_sf_waybill(value: str) -> bool:
     return bool(SF_WAYBILL.match(value)) and luhn_check_digit(value[2:-1]) == value[-1]
-
-
-def _ups_value(char: str) -> int:
-    return int(char) if char.isdigit() else (ord(char) - 63) % 10
-
-
-def ups_check_digit(body: str) -> str:
-    """UPS's check digit for the 15 characters between `1Z` and the check digit."""
-    total = sum(_ups_value(c) * (2 if position % 2 else 1) for position, c in enumerate(body))
-    return str((10 - total % 10) % 10)
 
 
 def new_ups_number(randbelow: RandBelow, service_level: ServiceLevel, account: str = JV_UPS_ACCOUNT) -> str:

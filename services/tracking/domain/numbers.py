@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from shared.numbers import iso7064_mod37_36, luhn_check_digit, ups_check_digit
+
 NumberKind = Literal["shipment_id", "sf_waybill", "ups_tracking_number"]
 
-_ISO7064 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SHAPES: dict[str, re.Pattern[str]] = {
     "shipment_id": re.compile(r"^PB[0-9ABCDEFGHJKMNPQRSTVWXYZ]{12}[0-9A-Z]$"),
     "sf_waybill": re.compile(r"^SF[0-9]{13}$"),
@@ -47,29 +48,6 @@ def recognise(raw: str) -> TrackingNumber:
                 raise MalformedNumber(f"{value} has a check character that does not match; expected {VALID_FORMS}")
             return TrackingNumber(value, kind)
     raise MalformedNumber(f"not a tracking number; expected {VALID_FORMS}")
-
-
-def iso7064_mod37_36(text: str) -> str:
-    product = 36
-    for char in text:
-        total = (product + _ISO7064.index(char)) % 36 or 36
-        product = (total * 2) % 37
-    return _ISO7064[(37 - product) % 36]
-
-
-def luhn_check_digit(digits: str) -> str:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-def ups_check_digit(body: str) -> str:
-    """Letters count as (ord - 63) mod 10; odd positions once, even positions twice."""
-    values = [int(c) if c.isdigit() else (ord(c) - 63) % 10 for c in body]
-    total = sum(v * (2 if position % 2 else 1) for position, v in enumerate(values))
-    return str((10 - total % 10) % 10)
 
 
 _CHECKS = {

@@ -20,8 +20,9 @@ from services.orders.bootstrap import OrdersService, bootstrap, create_orders_ap
 from services.orders.domain.commands import CreateShipper
 from services.orders.domain.webhooks import EVENT_TYPE, Delivery, PendingDelivery, delivery_id, notification_body
 from services.orders.openapi import EXAMPLE_ORDER, openapi_document
-from services.orders.views import OrderPage, OrderView, ProblemView
+from services.orders.views import OrderPage, OrderView
 from services.orders.webhook_views import DeliveryPage, NewWebhookView, WebhookList, WebhookView
+from shared.http.views import ProblemView
 
 MAX_BODY_BYTES = 64 * 1024
 DOCUMENTED_MODELS: dict[str, type[BaseModel]] = {

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.tracking.carriers.sf import auth as sf_auth
-from services.tracking.domain.numbers import iso7064_mod37_36, luhn_check_digit, ups_check_digit
+from shared.numbers import iso7064_mod37_36, luhn_check_digit, ups_check_digit
 
 CHECK_WORD, CREDENTIAL = "integration-check-word", "integration-ups-credential"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ from services.orders.domain.shippers import Shipper
 from services.orders.domain.webhooks import Delivery, Outcome, PendingDelivery, Webhook
 from services.orders.openapi import EXAMPLE_ORDER
 from shared.events.envelope import CloudEvent
+from tests.unit.support import Clock
 
 
 class FakeOrderRepository(OrderRepository):
@@ -192,20 +193,6 @@ PUBLIC_RESOLVER = fake_resolver({"hooks.example.com": ["93.184.216.34"], "intern
                                  "localhost": ["127.0.0.1", "::1"]})
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, seconds: float = 1) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
-
-
 @pytest.fixture
 def orders() -> FakeOrderRepository:
     return FakeOrderRepository()
@@ -233,7 +220,7 @@ def checker() -> TargetChecker:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2025, 6, 1, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture

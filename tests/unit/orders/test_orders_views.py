@@ -3,11 +3,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.orders.docs import docs_page
 from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
 from services.orders.openapi import EXAMPLE_CANCEL, EXAMPLE_ORDER, openapi_document
 from services.orders.views import CancelRequest, InvalidCursor, decode_cursor, encode_cursor, order_view
+from shared.http.docs import docs_page
 
 
 def _order() -> Order:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,6 +19,7 @@ from services.tracking.domain.model import Tracker, TrackerNotFound, with_progre
 from services.tracking.handlers import Deps
 from shared.errors import BusinessRuleViolation, TransientError
 from shared.events.envelope import CloudEvent
+from tests.unit.support import Clock
 
 
 class FakeTrackerRepository(TrackerRepository):
@@ -102,21 +103,9 @@ class FakePublisher:
         self.published.extend(events)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 6, 12, 0, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, seconds: float = 1) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2025, 6, 12, 0, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html import escape
 from typing import Any
+
+from flask import Blueprint, Response, jsonify
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
@@ -14,6 +17,18 @@ h2{border-bottom:1px solid #ddd;padding-bottom:.3rem;margin-top:2.5rem}
 pre{background:#f6f8fa;padding:.75rem;overflow:auto;font-size:.85rem}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}
 """
+
+
+def add_document_routes(api: Blueprint, document: Callable[[], dict[str, Any]]) -> None:
+    """Serve `document()` on `api` as /openapi.json and as the /docs page."""
+
+    @api.get("/openapi.json")
+    def openapi():
+        return jsonify(document())
+
+    @api.get("/docs")
+    def docs():
+        return Response(docs_page(document()), mimetype="text/html")
 
 
 def docs_page(document: dict[str, Any]) -> str:
