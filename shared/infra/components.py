@@ -15,7 +15,7 @@ from shared.infra.layout import DEPLOY_LOCAL, FERRETDB_MODULE, Layout, require
 
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 KAFKA_DEPLOY = DEPLOY_LOCAL / "kafka"
-FERRETDB_PATCH = DEPLOY_LOCAL / "ferretdb" / "id-index.patch"
+FERRETDB_PATCHES = DEPLOY_LOCAL / "ferretdb"
 
 
 class InstallFailed(RuntimeError):
@@ -125,14 +125,15 @@ class FerretDB:
 
     def installed(self) -> bool:
         return self.layout.ferretdb_bin.exists() and _stamp_matches(self.layout.ferretdb_bin.parent,
-                                                                      _digest(FERRETDB_PATCH))
+                                                                      _patches_digest())
 
     def install(self) -> None:
         """Build FerretDB from its released module source with the local Go toolchain.
 
         `go install module@v1.24.2` panics at start-up: the module zip lacks the generated
         build/version/version.txt. So the module source is copied, the file written as the panic
-        message advises, our _id-index fix applied (see the patch's header), and `go install` run inside it.
+        message advises, our fixes in deploy/local/ferretdb/*.patch applied (each says why in its header),
+        and `go install` run inside it.
         """
         tools = require("go", "git")
         go = tools["go"]
@@ -144,10 +145,11 @@ class FerretDB:
         for path in [source, *source.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
         (source / "build" / "version" / "version.txt").write_text(version + "\n")
-        _run([tools["git"], "apply", "-p1", str(FERRETDB_PATCH)], cwd=source)
+        for patch in sorted(FERRETDB_PATCHES.glob("*.patch")):
+            _run([tools["git"], "apply", "-p1", str(patch)], cwd=source)
         env = {**os.environ, "GOBIN": str(self.layout.ferretdb_bin.parent), "CGO_ENABLED": "0"}
         _run([go, "install", "./cmd/ferretdb"], cwd=source, env=env)
-        _write_stamp(self.layout.ferretdb_bin.parent, _digest(FERRETDB_PATCH))
+        _write_stamp(self.layout.ferretdb_bin.parent, _patches_digest())
 
     def prepare(self) -> None:
         self.layout.ferretdb_data.mkdir(parents=True, exist_ok=True)
@@ -193,6 +195,10 @@ def components(layout: Layout) -> list[Component]:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _patches_digest() -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(FERRETDB_PATCHES.glob("*.patch")))).hexdigest()
 
 
 def _stamp_matches(folder: Path, digest: str) -> bool:

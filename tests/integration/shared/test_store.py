@@ -83,3 +83,36 @@ def test_relay_keeps_events_appended_while_it_was_publishing(kafka_settings, mak
 
     outbox = shippers.get("shp_1")["outbox"]
     assert [entry["id"] for entry in outbox] == [second.id]
+
+
+def test_concurrent_writers_never_both_win_the_same_version(mongo_db):
+    """Two writers race read -> conditional replace on the same documents: every success must count."""
+    import threading
+
+    from shared.mongo.documents import VersionedCollection as Store
+
+    counters = Store(mongo_db["race"])
+    ids = [f"doc{n}" for n in range(400)]
+    for doc_id in ids:
+        counters.insert({"_id": doc_id, "hits": 0})
+    wins = {doc_id: 0 for doc_id in ids}
+    lock = threading.Lock()
+
+    def writer() -> None:
+        for doc_id in ids:
+            document = counters.get(doc_id)
+            try:
+                counters.save({**document, "hits": document["hits"] + 1})
+            except ConcurrencyConflict:
+                continue
+            with lock:
+                wins[doc_id] += 1
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    lost = [doc_id for doc_id in ids if counters.get(doc_id)["hits"] != wins[doc_id]]
+    assert lost == []
