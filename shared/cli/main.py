@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "services": "shared.cli.services:services",
     "run": "shared.cli.run:run",
     "stop": "shared.cli.run:stop",
+    "simulate": "services.simulator.cli:simulate",
 }
 
 

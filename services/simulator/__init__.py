@@ -1,0 +1,1 @@
+"""The carrier simulator: plays SF Express and UPS against a running parcelbridge deployment."""

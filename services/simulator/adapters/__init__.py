@@ -1,0 +1,1 @@
+"""The simulator's edges: HTTP to the services, Kafka for bookings, the ground-truth file."""

@@ -1,0 +1,1 @@
+"""Pure builders of the carriers' own wire formats and credentials."""

@@ -1,0 +1,129 @@
+"""`parcelbridge simulate`: play SF Express and UPS against a running deployment (the composition root)."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import click
+
+from services.simulator.adapters.http import IngestClient, OrdersClient, new_session
+from services.simulator.adapters.truth_file import TruthFile
+from services.simulator.adapters.watcher import DEFAULT_GROUP, ShipmentWatcher
+from services.simulator.display import ConsoleReporter, summary_table
+from services.simulator.domain.scenario import Odds
+from services.simulator.runner import RunConfig, Simulator
+from shared.config import DEFAULT_PORTS, load_settings
+from shared.logs import configure_logging
+
+PROBABILITIES = {  # option -> (Odds field, help)
+    "--p-export-hold": ("export_hold", "a parcel is held by China export customs, then released"),
+    "--p-import-hold": ("import_hold", "a parcel is held by US import customs (with a reason), then released"),
+    "--p-failed-attempt": ("failed_attempt", "the first delivery attempt fails (next-day retry)"),
+    "--p-pickup": ("pickup", "the parcel ends held for customer pickup (UPS Access Point / facility)"),
+    "--p-return": ("returned", "the parcel is returned to sender (refused duties on DAP, else refused at the door)"),
+    "--p-duplicate": ("duplicate", "an event is sent twice"),
+    "--p-out-of-order": ("out_of_order", "an event is sent after the next one; a batch is shuffled"),
+    "--p-unmapped": ("unmapped", "a parcel gets one event with a code nobody maps"),
+    "--p-dap": ("dap", "an order is DAP (the recipient pays duties: UPS raises import charges due)"),
+}
+
+
+def _probability_options(command):
+    defaults = Odds()
+    for option, (name, text) in reversed(PROBABILITIES.items()):
+        command = click.option(option, name, type=click.FloatRange(0, 1), default=getattr(defaults, name),
+                               show_default=True, help=f"Probability that {text}.")(command)
+    return command
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.option("--orders-url", envvar="SIMULATOR_ORDERS_URL", default=f"http://127.0.0.1:{DEFAULT_PORTS['orders']}",
+              help="Orders API base URL (env SIMULATOR_ORDERS_URL).")
+@click.option("--tracking-url", envvar="SIMULATOR_TRACKING_URL",
+              default=f"http://127.0.0.1:{DEFAULT_PORTS['tracking']}",
+              help="Tracking API base URL, where the carrier ingest endpoints are (env SIMULATOR_TRACKING_URL).")
+@click.option("--api-key", envvar="SIMULATOR_API_KEY", help="The shipper API key orders are placed with "
+              "(env SIMULATOR_API_KEY); needed unless --orders is 0.")
+@click.option("--orders", "orders", type=click.IntRange(0), default=0,
+              help="Stop placing after N orders; 0 = no limit.")
+@click.option("--rate", type=click.FloatRange(0.001, 10_000), default=1.0, help="Orders placed per second.")
+@click.option("--speed", type=click.FloatRange(0.0001, 100_000), default=1.0,
+              help="Simulated hours per real second (1 plays a week-long journey in under 3 minutes).")
+@click.option("--seed", type=int, default=None, help="Random seed (printed at the end when not given).")
+@click.option("--truth", "truth_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the ground truth here, one JSON object per line.")
+@_probability_options
+@click.option("--sf-check-word", envvar="SF_CHECK_WORD", default="", show_default=False,
+              help="Check word route pushes are signed with (env SF_CHECK_WORD, as the tracking service reads).")
+@click.option("--ups-credential", envvar="UPS_TRACK_ALERT_CREDENTIAL", default="", show_default=False,
+              help="Track Alert credential header value (env UPS_TRACK_ALERT_CREDENTIAL, as tracking reads).")
+@click.option("--kafka-bootstrap", default=None, help="Kafka bootstrap servers (default: the shared configuration, "
+              "KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:19092).")
+@click.option("--group", default=DEFAULT_GROUP, help="Consumer group the simulator reads shipments.v1 in.")
+@click.option("--adopt", is_flag=True, help="Also play shipments this run did not order (any booked shipment).")
+@click.option("--ups-format", type=click.Choice(["alert", "track"]), default="alert",
+              help="UPS events as Track Alert messages or as Track API v1 answers.")
+@click.option("--until-done", is_flag=True, help="Exit once every placed parcel reached its end.")
+@click.option("--timeout", type=click.FloatRange(1), default=900.0, help="Seconds --until-done waits at most.")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING")
+def simulate(orders_url: str, tracking_url: str, api_key: str | None, orders: int, rate: float, speed: float,
+             seed: int | None, truth_path: Path | None, sf_check_word: str, ups_credential: str,
+             kafka_bootstrap: str | None, group: str, adopt: bool, ups_format: str, until_done: bool,
+             timeout: float, log_level: str, **probabilities: float) -> None:
+    """Play SF Express and UPS: place orders, watch bookings, post each parcel's scans in the carriers' formats."""
+    configure_logging("simulator", log_level)
+    if not sf_check_word or not ups_credential:
+        raise click.UsageError("set --sf-check-word and --ups-credential (or SF_CHECK_WORD and "
+                               "UPS_TRACK_ALERT_CREDENTIAL) to the values the tracking service uses")
+    if not api_key and not (adopt and orders == 0):
+        raise click.UsageError("set --api-key (or SIMULATOR_API_KEY): orders are placed as that shipper")
+    config = RunConfig(orders=orders if api_key else 0, rate=rate, speed=speed, seed=seed,
+                       odds=Odds(**probabilities), until_done=until_done, timeout=timeout,
+                       ups_format=ups_format, adopt=adopt)  # type: ignore[arg-type]
+    servers = kafka_bootstrap.split(",") if kafka_bootstrap else list(load_settings("tracking").kafka.bootstrap_servers)
+    outcome = _run(config, orders_url, tracking_url, api_key or "", sf_check_word, ups_credential, servers, group,
+                   truth_path)
+    if outcome in ("timed_out", "refused"):
+        raise SystemExit(1)
+
+
+def _run(config: RunConfig, orders_url: str, tracking_url: str, api_key: str, check_word: str, credential: str,
+         servers: list[str], group: str, truth_path: Path | None) -> str:
+    signal.signal(signal.SIGTERM, _interrupt)  # `make stop` ends the simulator like Ctrl-C: summary included
+    session = new_session()
+    watcher = ShipmentWatcher(servers, group, from_beginning=config.adopt)
+    truth = TruthFile(truth_path)
+    reporter = ConsoleReporter(config.orders or None)
+    try:
+        watcher.wait_until_assigned()
+        simulator = Simulator(config, OrdersClient(session, orders_url, api_key),
+                              IngestClient(session, tracking_url, check_word, credential), watcher, truth, reporter)
+        with reporter:
+            outcome = simulator.run()
+        truth.write({"record": "summary", "outcome": outcome, "seed": simulator.seed,
+                     **_tally_record(simulator)})
+        reporter.console.print(summary_table(simulator.tally, outcome, simulator.seed,
+                                             str(truth_path) if truth_path else None))
+        if simulator.problem:
+            reporter.console.print(f"[bold red]stopped:[/] {simulator.problem} — use the SF_CHECK_WORD and "
+                                   "UPS_TRACK_ALERT_CREDENTIAL the tracking service runs with")
+        return outcome
+    finally:
+        watcher.close()
+        truth.close()
+        session.close()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _tally_record(simulator: Simulator) -> dict:
+    tally = simulator.tally
+    return {
+        "placed": tally.placed, "placement_failures": tally.placement_failures, "booked": tally.booked,
+        "rejected": tally.rejected, "ends": dict(tally.ends), "incomplete": tally.incomplete,
+        "events_sent": tally.events_sent, "duplicates": tally.duplicates, "late": tally.late,
+        "requests": dict(tally.requests),
+    }

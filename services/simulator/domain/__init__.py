@@ -1,0 +1,1 @@
+"""Pure journey planning: scenarios, ground truth, goods and places (no I/O)."""
