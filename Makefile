@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 PB := $(BIN)/parcelbridge
 PYTEST := $(BIN)/pytest
 
-.PHONY: help install run stop reset infra-up infra-down infra-status unit integration e2e test lint bench clean
+.PHONY: help install run stop reset infra-up infra-down infra-status unit integration e2e browser test lint bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,6 +19,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -U pip
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=compat
+	$(BIN)/python -m services.console.assets
 	@rm -f $(VENV)/.installed-*; touch $@
 
 install: $(STAMP)  ## Create .venv and install the project with its pinned dependencies
@@ -31,7 +33,7 @@ stop: install  ## Stop everything 'make run' started (from another terminal)
 reset: install  ## Stop everything and delete all local data
 	$(PB) stop
 	$(PB) infra reset --yes
-	rm -f .local/demo-shipper.json
+	rm -f .local/demo-shipper.json .local/demo-operator.json
 
 infra-up: install  ## Start Kafka and FerretDB (idempotent)
 	$(PB) infra up
@@ -54,9 +56,19 @@ integration: install  ## Integration tests against the real broker and store (st
 e2e: install  ## End-to-end tests: the whole stack as processes
 	$(PB) infra run -- $(PYTEST) tests/e2e -q
 
+browser: install  ## Browser tests: Debian's headless Chromium against the operator console
+	$(PB) infra run -- $(PYTEST) tests/browser -q
+
 test: lint  ## Every tier; brings the infrastructure up itself and leaves it as it found it
 	$(PYTEST) tests/unit -q
-	$(PB) infra run -- $(PYTEST) tests/integration tests/e2e -q
+	$(PB) infra run -- $(PYTEST) tests/integration tests/e2e tests/browser -q
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]' --config-settings editable_mode=compat
+	@rm -f $(VENV)/.bench-installed-*; touch $@
+
+bench: $(BENCH_STAMP)  ## Measure this machine on an isolated stack (not in 'make test'): bench/results/; BENCH_ARGS=--quick
+	$(PB) bench $(BENCH_ARGS)
 
 clean:  ## Remove the venv and every downloaded or generated file (data included)
 	-$(PB) infra down

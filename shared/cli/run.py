@@ -52,6 +52,16 @@ def _demo_key(layout: Layout) -> str:
     return record["api_key"]
 
 
+def _demo_operator(layout: Layout) -> str:
+    """`console login: demo / <password>`, the console's demo admin (created once, kept locally)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli.main", "operators", "demo",
+         "--file", str(layout.root / "demo-operator.json")],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
+    )
+    return result.stdout.strip() or f"console login not created: {result.stderr.strip()[-200:]}"
+
+
 def _urls_table(api_key: str) -> Table:
     table = Table(title="parcelbridge is running", title_justify="left")
     for column in ("service", "API", "docs", "metrics"):
@@ -95,6 +105,8 @@ def run(no_simulator: bool) -> None:
         raise SystemExit(1) from exc
     key = _demo_key(layout)
     Console().print(_urls_table(key))
+    if "console" in stack.available_services():
+        Console().print(_demo_operator(layout))
     console.print(f"up in {time.monotonic() - began:.0f}s — Ctrl-C (or `make stop`) stops everything; data is kept")
     stopping = {"asked": False}
     signal.signal(signal.SIGTERM, lambda *_: stopping.update(asked=True))

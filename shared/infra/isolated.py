@@ -29,6 +29,7 @@ def isolated_env(name: str, port_base: int, extra: dict[str, str] | None = None)
         "ORDERS_PORT": str(port_base + 1001),
         "SHIPPING_PORT": str(port_base + 1002),
         "TRACKING_PORT": str(port_base + 1003),
+        "CONSOLE_PORT": str(port_base + 1004),
         "SF_CHECK_WORD": f"{name}-sf-check-word",
         "UPS_TRACK_ALERT_CREDENTIAL": f"{name}-ups-credential",
         "TRACKING_RATE_LIMIT_PER_SECOND": "0",

@@ -1,0 +1,80 @@
+"""The console's read model of the pipeline: parcels, orders, number aliases, exceptions, unmapped codes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from services.console.domain.pipeline import Document, new_parcel
+from shared.mongo.documents import AlreadyExists, VersionedCollection
+
+PARCELS = "parcels"
+ORDERS = "orders"
+ALIASES = "aliases"
+EXCEPTIONS = "exceptions"
+UNMAPPED = "unmapped"
+SUMMARY_FIELDS = {"trace": 0, "scan_ms": 0, "applied_events": 0, "outbox": 0}
+
+
+class MongoReadModel:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.parcels = VersionedCollection(db[PARCELS])
+        self.orders = VersionedCollection(db[ORDERS])
+
+    def change_parcel(self, shipment_id: str, event_id: str, change: Callable[[Document], Document]) -> bool:
+        """Apply `change` once per event id (the check and the change in one write); creates the parcel."""
+        return _apply(self.parcels, new_parcel(shipment_id), event_id, change)
+
+    def change_order(self, order_id: str, event_id: str, change: Callable[[Document], Document]) -> bool:
+        return _apply(self.orders, {"_id": order_id, "trace": []}, event_id, change)
+
+    def order(self, order_id: str) -> Document | None:
+        return self.orders.get(order_id)
+
+    def parcel(self, shipment_id: str) -> Document | None:
+        return self.parcels.get(shipment_id)
+
+    def add_aliases(self, shipment_id: str, numbers: list[str]) -> None:
+        """Every number of a shipment, in one round trip; numbers already known stay as they are."""
+        docs = [{"_id": n.upper(), "shipment_id": shipment_id} for n in dict.fromkeys(numbers)]
+        with contextlib.suppress(BulkWriteError):  # duplicates only: the same booking seen again
+            self.db[ALIASES].insert_many(docs, ordered=False)
+
+    def resolve(self, number: str) -> str | None:
+        """The shipment id any parcel number (JV number, SF waybill, UPS 1Z, order id) stands for."""
+        cleaned = number.strip().upper().replace(" ", "")
+        doc = self.db[ALIASES].find_one({"_id": cleaned}) or self.db[ALIASES].find_one({"_id": number.strip()})
+        return doc["shipment_id"] if doc else None
+
+    def add_row(self, collection: str, row: Document) -> None:
+        """Insert-once rows (`_id` = scan id): a redelivered scan adds nothing."""
+        with contextlib.suppress(DuplicateKeyError):
+            self.db[collection].insert_one(row)
+
+    def all_parcels(self) -> list[Document]:
+        return list(self.db[PARCELS].find({}, SUMMARY_FIELDS))
+
+    def open_orders(self) -> list[Document]:
+        """Orders with no shipment (waiting, refused or cancelled before booking): the funnel's side stages."""
+        return list(self.db[ORDERS].find({"stage": {"$in": ["order_created", "booking_failed", "cancelled"]}},
+                                         SUMMARY_FIELDS))
+
+    def rows(self, collection: str, since: datetime | None = None, limit: int = 5000) -> list[dict[str, Any]]:
+        query = {"at": {"$gte": since}} if since else {}
+        return list(self.db[collection].find(query).limit(limit))
+
+
+def _apply(collection: VersionedCollection, blank: Document, event_id: str,
+           change: Callable[[Document], Document]) -> bool:
+    try:
+        return collection.apply_once(blank["_id"], event_id, change)
+    except LookupError:
+        with contextlib.suppress(AlreadyExists):
+            collection.insert(blank)
+        return collection.apply_once(blank["_id"], event_id, change)

@@ -1,0 +1,298 @@
+"""The Kafka views: topics with their groups' lag, consumer groups with Burrow status, and the message browser.
+
+Read-only: offsets and groups come from the admin client, records from group-less consumers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kafka import TopicPartition
+
+from services.console.adapters.history import MongoHistory
+from services.console.adapters.kafka_reader import TP, GroupMeta, KafkaInspector, OffsetsSnapshot, RecordReader
+from services.console.domain import burrow
+from services.console.domain.lag import GroupLag, group_lag, lag_seconds, rate, time_to_drain
+from services.console.domain.records import RecordFilter, RecordView, view_of
+from shared.kafka.topics import DLQ_SUFFIX
+
+MAX_LIMIT = 200
+MAX_SCAN = 20_000
+BUDGET_SECONDS = 4.0
+
+
+def lags(snapshot: OffsetsSnapshot) -> dict[str, GroupLag]:
+    return {group: group_lag(group, committed, snapshot.starts, snapshot.ends)
+            for group, committed in snapshot.committed.items() if committed}
+
+
+def topic_rates(samples: Mapping[str, list[dict[str, Any]]], window: float = 60.0) -> dict[str, float | None]:
+    """Produced records per second over about the last `window` seconds of end-offset samples."""
+    rates: dict[str, float | None] = {}
+    for topic, points in samples.items():
+        if len(points) < 2:
+            rates[topic] = None
+            continue
+        last = points[-1]
+        first = next((p for p in points if last["at"] - p["at"] <= window), points[0])
+        if first is last:
+            first = points[-2]
+        rates[topic] = rate((first["at"], first["end"]), (last["at"], last["end"]))
+    return rates
+
+
+def topics_view(inspector: KafkaInspector, history: MongoHistory) -> list[dict[str, Any]]:
+    """Every topic: partitions, start/end offsets, produced/s, retention, and the groups reading it with lag."""
+    metas = inspector.topics()
+    snapshot = inspector.snapshot()
+    group_lags = lags(snapshot)
+    statuses = {g["group"]: g for g in (_lag_snapshot(history) or {}).get("groups", [])}
+    rates = topic_rates(history.topic_samples())
+    rows = []
+    for meta in metas:
+        parts = [(meta.name, p) for p in meta.partitions]
+        readers = []
+        for group, lag in sorted(group_lags.items()):
+            if meta.name in lag.topics:
+                readers.append({"group": group, "lag": lag.by_topic().get(meta.name),
+                                "status": statuses.get(group, {}).get("status")})
+        start = sum(snapshot.starts.get(tp, 0) for tp in parts)
+        end = sum(snapshot.ends.get(tp, 0) for tp in parts)
+        rows.append({"name": meta.name, "partitions": len(meta.partitions), "start": start, "end": end,
+                     "messages": end - start, "rate": rates.get(meta.name), "retention_ms": meta.retention_ms,
+                     "under_replicated": meta.under_replicated, "dlq": meta.name.endswith(DLQ_SUFFIX),
+                     "groups": readers})
+    return rows
+
+
+def topic_partitions(inspector: KafkaInspector, topic: str) -> list[dict[str, Any]]:
+    snapshot = inspector.snapshot([])
+    keys = sorted(k for k in snapshot.ends if k[0] == topic)
+    return [{"partition": p, "start": snapshot.starts.get((t, p), 0), "end": snapshot.ends[(t, p)],
+             "messages": snapshot.ends[(t, p)] - snapshot.starts.get((t, p), 0)} for t, p in keys]
+
+
+def _lag_snapshot(history: MongoHistory) -> dict[str, Any] | None:
+    found = history.snapshot("lag")
+    return found[1] if found else None
+
+
+def samples_of(history_samples: list[dict[str, Any]]) -> dict[TP, list[burrow.Sample]]:
+    """Stored group samples as Burrow samples per partition (oldest first)."""
+    per: dict[TP, list[burrow.Sample]] = {}
+    for sample in history_samples:
+        for part in sample.get("parts", []):
+            per.setdefault((part["t"], part["p"]), []).append(
+                burrow.Sample(sample["at"], part.get("c"), part["e"], part.get("s", 0)))
+    return per
+
+
+def sample_doc(lag: GroupLag, at: float, lag_s: float | None, members: int) -> dict[str, Any]:
+    return {"at": at, "lag": lag.total, "lag_s": lag_s, "members": members,
+            "parts": [{"t": p.topic, "p": p.partition, "c": p.committed, "e": p.end, "s": p.start}
+                      for p in lag.partitions]}
+
+
+@dataclass(frozen=True)
+class GroupStatus:
+    status: burrow.Verdict
+    partitions: dict[TP, burrow.Verdict | None]
+
+
+def group_status(samples: list[dict[str, Any]], has_members: bool, window: int) -> GroupStatus:
+    per = samples_of(samples[-window:])
+    verdicts = {tp: burrow.evaluate_partition(points, has_members) for tp, points in per.items()}
+    return GroupStatus(burrow.worst(verdicts.values()), verdicts)
+
+
+class RecordTimes:
+    """Timestamps of records at given offsets (immutable, so cached) — for lag in seconds."""
+
+    def __init__(self, limit: int = 5000) -> None:
+        self.cache: dict[tuple[str, int, int], int | None] = {}
+        self.limit = limit
+
+    def lookup(self, reader: RecordReader, wanted: Iterable[tuple[str, int, int]], budget: float) -> dict:
+        deadline = time.monotonic() + budget
+        found = {}
+        for key in wanted:
+            if key not in self.cache and time.monotonic() < deadline:
+                record = reader.record_at(TopicPartition(key[0], key[1]), key[2], timeout=0.5)
+                if len(self.cache) >= self.limit:
+                    self.cache.pop(next(iter(self.cache)))
+                self.cache[key] = record.timestamp if record else None
+            found[key] = self.cache.get(key)
+        return found
+
+
+def partition_lag_seconds(lag: GroupLag, times: Mapping[tuple[str, int, int], int | None], now: datetime
+                          ) -> dict[TP, float | None]:
+    out: dict[TP, float | None] = {}
+    for p in lag.partitions:
+        stamp = times.get((p.topic, p.partition, max(p.committed or 0, p.start)))
+        moment = datetime.fromtimestamp(stamp / 1000, UTC) if stamp else None
+        out[(p.topic, p.partition)] = lag_seconds(now, moment, p.lag)
+    return out
+
+
+def lagging_positions(lag: GroupLag) -> list[tuple[str, int, int]]:
+    return [(p.topic, p.partition, max(p.committed or 0, p.start)) for p in lag.partitions if p.lag]
+
+
+def group_view(inspector: KafkaInspector, history: MongoHistory, reader: RecordReader, times: RecordTimes,
+               group: str, window: int) -> dict[str, Any] | None:
+    """One group: members, per-partition offsets, lag (records and seconds), time to drain, status, history."""
+    meta = inspector.group(group)
+    snapshot = inspector.snapshot([group])
+    committed = snapshot.committed.get(group, {})
+    if meta is None and not committed:
+        return None
+    meta = meta or GroupMeta(group, "Empty", ())
+    now = datetime.now(UTC)
+    lag = group_lag(group, committed, snapshot.starts, snapshot.ends,
+                    topics={t for t, _ in committed} | _assigned_topics(meta))
+    seconds = partition_lag_seconds(lag, times.lookup(reader, lagging_positions(lag), 2.0), now)
+    stored = history.lag_samples(group)
+    live = sample_doc(lag, snapshot.at, max((s for s in seconds.values() if s is not None), default=None),
+                      len(meta.members))
+    samples = [*stored, live]
+    status = group_status(samples, bool(meta.members), window)
+    produce, consume = _partition_rates(samples)
+    partitions = []
+    for p in lag.partitions:
+        tp = (p.topic, p.partition)
+        verdict = status.partitions.get(tp)
+        partitions.append({
+            "topic": p.topic, "partition": p.partition, "start": p.start, "end": p.end, "committed": p.committed,
+            "lag": p.lag, "lag_display": p.display, "data_loss": p.data_loss, "lost": p.lost,
+            "lag_seconds": seconds.get(tp), "produce_rate": produce.get(tp), "consume_rate": consume.get(tp),
+            "time_to_drain": time_to_drain(p.lag, consume.get(tp), produce.get(tp)),
+            "status": verdict.status.name if verdict else "n/a", "status_reason": verdict.reason if verdict else "",
+            "owner": _owner(meta, tp),
+        })
+    total_produce = sum(v for v in produce.values() if v) if produce else None
+    total_consume = sum(v for v in consume.values() if v) if consume else None
+    return {
+        "group": group, "state": meta.state, "members": list(meta.members), "lag": lag.total,
+        "lag_seconds": live["lag_s"], "data_loss": lag.data_loss, "status": status.status.status.name,
+        "status_reason": status.status.reason, "partitions": partitions,
+        "time_to_drain": time_to_drain(lag.total, total_consume, total_produce),
+        "history": [{"at": s["at"], "lag": s.get("lag"), "lag_s": s.get("lag_s")} for s in samples],
+    }
+
+
+def _assigned_topics(meta: GroupMeta) -> set[str]:
+    return {a["topic"] for m in meta.members for a in m["assignment"]}
+
+
+def _owner(meta: GroupMeta, tp: TP) -> str | None:
+    for member in meta.members:
+        for a in member["assignment"]:
+            if a["topic"] == tp[0] and tp[1] in a["partitions"]:
+                return member["client_id"]
+    return None
+
+
+def _partition_rates(samples: list[dict[str, Any]], window: float = 120.0) -> tuple[dict, dict]:
+    """Produce (end offset) and consume (committed offset) rates per partition over the recent samples."""
+    recent = [s for s in samples if samples[-1]["at"] - s["at"] <= window]
+    if len(recent) < 2:
+        return {}, {}
+    first, last = recent[0], recent[-1]
+    before = {(p["t"], p["p"]): p for p in first.get("parts", [])}
+    produce, consume = {}, {}
+    for part in last.get("parts", []):
+        tp = (part["t"], part["p"])
+        old = before.get(tp)
+        if old is None:
+            continue
+        produce[tp] = rate((first["at"], old["e"]), (last["at"], part["e"]))
+        if old.get("c") is not None and part.get("c") is not None:
+            consume[tp] = rate((first["at"], old["c"]), (last["at"], part["c"]))
+    return produce, consume
+
+
+def groups_view(inspector: KafkaInspector, history: MongoHistory, window: int) -> list[dict[str, Any]]:
+    """Every consumer group with state, members, lag, status and a lag sparkline (from stored samples)."""
+    metas = {g.group_id: g for g in inspector.groups()}
+    snapshot = inspector.snapshot(list(metas))
+    group_lags = lags(snapshot)
+    stored = history.all_lag_samples()
+    rows = []
+    for gid, meta in metas.items():
+        lag = group_lags.get(gid)
+        samples = stored.get(gid, [])
+        status = group_status(samples, bool(meta.members), window) if samples else None
+        rows.append({"group": gid, "state": meta.state, "members": len(meta.members),
+                     "topics": lag.topics if lag else sorted(_assigned_topics(meta)),
+                     "lag": lag.total if lag else None, "data_loss": lag.data_loss if lag else False,
+                     "lag_seconds": samples[-1].get("lag_s") if samples else None,
+                     "status": status.status.status.name if status else "n/a",
+                     "sparkline": [s.get("lag") for s in samples[-60:]]})
+    return sorted(rows, key=lambda r: (service_rank(r["group"]), r["group"]))
+
+
+SERVICE_GROUPS = ("orders", "shipping", "tracking", "console")
+
+
+def service_rank(group: str) -> int:
+    return SERVICE_GROUPS.index(group) if group in SERVICE_GROUPS else len(SERVICE_GROUPS)
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[RecordView]
+    scanned: int
+    next_anchor: dict[int, int]  # partition -> offset to read older records from
+    truncated: bool  # the scan or time budget ran out before the page was full
+    bounds: dict[int, tuple[int, int]]
+
+
+def browse(reader: RecordReader, topic: str, partition: int | None, anchors: Mapping[int, int] | None,
+           timestamp_ms: int | None, filt: RecordFilter, limit: int, budget: float = BUDGET_SECONDS,
+           max_scan: int = MAX_SCAN) -> Page:
+    """Newest first: records before each partition's anchor (end, an offset or a time), filtered, bounded."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    tps = [tp for tp in reader.partitions(topic) if partition is None or tp.partition == partition]
+    starts, ends = reader.bounds(tps) if tps else ({}, {})
+    deadline = time.monotonic() + budget
+    found: list[RecordView] = []
+    scanned = 0
+    next_anchor: dict[int, int] = {}
+    truncated = False
+    for tp in tps:
+        high = ends[tp]
+        if anchors and tp.partition in anchors:
+            high = min(high, anchors[tp.partition])
+        elif timestamp_ms is not None:
+            at = reader.offset_for_time(tp, timestamp_ms)
+            high = ends[tp] if at is None else at
+        mine: list[RecordView] = []
+        high_mark = high
+        chunk = 200 if filt.empty else 1000
+        while high > starts[tp] and len(mine) < limit:
+            if time.monotonic() > deadline or scanned >= max_scan:
+                truncated = True
+                break
+            low = max(starts[tp], high - chunk)
+            records = reader.read_range(tp, low, high, deadline)
+            scanned += len(records)
+            views = [view_of(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value, r.headers)
+                     for r in reversed(records)]
+            for view in views:
+                if filt.matches(view) and len(mine) < limit:
+                    mine.append(view)
+                    high_mark = view.offset
+            # Read older next time: below the oldest record shown when the page filled, else below this chunk.
+            high = high_mark if len(mine) >= limit else low
+            if not records and low > starts[tp]:
+                high = low
+        next_anchor[tp.partition] = high
+        found.extend(mine)
+    found.sort(key=lambda v: (v.timestamp_ms, v.offset), reverse=True)
+    return Page(found[:limit], scanned, next_anchor, truncated,
+                {tp.partition: (starts[tp], ends[tp]) for tp in tps})

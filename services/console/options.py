@@ -1,0 +1,82 @@
+"""The console's own settings beyond shared.config's, read from the environment by the bootstrap only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from services.console.domain import alerts
+from services.console.domain.snapshot import DEFAULT_LIMITS, InvalidLimits, parse_limits
+from shared.errors import ConfigError
+
+ENVIRONMENT_VARIABLES = (
+    "CONSOLE_SESSION_HOURS", "CONSOLE_COOKIE_SECURE", "CONSOLE_ALERT_WEBHOOK_URL", "CONSOLE_ALERT_RULES",
+    "CONSOLE_ALERT_REPEAT_SECONDS", "CONSOLE_STAGE_LIMITS", "CONSOLE_REPLAY_MAX", "CONSOLE_SAMPLE_SECONDS",
+    "CONSOLE_BURROW_WINDOW", "CONSOLE_PUBLIC_URL",
+)
+
+
+@dataclass(frozen=True)
+class ConsoleOptions:
+    session_lifetime: timedelta = timedelta(hours=12)
+    cookie_secure: bool = False  # true behind TLS; a plain-http local console cannot use Secure cookies
+    webhook_url: str | None = None
+    rules: tuple[alerts.Rule, ...] = alerts.DEFAULT_RULES
+    alert_repeat: timedelta = timedelta(hours=1)
+    stage_limits: Mapping[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    max_replays: int = 3
+    sample_seconds: float = 10.0
+    burrow_window: int = 10
+    public_url: str = "http://127.0.0.1:8004"
+
+
+def load_options(environ: Mapping[str, str], default_url: str) -> ConsoleOptions:
+    """The options; raises ConfigError naming every bad variable."""
+    problems: list[str] = []
+
+    def number(name: str, default: float, low: float, high: float) -> float:
+        raw = environ.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            problems.append(f"{name}={raw!r} is not a number")
+            return default
+        if not low <= value <= high:
+            problems.append(f"{name}={value:g} is outside {low:g}..{high:g}")
+        return value
+
+    secure = environ.get("CONSOLE_COOKIE_SECURE", "false").strip().lower()
+    if secure not in ("true", "false"):
+        problems.append("CONSOLE_COOKIE_SECURE must be true or false")
+    rules = alerts.DEFAULT_RULES
+    if environ.get("CONSOLE_ALERT_RULES", "").strip():
+        try:
+            rules = alerts.parse_rules(environ["CONSOLE_ALERT_RULES"])
+        except alerts.InvalidRule as exc:
+            problems.append(f"CONSOLE_ALERT_RULES: {exc}")
+    limits = dict(DEFAULT_LIMITS)
+    try:
+        limits = parse_limits(environ.get("CONSOLE_STAGE_LIMITS", ""))
+    except InvalidLimits as exc:
+        problems.append(f"CONSOLE_STAGE_LIMITS: {exc}")
+    webhook = environ.get("CONSOLE_ALERT_WEBHOOK_URL", "").strip() or None
+    if webhook and not webhook.startswith(("http://", "https://")):
+        problems.append("CONSOLE_ALERT_WEBHOOK_URL must be an http(s) URL")
+    options = ConsoleOptions(
+        session_lifetime=timedelta(hours=number("CONSOLE_SESSION_HOURS", 12, 0.1, 24 * 30)),
+        cookie_secure=secure == "true",
+        webhook_url=webhook,
+        rules=rules,
+        alert_repeat=timedelta(seconds=number("CONSOLE_ALERT_REPEAT_SECONDS", 3600, 10, 7 * 86400)),
+        stage_limits=limits,
+        max_replays=int(number("CONSOLE_REPLAY_MAX", 3, 1, 100)),
+        sample_seconds=number("CONSOLE_SAMPLE_SECONDS", 10, 1, 3600),
+        burrow_window=int(number("CONSOLE_BURROW_WINDOW", 10, 3, 180)),
+        public_url=environ.get("CONSOLE_PUBLIC_URL", "").strip() or default_url,
+    )
+    if problems:
+        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    return options
