@@ -66,7 +66,7 @@ def topic_records(stack: Stack, topic: str) -> list:
     return records
 
 
-def wait_until_consumed(stack: Stack, group: str, topic: str, timeout: float = 60.0) -> None:
+def wait_until_consumed(stack: Stack, group: str, topic: str, timeout: float = 180.0) -> None:
     """Wait until `group` has committed everything currently on `topic` (lag zero)."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers(stack))
     consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers(stack))
@@ -74,11 +74,15 @@ def wait_until_consumed(stack: Stack, group: str, topic: str, timeout: float = 6
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         ends = consumer.end_offsets(partitions)
 
-        def caught_up() -> bool:
+        def lag() -> dict[int, int]:
             committed = admin.list_group_offsets(group)[group]
-            return all(tp in committed and committed[tp].offset >= ends[tp] for tp in partitions if ends[tp] > 0)
+            return {tp.partition: ends[tp] - (committed[tp].offset if tp in committed else 0)
+                    for tp in partitions if ends[tp] > 0}
 
-        wait_for(caught_up, timeout)
+        try:
+            wait_for(lambda: not any(lag().values()), timeout)
+        except AssertionError:
+            raise AssertionError(f"group {group} still lags on {topic}: {lag()}") from None
     finally:
         admin.close()
         consumer.close()
