@@ -16,7 +16,6 @@ import time
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from shared.config import load_infra_settings, load_settings
 from shared.infra import manager, processes, stack
@@ -62,17 +61,17 @@ def _demo_operator(layout: Layout) -> str:
     return result.stdout.strip() or f"console login not created: {result.stderr.strip()[-200:]}"
 
 
-def _urls_table(api_key: str) -> Table:
-    table = Table(title="parcelbridge is running", title_justify="left")
-    for column in ("service", "API", "docs", "metrics"):
-        table.add_column(column, no_wrap=True)
+def _urls(api_key: str) -> str:
+    """A compact block of where everything is (plain lines read well at any terminal width)."""
+    rows = []
     for service in stack.available_services():
         base = f"http://127.0.0.1:{load_settings(service).http_port}"
-        table.add_row(service, base, f"{base}/docs", f"{base}/metrics")
+        rows.append(f"  {service + ' API':<14}{base}   {base}/docs   {base}/metrics")
     tracking = f"http://127.0.0.1:{load_settings('tracking').http_port}"
-    table.add_row("customers", f"{tracking}/v1/tracking/<number>", "", "")
-    table.caption = f"demo shipper API key: {api_key}    logs: {_layout().logs}"
-    return table
+    rows.append(f"  {'customers':<14}{tracking}/v1/tracking/<JV number, SF waybill or UPS 1Z>")
+    rows.append(f"  {'demo shipper':<14}Authorization: Bearer {api_key}")
+    rows.append(f"  {'logs':<14}{_layout().logs}/<process>.log")
+    return "\n".join(["[bold]parcelbridge is running[/]", *rows])
 
 
 def _stop_all(layout: Layout) -> None:
@@ -85,7 +84,7 @@ def _simulate(api_key: str) -> subprocess.Popen | None:
     if not (PROJECT_ROOT / "services" / "simulator" / "cli.py").exists():
         return None
     command = [sys.executable, "-m", "shared.cli.main", "simulate", "--api-key", api_key,
-               "--orders", "0", "--rate", os.environ.get("SIMULATOR_RATE", "0.5")]
+               "--orders", "0", "--rate", os.environ.get("SIMULATOR_RATE", "0.5"), "--log-level", "ERROR"]
     return subprocess.Popen(command, cwd=PROJECT_ROOT)
 
 
@@ -104,9 +103,9 @@ def run(no_simulator: bool) -> None:
         console.print(f"[bold red]error:[/] {exc}")
         raise SystemExit(1) from exc
     key = _demo_key(layout)
-    Console().print(_urls_table(key))
+    Console().print(_urls(key), highlight=False)
     if "console" in stack.available_services():
-        Console().print(_demo_operator(layout))
+        Console().print(f"  {'console':<14}{_demo_operator(layout).removeprefix('console login: ')}", highlight=False)
     console.print(f"up in {time.monotonic() - began:.0f}s — Ctrl-C (or `make stop`) stops everything; data is kept")
     stopping = {"asked": False}
     signal.signal(signal.SIGTERM, lambda *_: stopping.update(asked=True))
