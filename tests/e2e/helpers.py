@@ -76,7 +76,8 @@ def wait_until_consumed(stack: Stack, group: str, topic: str, timeout: float = 1
 
         def lag() -> dict[int, int]:
             committed = admin.list_group_offsets(group)[group]
-            return {tp.partition: ends[tp] - (committed[tp].offset if tp in committed else 0)
+            # Records produced since `ends` was read may already be committed too: never below zero.
+            return {tp.partition: max(0, ends[tp] - (committed[tp].offset if tp in committed else 0))
                     for tp in partitions if ends[tp] > 0}
 
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def test_every_timeline_is_complete_ordered_and_free_of_duplicates(stack, journe
     for parcel in journeys["parcels"]:
         events = requests.get(f"{stack.url('tracking')}/v1/tracking/{parcel['shipment_id']}", timeout=10).json()[
             "events"]
-        times = [event["occurred_at"] for event in events]
+        times = [datetime.fromisoformat(event["occurred_at"]) for event in events]
         assert times == sorted(times, reverse=True), parcel["shipment_id"]
         # The tracker's own milestones (order created, label created) come first; the rest are carrier scans.
         own = [e["carrier_code"] for e in events if e["carrier_code"].startswith("event=")]

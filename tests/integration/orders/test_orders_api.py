@@ -1,5 +1,6 @@
 import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 
@@ -141,7 +142,7 @@ def test_pages_walk_every_order_newest_first_without_repeats(shipper, body):
             break
     assert pages == 3
     assert sorted(o["id"] for o in seen) == sorted(o["id"] for o in placed)
-    keys = [(o["created_at"], o["id"]) for o in seen]
+    keys = [(datetime.fromisoformat(o["created_at"]), o["id"]) for o in seen]
     assert keys == sorted(keys, reverse=True)
 
 

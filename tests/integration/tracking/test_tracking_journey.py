@@ -47,7 +47,8 @@ def test_a_shuffled_duplicated_journey_ends_delivered_with_one_ordered_timeline(
     assert {(v["status"], v["milestone"]) for v in views} == {("delivered", "delivered")}
     assert [v["number_kind"] for v in views] == ["shipment_id", "sf_waybill", "ups_tracking_number"]
     events = views[0]["events"]
-    assert [e["occurred_at"] for e in events] == sorted((e["occurred_at"] for e in events), reverse=True)
+    times = [datetime.fromisoformat(e["occurred_at"]) for e in events]
+    assert times == sorted(times, reverse=True)
     hold = next(e for e in events if e["status"] == "on_hold")
     assert hold["reason"] == "customs_duties_unpaid" and hold["description"] == "On hold: import duties are due"
     zh = client.get(f"/v1/tracking/{sf}", headers={"Accept-Language": "zh-CN"}).get_json()
