@@ -148,14 +148,30 @@ def cancel_tracker(event: CloudEvent, deps: Deps) -> bool:
 def apply_scan(event: CloudEvent, deps: Deps) -> bool:
     """Add a recorded scan to its tracker's timeline; the same scan twice is one scan."""
     data = ScanRecorded.model_validate(event.data)
-    scan = messages.scan_from_data(data)
-    received_at = data.received_at or event.time
+    change = _scan_change(messages.scan_from_data(data), data.received_at or event.time, event, deps)
+    return _apply_once(data.shipment_id, event, change, deps)
 
+
+def apply_scans(events: list[CloudEvent], deps: Deps) -> int:
+    """Several recorded scans of one shipment (one poll's worth) applied in one write; returns how many were new."""
+    datas = [ScanRecorded.model_validate(event.data) for event in events]
+    shipment_id = datas[0].shipment_id
+    if any(data.shipment_id != shipment_id for data in datas):
+        raise ValueError("a batch must hold the scans of one shipment")  # the runner then goes one by one
+    changes = [(event.id, _scan_change(messages.scan_from_data(data), data.received_at or event.time, event, deps))
+               for event, data in zip(events, datas, strict=True)]
+    try:
+        return deps.trackers.apply_many(shipment_id, changes)
+    except TrackerNotFound as exc:
+        raise BusinessRuleViolation(f"scans for unknown shipment {shipment_id}") from exc
+
+
+def _scan_change(scan, received_at, event: CloudEvent, deps: Deps):
     def change(tracker: Tracker) -> list[CloudEvent]:
         tracker.record(scan, received_at, deps.clock())
         return messages.envelopes(tracker.shipment_id, tracker.events, event.requestid)
 
-    return _apply_once(data.shipment_id, event, change, deps)
+    return change
 
 
 def _apply_once(shipment_id: str, event: CloudEvent, change, deps: Deps) -> bool:
@@ -166,6 +182,9 @@ def _apply_once(shipment_id: str, event: CloudEvent, change, deps: Deps) -> bool
         # on the same partition: an event for a missing tracker is not ours to apply (dead-letter it).
         raise BusinessRuleViolation(f"{event.short_type} {event.id} names unknown shipment {shipment_id}") from exc
 
+
+# Types whose events for one shipment, polled together, are applied in one write.
+BATCH_HANDLERS: dict[str, Callable[[list[CloudEvent], Deps], int]] = {"scan.recorded": apply_scans}
 
 # What the consumer hands to which handler; other types on the consumed topics are skipped.
 EVENT_HANDLERS: dict[str, Callable[[CloudEvent, Deps], bool]] = {

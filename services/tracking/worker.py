@@ -33,7 +33,10 @@ def consumer_runner(
     producer: EventProducer | None = None, **overrides,
 ) -> ConsumerRunner:
     consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), **overrides)
-    return ConsumerRunner(consumer, service.producer(), event_handlers(service, producer), group, stop=stop)
+    deps = service.deps(producer)
+    batch = {kind: partial(handler, deps=deps) for kind, handler in handlers.BATCH_HANDLERS.items()}
+    return ConsumerRunner(consumer, service.producer(), event_handlers(service, producer), group, stop=stop,
+                          batch_handlers=batch)
 
 
 def relay(service: TrackingService) -> OutboxRelay:

@@ -20,6 +20,7 @@ from prometheus_client import Counter
 from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.failures import is_transient
+from shared.kafka.batching import GroupKey, same_key_groups, short_type_of
 from shared.kafka.dlq import dead_letter
 from shared.kafka.producer import EventProducer
 from shared.logs import request_id_var
@@ -27,6 +28,8 @@ from shared.logs import request_id_var
 log = logging.getLogger(__name__)
 
 Handler = Callable[[CloudEvent], None]
+# Applies several events of one aggregate (same key, same type, in order) at once, e.g. in one store write.
+BatchHandler = Callable[[list[CloudEvent]], None]
 
 RECORDS = Counter(
     "parcelbridge_consumer_records_total",
@@ -89,10 +92,12 @@ class ConsumerRunner:
         group: str,
         backoff: Backoff = Backoff(),
         stop: threading.Event | None = None,
+        batch_handlers: Mapping[str, BatchHandler] | None = None,
     ):
         self.consumer = consumer
         self.dlq = dlq
         self.handlers = dict(handlers)
+        self.batch_handlers = dict(batch_handlers or {})
         self.group = group
         self.backoff = backoff
         self.stop = stop or threading.Event()
@@ -113,8 +118,15 @@ class ConsumerRunner:
         consumed = 0
         try:
             for tp, records in batch.items():
-                for record in records:
-                    self._process(record)
+                groups = same_key_groups(records, self._group_key) if self.batch_handlers else {}
+                handled: set[int] = set()
+                for index, record in enumerate(records):
+                    if index not in handled:
+                        members = groups.get(index, [])
+                        if members and self._apply_group([records[i] for i in members]):
+                            handled.update(members)
+                        else:
+                            self._process(record)
                     done[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
                     consumed += 1
         except _Stopped as stopped:
@@ -132,6 +144,30 @@ class ConsumerRunner:
         except CommitFailedError as exc:
             # The group rebalanced: the new owner re-reads from the last commit; handlers are idempotent.
             log.warning("commit refused after a rebalance; records will be redelivered", extra={"error": str(exc)})
+
+    def _group_key(self, record: ConsumerRecord) -> GroupKey | None:
+        short_type = short_type_of(record.value)
+        if short_type not in self.batch_handlers or record.key is None:
+            return None
+        return (short_type, record.key)
+
+    def _apply_group(self, records: list[ConsumerRecord]) -> bool:
+        """Hand a same-aggregate run to its batch handler; False sends each record down the one-by-one path.
+
+        That path decides dead letters and retries record by record; handlers are idempotent, so a group
+        that failed halfway is safely applied again there.
+        """
+        try:
+            events = [decode(record.value) for record in records]
+            self.batch_handlers[events[0].short_type](events)
+        except Exception as exc:  # the one-by-one path classifies it, record by record
+            log.info("batch not applied; applying its records one by one", extra={"error": repr(exc)[:300]})
+            return False
+        self.counts.consumed += len(records)
+        self.counts.applied += len(records)
+        self.counts.by_type[events[0].short_type] = self.counts.by_type.get(events[0].short_type, 0) + len(records)
+        RECORDS.labels(self.group, records[0].topic, "applied").inc(len(records))
+        return True
 
     def _process(self, record: ConsumerRecord) -> None:
         self.counts.consumed += 1

@@ -7,7 +7,7 @@ and detects a concurrent writer (ConcurrencyConflict, retried by the caller).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pymongo.collection import Collection
@@ -93,16 +93,27 @@ class VersionedCollection:
 
         The "already applied" check and the change land in the same single-document write.
         """
+        return self.apply_many(doc_id, [(event_id, change)], attempts) == 1
+
+    def apply_many(
+        self, doc_id: str, changes: Sequence[tuple[str, Callable[[Document], Document]]], attempts: int = 5
+    ) -> int:
+        """Apply, in order, each (event id, change) not applied yet — all in one write; returns how many."""
         for attempt in range(attempts):
             document = self.get(doc_id)
             if document is None:
                 raise LookupError(f"{self.collection.name}/{doc_id} does not exist")
-            if was_applied(document, event_id):
-                return False
+            applied = 0
+            for event_id, change in changes:
+                if not was_applied(document, event_id):
+                    document = mark_applied(change(document), event_id)
+                    applied += 1
+            if not applied:
+                return 0
             try:
-                self.save(mark_applied(change(document), event_id))
-                return True
+                self.save(document)
+                return applied
             except ConcurrencyConflict:
                 if attempt == attempts - 1:
                     raise
-        return False
+        return 0

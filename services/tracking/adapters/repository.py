@@ -64,6 +64,13 @@ class TrackerRepository(abc.ABC):
         Raises TrackerNotFound.
         """
 
+    def apply_many(self, shipment_id: str, changes: Sequence[tuple[str, TrackerChange]]) -> int:
+        """Apply, in order, each (event id, change) not applied yet; returns how many. Raises TrackerNotFound.
+
+        This version writes once per change; a store that can do better (one write for all) overrides it.
+        """
+        return sum(self.apply_once(shipment_id, event_id, change) for event_id, change in changes)
+
 
 class AliasRepository(abc.ABC):
     @abc.abstractmethod
@@ -103,13 +110,19 @@ class MongoTrackerRepository(TrackerRepository):
         return True
 
     def apply_once(self, shipment_id: str, event_id: str, change: TrackerChange) -> bool:
-        def change_document(document: Document) -> Document:
-            tracker = tracker_from_document(document)
-            events = change(tracker)
-            return with_events({**document, **tracker_document(tracker)}, events)
+        return self.apply_many(shipment_id, [(event_id, change)]) == 1
+
+    def apply_many(self, shipment_id: str, changes: Sequence[tuple[str, TrackerChange]]) -> int:
+        def document_change(change: TrackerChange):
+            def change_document(document: Document) -> Document:
+                tracker = tracker_from_document(document)
+                events = change(tracker)
+                return with_events({**document, **tracker_document(tracker)}, events)
+
+            return change_document
 
         try:
-            return self.store.apply_once(shipment_id, event_id, change_document)
+            return self.store.apply_many(shipment_id, [(event_id, document_change(c)) for event_id, c in changes])
         except LookupError as exc:
             raise TrackerNotFound(f"no tracker for shipment {shipment_id}") from exc
 

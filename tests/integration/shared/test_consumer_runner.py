@@ -136,3 +136,32 @@ def test_stopping_during_retries_leaves_the_record_for_the_next_consumer(kafka_s
     poll_until(second, lambda: len(received) == 1)
     second.consumer.close()
     assert received == [event]
+
+
+def test_a_batch_handler_gets_one_keys_events_together_and_a_failing_batch_falls_back(kafka_settings, make_topic):
+    topic = make_topic()
+    events = [key_event("shp_a"), key_event("shp_b"), key_event("shp_a"), key_event("shp_a")]
+    producer_to(kafka_settings, topic).publish(events)
+    batches, singles = [], []
+    runner = runner_for(kafka_settings, topic, {"shipper.key_issued": singles.append})
+    runner.batch_handlers = {"shipper.key_issued": batches.append}
+
+    poll_until(runner, lambda: runner.counts.applied == 4)
+    runner.consumer.close()
+
+    assert [[e.subject for e in batch] for batch in batches] == [["shp_a", "shp_a", "shp_a"]]
+    assert [e.subject for e in singles] == ["shp_b"]
+    assert committed(kafka_settings, runner.group, topic) == 4
+
+    retry_topic = make_topic()
+    producer_to(kafka_settings, retry_topic).publish(events)
+    singles.clear()
+
+    def broken_batch(_events):
+        raise RuntimeError("batch path broken")
+
+    fallback = runner_for(kafka_settings, retry_topic, {"shipper.key_issued": singles.append})
+    fallback.batch_handlers = {"shipper.key_issued": broken_batch}
+    poll_until(fallback, lambda: fallback.counts.applied == 4)
+    fallback.consumer.close()
+    assert [e.subject for e in singles] == ["shp_a", "shp_b", "shp_a", "shp_a"]
