@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "run": "shared.cli.run:run",
     "stop": "shared.cli.run:stop",
     "simulate": "services.simulator.cli:simulate",
+    "bench": "bench.cli:bench",
 }
 
 

@@ -1,0 +1,95 @@
+"""PNG charts of a result, drawn with matplotlib's Agg backend (no display needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+
+def draw_all(result: dict[str, Any], stem: Path) -> list[Path]:
+    """Every chart beside `stem` (…/<timestamp>-<name>.png); returns their paths."""
+    drawn = [
+        _throughput(result, stem.with_name(f"{stem.name}-throughput.png")),
+        _intake(result["order_intake"], stem.with_name(f"{stem.name}-order-intake.png")),
+        _reads(result["tracking_reads"], stem.with_name(f"{stem.name}-tracking-reads.png")),
+        _memory(result["memory"], stem.with_name(f"{stem.name}-memory.png")),
+    ]
+    return [path for path in drawn if path]
+
+
+def _throughput(result: dict[str, Any], path: Path) -> Path:
+    kafka, store = result["ceilings"]["kafka"], result["ceilings"]["store"]
+    scans = result["scan_pipeline"]
+    bars = {
+        "kafka produce": kafka["produce_per_s"], "kafka consume": kafka["consume_per_s"],
+        "store insert": store["insert_per_s"], "store read by _id": store["read_by_id_per_s"],
+        "scans: topic → tracker": scans["topic"]["scans_per_s"],
+        "scans: HTTP → tracker": scans["http"]["scans_per_s"],
+    }
+    figure, axes = plt.subplots(figsize=(8, 4))
+    colours = ["#8da0cb"] * 4 + ["#fc8d62"] * 2
+    axes.barh(list(bars), list(bars.values()), color=colours)
+    axes.set_xscale("log")
+    axes.set_xlabel("operations or scans per second (log scale)")
+    axes.set_title("Scan pipeline against the ceilings it depends on")
+    for y, value in enumerate(bars.values()):
+        axes.text(value, y, f" {value:,.0f}", va="center", fontsize=8)
+    return _save(figure, path)
+
+
+def _intake(intake: list[dict[str, Any]], path: Path) -> Path:
+    rates = [r["rate_per_s"] for r in intake]
+    figure, axes = plt.subplots(figsize=(8, 4))
+    for key, label in (("post_ms", "POST /v1/orders"), ("order_to_booked_ms", "order → booked"),
+                       ("order_to_tracker_visible_ms", "order → tracker visible")):
+        for quantile, style in (("p50", "-o"), ("p99", "--o")):
+            values = [(r[key] or {}).get(quantile, float("nan")) for r in intake]
+            axes.plot(rates, values, style, label=f"{label} {quantile}")
+    axes.set_yscale("log")
+    axes.set_xlabel("orders per second (fixed rate)")
+    axes.set_ylabel("ms (log scale)")
+    axes.set_title("Order intake latency")
+    axes.legend(fontsize=7)
+    return _save(figure, path)
+
+
+def _reads(reads: dict[str, Any], path: Path) -> Path:
+    steps = reads["rates"]
+    rates = [r["rate_per_s"] for r in steps]
+    figure, axes = plt.subplots(figsize=(8, 4))
+    for quantile, style in (("p50", "-o"), ("p99", "--o")):
+        axes.plot(rates, [(r["ms"] or {}).get(quantile, float("nan")) for r in steps], style,
+                  label=f"200 {quantile}")
+    nm = reads["not_modified"]
+    if nm["ms"]:
+        axes.plot([nm["rate_per_s"]] * 2, [nm["ms"]["p50"], nm["ms"]["p99"]], "s", label="304 p50 / p99")
+    axes.axhline(20, color="grey", linewidth=0.8, linestyle=":", label="target p99 20 ms")
+    axes.set_xlabel("requests per second (fixed rate, open loop)")
+    axes.set_ylabel("ms")
+    axes.set_title("GET /v1/tracking/{number}")
+    axes.legend(fontsize=7)
+    return _save(figure, path)
+
+
+def _memory(memory: list[dict[str, Any]], path: Path) -> Path | None:
+    if not memory:
+        return None
+    figure, axes = plt.subplots(figsize=(8, max(3, 0.25 * len(memory))))
+    axes.barh([m["process"] for m in memory], [m["peak_rss_mib"] for m in memory], color="#66c2a5")
+    axes.invert_yaxis()
+    axes.set_xlabel("peak RSS (MiB)")
+    axes.set_title("Peak resident memory per process")
+    axes.tick_params(axis="y", labelsize=7)
+    return _save(figure, path)
+
+
+def _save(figure, path: Path) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

@@ -1,0 +1,71 @@
+"""`parcelbridge bench`: ceilings, scan pipeline, order intake and customer polling, measured in one run."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from bench import report
+from bench.config import BenchConfig, quick
+from bench.run import BenchFailed, execute
+
+
+def _rates(text: str) -> tuple[float, ...]:
+    try:
+        rates = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: give rates as numbers separated by commas, e.g. 5,10,20") from exc
+    if not rates or any(rate <= 0 for rate in rates):
+        raise click.BadParameter("every rate must be above zero")
+    return rates
+
+
+@click.command("bench")
+@click.option("--quick", "is_quick", is_flag=True, help="A short smoke run: every step, small numbers.")
+@click.option("--scans", type=click.IntRange(1), default=BenchConfig.scans, show_default=True,
+              help="Scans sent through each scan path.")
+@click.option("--parcels", type=click.IntRange(1), default=BenchConfig.parcels, show_default=True,
+              help="Parcels (trackers) the scans of each path are spread over.")
+@click.option("--rates", default="5,10,20", show_default=True, help="Order intake: fixed rates, orders/s.")
+@click.option("--duration", type=click.FloatRange(1), default=BenchConfig.order_duration_s, show_default=True,
+              help="Seconds at each order rate.")
+@click.option("--read-rates", default="50,100,200,400", show_default=True,
+              help="Tracking GET: fixed rates, requests/s, stepped until p99 passes 100 ms or errors appear.")
+@click.option("--read-duration", type=click.FloatRange(1), default=BenchConfig.read_duration_s, show_default=True,
+              help="Seconds at each tracking GET rate.")
+@click.option("--posters", type=click.IntRange(1, 64), default=BenchConfig.posters, show_default=True,
+              help="Concurrent carrier connections posting scans.")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=BenchConfig.batch, show_default=True,
+              help="Events per carrier request.")
+@click.option("--port-base", type=click.IntRange(1024, 60_000), default=BenchConfig.port_base, show_default=True,
+              help="Port block of the isolated stack.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=BenchConfig.out, show_default=True,
+              help="Where the JSON, Markdown and PNG files go.")
+def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float, read_rates: str,
+          read_duration: float, posters: int, batch: int, port_base: int, out: Path) -> None:
+    """Measure this machine: the ceilings, the scan pipeline, order intake and customer polling.
+
+    Starts its own isolated stack (broker, store, services; ports from --port-base, data in .local/bench),
+    wiped first and stopped at the end, so `make run` and the e2e tests are never disturbed.
+    """
+    config = BenchConfig(scans=scans, parcels=parcels, order_rates=_rates(rates), order_duration_s=duration,
+                         read_rates=_rates(read_rates), read_duration_s=read_duration, posters=posters, batch=batch,
+                         port_base=port_base, out=out)
+    config = quick(config) if is_quick else config
+    console = Console(stderr=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        result = execute(config, console, "parcelbridge bench " + " ".join(sys.argv[2:]))
+    except BenchFailed as failed:
+        path = report.write_partial(failed.partial, config.out, stamp)
+        console.print(f"[bold red]bench failed:[/] {failed}; what was measured is in {path}")
+        raise SystemExit(1) from failed
+    paths = report.write(result, config.out, stamp)
+    report.print_table(result, Console())
+    console.print(f"results: {paths['json']}  report: {paths['markdown']}")
+
+

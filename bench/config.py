@@ -1,0 +1,37 @@
+"""What one bench run does: sizes, rates and durations (a full run, or a short smoke run with --quick)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    scans: int = 20_000
+    parcels: int = 2_000
+    order_rates: tuple[float, ...] = (5, 10, 20)
+    order_duration_s: float = 20
+    read_rates: tuple[float, ...] = (50, 100, 200, 400)
+    read_duration_s: float = 20
+    posters: int = 4  # concurrent carrier connections posting scans
+    batch: int = 50  # events per carrier request (SF pushes routes in batches; UPS alerts as a list)
+    kafka_records: int = 20_000
+    store_operations: int = 5_000
+    http_duration_s: float = 10
+    http_threads: int = 16
+    port_base: int = 47_000
+    seed: int = 5
+    out: Path = Path("bench/results")
+    quick: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
+
+
+def quick(config: BenchConfig) -> BenchConfig:
+    """A smoke run of a minute or two: every step, small numbers (figures are not meaningful)."""
+    return replace(config, scans=min(config.scans, 2_000), parcels=min(config.parcels, 200),
+                   order_rates=config.order_rates[:2], order_duration_s=5, read_rates=config.read_rates[:2],
+                   read_duration_s=5, kafka_records=5_000, store_operations=1_000, http_duration_s=4, quick=True)

@@ -1,0 +1,66 @@
+"""The isolated parcelbridge the bench runs on: its own broker, store, ports and data folder, wiped first.
+
+A developer's `make run` (ports 19092/27018/800x) and the e2e tests (37000 block) are never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from shared.config import KafkaSettings
+from shared.infra.isolated import IsolatedStack, isolated_env
+
+STACK_NAME = "bench"
+
+
+@dataclass(frozen=True)
+class Bench:
+    """The running stack and what every step needs to reach it."""
+
+    stack: IsolatedStack
+    api_key: str
+
+    @property
+    def kafka(self) -> KafkaSettings:
+        return KafkaSettings(bootstrap_servers=(self.stack.kafka,), client_id="parcelbridge-bench")
+
+    def url(self, service: str) -> str:
+        return self.stack.url(service)
+
+    def database(self, name: str) -> Database:
+        return MongoClient(self.stack.mongodb, tz_aware=True)[name]
+
+    def tracking_db(self) -> Database:
+        return self.database("parcelbridge_tracking")
+
+    @property
+    def sf_check_word(self) -> str:
+        return self.stack.env["SF_CHECK_WORD"]
+
+    @property
+    def ups_credential(self) -> str:
+        return self.stack.env["UPS_TRACK_ALERT_CREDENTIAL"]
+
+
+def bench_env(port_base: int) -> dict[str, str]:
+    # The services run with their default gunicorn settings (2 workers x 8 threads): what is measured is
+    # what `make run` runs. Only the per-client rate limit is off, as every request comes from one address.
+    return isolated_env(STACK_NAME, port_base)
+
+
+@contextmanager
+def running_stack(port_base: int, say) -> Iterator[Bench]:
+    """Start a fresh isolated stack and a shipper; always stop the stack afterwards."""
+    stack = IsolatedStack(bench_env(port_base))
+    say(f"starting an isolated stack (ports {port_base}+, data in {stack.env['PARCELBRIDGE_DATA_DIR']})")
+    try:
+        stack.start()
+        yield Bench(stack, stack.create_shipper("Bench Shipper"))
+    finally:
+        say("stopping the isolated stack")
+        stack.stop()
