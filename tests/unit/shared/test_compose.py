@@ -7,7 +7,7 @@ import yaml
 from shared.config import environment_variables
 
 COMPOSE = Path(__file__).resolve().parents[3] / "deploy" / "compose" / "docker-compose.yml"
-SERVICES = ("orders", "shipping", "tracking")
+SERVICES = ("orders", "shipping", "tracking", "console")
 
 
 def _compose() -> dict:
