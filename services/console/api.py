@@ -113,8 +113,8 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     def topics():
         return page("topics", "topics.html", **regions["topics"]({}))
 
-    @bp.get("/topics/<name>")
-    def topic(name: str):
+    def browse_topic(name: str):
+        """One bounded page of a topic's records for the query string's filters, and whether to unmask them."""
         args = browse_args()
         filt = filter_from_args(service.model())
         with service.reader() as reader:
@@ -122,7 +122,11 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
                 raise Problem(404, "Topic not found", f"no topic {name!r}")
             result = kafka_views.browse(reader, name, args["partition"], args["anchors"], args["timestamp_ms"],
                                         filt, args["limit"])
-        unmasked = _unmasked(service, f"topic {name}")
+        return result, _unmasked(service, f"topic {name}")
+
+    @bp.get("/topics/<name>")
+    def topic(name: str):
+        result, unmasked = browse_topic(name)
         return page("topics", "topic.html", topic=name, partitions=kafka_views.topic_partitions(service.inspector(),
                                                                                                name),
                     result=result, records=[pages.record_json(v, unmasked) for v in result.records],
@@ -242,14 +246,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/topics/<name>/messages")
     def api_messages(name: str):
-        args = browse_args()
-        filt = filter_from_args(service.model())
-        with service.reader() as reader:
-            if not reader.partitions(name):
-                raise Problem(404, "Topic not found", f"no topic {name!r}")
-            result = kafka_views.browse(reader, name, args["partition"], args["anchors"], args["timestamp_ms"],
-                                        filt, args["limit"])
-        unmasked = _unmasked(service, f"topic {name}")
+        result, unmasked = browse_topic(name)
         return jsonify(records=[pages.record_json(v, unmasked) for v in result.records], scanned=result.scanned,
                        truncated=result.truncated, next=result.next_anchor,
                        bounds={p: {"start": s, "end": e} for p, (s, e) in result.bounds.items()})
