@@ -23,6 +23,7 @@ from bench.stack import Bench
 from bench.stats import summary_ms
 from services.simulator.carriers import sf, ups
 from services.tracking import messages
+from services.tracking.adapters.repository import MongoTrackerRepository
 from shared.kafka.producer import EventProducer, OutgoingRecord, make_kafka_producer, record_for
 from shared.kafka.topics import CARRIER_SCANS
 
@@ -89,11 +90,11 @@ def _result(traffic: Traffic, began: float, applied: float, bench: Bench) -> dic
 
 def applied_check(bench: Bench, traffic: Traffic) -> dict[str, Any]:
     """Every tracker holds every scan sent to it, once (checked after the clock stopped, so not timed)."""
-    trackers = bench.tracking_db()["trackers"]
+    trackers = MongoTrackerRepository(bench.tracking_db())
     incomplete, missing = [], 0
     for shipment_id, expected in traffic.expected.items():
-        document = trackers.find_one({"_id": shipment_id}, {"timeline.scan.scan_id": 1}) or {}
-        mine = [e["scan"]["scan_id"] for e in document.get("timeline", []) if e["scan"]["scan_id"] in expected]
+        tracker = trackers.get(shipment_id)
+        mine = [e.scan.scan_id for e in (tracker.timeline if tracker else []) if e.scan.scan_id in expected]
         if len(set(mine)) != len(expected) or len(set(mine)) != len(mine):
             incomplete.append(shipment_id)
             missing += len(expected - set(mine))

@@ -1,8 +1,9 @@
 """Trackers, number aliases and parked scans in MongoDB, behind small interfaces the unit tests fake.
 
 Collections (every hot lookup is by `_id`, the only fast one on FerretDB):
-- `trackers`: `_id` = shipment id; the timeline embedded; embedded outbox of `tracking.status_changed`;
-  written by one consumer per shipment (Kafka key = shipment id) with version-guarded writes.
+- `trackers`: `_id` = shipment id; the timeline embedded as one JSON string (see timeline_codec); an
+  embedded outbox of `tracking.status_changed`; written by one consumer per shipment (Kafka key = shipment
+  id) with version-guarded writes.
 - `aliases`: `_id` = any of the three numbers -> shipment id. Immutable once written, so a process may
   cache what it resolved.
 - `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
@@ -15,16 +16,16 @@ import abc
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.tracking.domain.model import Entry, Recipient, Tracker, TrackerNotFound, with_progress
+from services.tracking.adapters import timeline_codec
+from services.tracking.domain.model import Recipient, Tracker, TrackerNotFound, with_progress
 from services.tracking.domain.rules import PlannedLeg, Progress
-from services.tracking.domain.scan import CanonicalScan, Location
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent
 from shared.mongo.documents import AlreadyExists, Document, VersionedCollection, with_events
@@ -205,7 +206,7 @@ def tracker_document(tracker: Tracker) -> Document:
         "created_at": tracker.created_at,
         "updated_at": tracker.updated_at,
         "base": progress_document(tracker.base),
-        "timeline": [entry_document(entry) for entry in tracker.timeline],
+        "timeline": timeline_codec.encode(tracker.timeline),
         "omitted": tracker.omitted,
         "next_seq": tracker.next_seq,
         "status": state.status,
@@ -226,7 +227,7 @@ def tracker_from_document(document: Document) -> Tracker:
         created_at=document["created_at"],
         updated_at=document["updated_at"],
         base=progress_from_document(document["base"]),
-        timeline=[entry_from_document(entry) for entry in document["timeline"]],
+        timeline=timeline_codec.decode(document["timeline"]),
         omitted=document.get("omitted", 0),
         next_seq=document.get("next_seq", 0),
     ))
@@ -243,26 +244,3 @@ def progress_from_document(document: Document) -> Progress:
     eta = document.get("carrier_eta")
     return Progress(**{**document, "carrier_eta": date.fromisoformat(eta) if eta else None,
                        "lateness": timedelta(seconds=document.get("lateness", 0))})
-
-
-# The raw carrier payload stays on the topic; the timeline keeps the raw codes and text.
-_STORED_SCAN_FIELDS = tuple(f.name for f in fields(CanonicalScan) if f.name not in ("raw", "location"))
-
-
-def entry_document(entry: Entry) -> Document:
-    # Field by field, not dataclasses.asdict: asdict deep-copied every raw payload only to drop it, and the
-    # whole timeline is written on every scan (a py-spy profile put it at a fifth of the consumer's time).
-    scan: Document = {name: getattr(entry.scan, name) for name in _STORED_SCAN_FIELDS}
-    scan["raw_codes"] = dict(entry.scan.raw_codes)
-    scan["location"] = {k: v for k, v in vars(entry.scan.location).items() if v is not None}
-    scan["delivery_estimate"] = entry.scan.delivery_estimate.isoformat() if entry.scan.delivery_estimate else None
-    return {"scan": scan, "seq": entry.seq, "future_dated": entry.future_dated}
-
-
-def entry_from_document(document: Document) -> Entry:
-    scan = dict(document["scan"])
-    estimate = scan.get("delivery_estimate")
-    scan["delivery_estimate"] = date.fromisoformat(estimate) if estimate else None
-    scan["location"] = Location(**scan["location"])
-    return Entry(CanonicalScan(**scan), document["seq"], document["future_dated"])
-
