@@ -16,7 +16,7 @@ import abc
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -201,8 +201,8 @@ def tracker_document(tracker: Tracker) -> Document:
         "sf_waybill": tracker.sf_waybill,
         "ups_tracking_number": tracker.ups_tracking_number,
         "promised_delivery_date": tracker.promised_delivery_date.isoformat(),
-        "plan": [asdict(leg) for leg in tracker.plan],
-        "recipient": asdict(tracker.recipient),
+        "plan": [dict(vars(leg)) for leg in tracker.plan],  # shallow: asdict deep-copies every datetime
+        "recipient": dict(vars(tracker.recipient)),
         "created_at": tracker.created_at,
         "updated_at": tracker.updated_at,
         "base": progress_document(tracker.base),
@@ -234,7 +234,7 @@ def tracker_from_document(document: Document) -> Tracker:
 
 
 def progress_document(progress: Progress) -> Document:
-    fields = asdict(progress)
+    fields = dict(vars(progress))
     fields["carrier_eta"] = progress.carrier_eta.isoformat() if progress.carrier_eta else None
     fields["lateness"] = progress.lateness.total_seconds()
     return fields

@@ -66,6 +66,19 @@ def test_arrival_order_does_not_matter_and_duplicates_are_one_scan():
     assert times == sorted(times) and len(times) == 2 + len(JOURNEY)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_the_state_after_each_scan_equals_a_fold_of_the_whole_timeline(seed: int):
+    # In-order scans are folded onto the state before them; late ones refold everything. Either way the
+    # state must be what a fold from scratch gives, after every single scan.
+    eta = scan("in_transit", None, at(5, 1), kind="eta_update", estimate=date(2025, 6, 12))
+    scans = [*JOURNEY, eta, *JOURNEY[:3]]
+    random.Random(seed).shuffle(scans)
+    tracker = _tracker()
+    for s in scans:
+        tracker.record(s, NOW, NOW)
+        assert tracker.state == tracker.replay()
+
+
 def test_an_older_event_never_moves_a_delivered_tracker():
     tracker = _record(_tracker(), *JOURNEY)
     tracker.events.clear()
