@@ -7,11 +7,12 @@ import shutil
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from shared.config import load_settings
+from shared.errors import ConfigError
 from shared.infra import processes
 from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
 from shared.kafka.admin import admin_client, ensure_topics
@@ -20,6 +21,10 @@ SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
 KINDS = ("relay", "deliver", "worker", "api")  # started in this order, stopped in reverse: the API goes first
 # Processes beyond relay, worker and api that a service runs.
 EXTRA_KINDS = {"orders": ("deliver",)}
+MAX_CONSUMERS = 6  # the most partitions a consumed topic has (carrier-scans.v1)
+# Services whose every consumed write is version-guarded, so consumers of one group can share partitions
+# whose events touch the same document (the console's read model joins order- and shipment-keyed events).
+SCALABLE_CONSUMERS = ("orders", "shipping", "tracking")
 Say = Callable[[str], None]
 
 
@@ -32,16 +37,30 @@ class ServiceProcess:
     service: str
     kind: str
     command: tuple[str, ...]
+    copy: int = 1  # the n-th process of this kind (several consumers of one group)
 
     @property
     def name(self) -> str:
-        return f"{self.service}-{self.kind}"
+        return f"{self.service}-{self.kind}" + (f"-{self.copy}" if self.copy > 1 else "")
 
 
 def available_services() -> list[str]:
     """Services whose package has both a web app and a worker (later issues add more)."""
     root = PROJECT_ROOT / "services"
     return [s for s in SERVICE_ORDER if (root / s / "wsgi.py").exists() and (root / s / "worker.py").exists()]
+
+
+def consumer_count(service: str, environ: Mapping[str, str] | None = None) -> int:
+    """`<SERVICE>_CONSUMERS` (default 1): consumer processes of the service's group, sharing its partitions.
+
+    More than one overlaps one process's waits on the store with another's work; more than the topic's
+    partitions would leave the extra ones idle.
+    """
+    name = f"{service.upper()}_CONSUMERS"
+    raw = (os.environ if environ is None else environ).get(name, "1").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_CONSUMERS:
+        raise ConfigError(f"{name}={raw!r}: give a whole number from 1 to {MAX_CONSUMERS}")
+    return int(raw)
 
 
 def service_processes(service: str, python: str = sys.executable) -> list[ServiceProcess]:
@@ -55,7 +74,11 @@ def service_processes(service: str, python: str = sys.executable) -> list[Servic
                 f"services.{service}.wsgi:app"),
     }
     kinds = [kind for kind in KINDS if kind in ("relay", "worker", "api") or kind in EXTRA_KINDS.get(service, ())]
-    return [ServiceProcess(service, kind, commands[kind]) for kind in kinds]
+    found = []
+    for kind in kinds:
+        copies = consumer_count(service) if kind == "worker" and service in SCALABLE_CONSUMERS else 1
+        found += [ServiceProcess(service, kind, commands[kind], copy) for copy in range(1, copies + 1)]
+    return found
 
 
 def up(layout: Layout, say: Say, services: list[str] | None = None) -> None:
@@ -114,9 +137,14 @@ def down(layout: Layout, say: Say) -> None:
     """Stop the web apps first (no new work), then workers (commit), then relays (drain the outbox)."""
     for kind in reversed(KINDS):
         for service in SERVICE_ORDER:
-            name = f"{service}-{kind}"
-            if processes.stop(layout.pid_file(name), timeout=30):
-                say(f"{name}: stopped")
+            # Every copy with a pid file, however many copies the environment asks for now.
+            for pid_file in sorted(layout.run.glob(f"{service}-{kind}*.pid")):
+                if _copy_of(pid_file.stem, f"{service}-{kind}") and processes.stop(pid_file, timeout=30):
+                    say(f"{pid_file.stem}: stopped")
+
+
+def _copy_of(name: str, base: str) -> bool:
+    return name == base or (name.startswith(base + "-") and name[len(base) + 1:].isdigit())
 
 
 def status(layout: Layout) -> list[tuple[str, bool, Path]]:

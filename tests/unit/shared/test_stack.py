@@ -1,0 +1,42 @@
+"""Which processes `parcelbridge services up` starts for a service, and how many consumers."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.errors import ConfigError
+from shared.infra.stack import _copy_of, consumer_count, service_processes
+
+
+def test_one_consumer_per_service_unless_asked():
+    names = [p.name for p in service_processes("tracking")]
+
+    assert names == ["tracking-relay", "tracking-worker", "tracking-api"]
+
+
+def test_several_consumers_of_one_group_get_their_own_names(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TRACKING_CONSUMERS", "3")
+
+    workers = [p for p in service_processes("tracking") if p.kind == "worker"]
+
+    assert [p.name for p in workers] == ["tracking-worker", "tracking-worker-2", "tracking-worker-3"]
+    assert len({p.command for p in workers}) == 1  # the same consumer, sharing the group's partitions
+
+
+def test_the_console_read_model_keeps_one_consumer(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CONSOLE_CONSUMERS", "2")
+
+    assert [p.name for p in service_processes("console") if p.kind == "worker"] == ["console-worker"]
+
+
+@pytest.mark.parametrize("raw", ["0", "7", "two", "-1", ""])
+def test_a_consumer_count_out_of_range_is_refused_by_name(raw: str):
+    with pytest.raises(ConfigError, match="TRACKING_CONSUMERS"):
+        consumer_count("tracking", {"TRACKING_CONSUMERS": raw})
+
+
+@pytest.mark.parametrize(("name", "copy"), [
+    ("tracking-worker", True), ("tracking-worker-2", True), ("tracking-worker-x", False), ("tracking-workers", False),
+])
+def test_stopping_finds_every_copy_and_nothing_else(name: str, copy: bool):
+    assert _copy_of(name, "tracking-worker") is copy
