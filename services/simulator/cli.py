@@ -13,7 +13,8 @@ from services.simulator.adapters.watcher import DEFAULT_GROUP, ShipmentWatcher
 from services.simulator.display import ConsoleReporter, summary_table
 from services.simulator.domain.scenario import Odds
 from services.simulator.runner import RunConfig, Simulator
-from shared.config import DEFAULT_PORTS, load_settings
+from shared.config import DEFAULT_PORTS, KafkaSettings, load_settings
+from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.logs import configure_logging
 
 PROBABILITIES = {  # option -> (Odds field, help)
@@ -26,6 +27,8 @@ PROBABILITIES = {  # option -> (Odds field, help)
     "--p-out-of-order": ("out_of_order", "an event is sent after the next one; a batch is shuffled"),
     "--p-unmapped": ("unmapped", "a parcel gets one event with a code nobody maps"),
     "--p-dap": ("dap", "an order is DAP (the recipient pays duties: UPS raises import charges due)"),
+    "--p-malformed": ("malformed", "a carrier request is followed by a deliberately malformed push (cut-off JSON, "
+                      "a missing or bad field, a wrong signature or credential) that must be refused with a 4xx"),
 }
 
 
@@ -64,13 +67,16 @@ def _probability_options(command):
 @click.option("--adopt", is_flag=True, help="Also play shipments this run did not order (any booked shipment).")
 @click.option("--ups-format", type=click.Choice(["alert", "track"]), default="alert",
               help="UPS events as Track Alert messages or as Track API v1 answers.")
+@click.option("--poison-records", type=click.IntRange(0), default=0, envvar="SIMULATOR_POISON_RECORDS",
+              help="Produce N deliberately malformed records onto carrier-scans.v1, one per new booking, as a "
+              "misbehaving producer would: every consumer must dead-letter them (env SIMULATOR_POISON_RECORDS).")
 @click.option("--until-done", is_flag=True, help="Exit once every placed parcel reached its end.")
 @click.option("--timeout", type=click.FloatRange(1), default=900.0, help="Seconds --until-done waits at most.")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING")
 def simulate(orders_url: str, tracking_url: str, api_key: str | None, orders: int, rate: float, speed: float,
              seed: int | None, truth_path: Path | None, sf_check_word: str, ups_credential: str,
-             kafka_bootstrap: str | None, group: str, adopt: bool, ups_format: str, until_done: bool,
-             timeout: float, log_level: str, **probabilities: float) -> None:
+             kafka_bootstrap: str | None, group: str, adopt: bool, ups_format: str, poison_records: int,
+             until_done: bool, timeout: float, log_level: str, **probabilities: float) -> None:
     """Play SF Express and UPS: place orders, watch bookings, post each parcel's scans in the carriers' formats."""
     configure_logging("simulator", log_level)
     if not sf_check_word or not ups_credential:
@@ -80,7 +86,7 @@ def simulate(orders_url: str, tracking_url: str, api_key: str | None, orders: in
         raise click.UsageError("set --api-key (or SIMULATOR_API_KEY): orders are placed as that shipper")
     config = RunConfig(orders=orders if api_key else 0, rate=rate, speed=speed, seed=seed,
                        odds=Odds(**probabilities), until_done=until_done, timeout=timeout,
-                       ups_format=ups_format, adopt=adopt)  # type: ignore[arg-type]
+                       ups_format=ups_format, adopt=adopt, poison_records=poison_records)  # type: ignore[arg-type]
     servers = kafka_bootstrap.split(",") if kafka_bootstrap else list(load_settings("tracking").kafka.bootstrap_servers)
     outcome = _run(config, orders_url, tracking_url, api_key or "", sf_check_word, ups_credential, servers, group,
                    truth_path)
@@ -93,12 +99,14 @@ def _run(config: RunConfig, orders_url: str, tracking_url: str, api_key: str, ch
     signal.signal(signal.SIGTERM, _interrupt)  # `make stop` ends the simulator like Ctrl-C: summary included
     session = new_session()
     watcher = ShipmentWatcher(servers, group, from_beginning=config.adopt)
+    upstream = _upstream(servers) if config.poison_records else None
     truth = TruthFile(truth_path)
     reporter = ConsoleReporter(config.orders or None)
     try:
         watcher.wait_until_assigned()
         simulator = Simulator(config, OrdersClient(session, orders_url, api_key),
-                              IngestClient(session, tracking_url, check_word, credential), watcher, truth, reporter)
+                              IngestClient(session, tracking_url, check_word, credential), watcher, truth, reporter,
+                              upstream=upstream)
         with reporter:
             outcome = simulator.run()
         truth.write({"record": "summary", "outcome": outcome, "seed": simulator.seed,
@@ -111,8 +119,14 @@ def _run(config: RunConfig, orders_url: str, tracking_url: str, api_key: str, ch
         return outcome
     finally:
         watcher.close()
+        if upstream is not None:
+            upstream.close()
         truth.close()
         session.close()
+
+
+def _upstream(servers: list[str]) -> EventProducer:
+    return EventProducer(make_kafka_producer(KafkaSettings(tuple(servers), "parcelbridge-simulator")))
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -125,5 +139,5 @@ def _tally_record(simulator: Simulator) -> dict:
         "placed": tally.placed, "placement_failures": tally.placement_failures, "booked": tally.booked,
         "rejected": tally.rejected, "ends": dict(tally.ends), "incomplete": tally.incomplete,
         "events_sent": tally.events_sent, "duplicates": tally.duplicates, "late": tally.late,
-        "requests": dict(tally.requests),
+        "requests": dict(tally.requests), "malformed": dict(tally.malformed), "poison": dict(tally.poison),
     }

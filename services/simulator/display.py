@@ -53,6 +53,8 @@ def summary_table(tally: Tally, outcome: str, seed: int, truth_path: str | None)
         ("parcels with an event never accepted", tally.incomplete),
         ("sent out of order", tally.late), ("batches shuffled", tally.shuffled_batches),
         *((f"requests {name}", count) for name, count in sorted(tally.requests.items())),
+        *((f"malformed push {name}", count) for name, count in sorted(tally.malformed.items())),
+        *((f"poison record {name}", count) for name, count in sorted(tally.poison.items())),
         ("ground truth", truth_path or "(not written: use --truth PATH)"),
     ]
     for name, value in rows:

@@ -1,7 +1,7 @@
 """The ground-truth records: what the simulator did to a parcel and where the parcel must end up.
 
 One JSON object per line; `record` names its kind (`parcel`, `rejected`, `unbooked`, `unplayable`,
-`placement_failed`, `summary`).
+`placement_failed`, `malformed_push`, `poison`, `summary`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from services.simulator.carriers.malformed import MalformedPush
 from services.simulator.domain.codes import SfCode
 from services.simulator.domain.dispatch import Dispatch
 from services.simulator.domain.scenario import Journey, PlannedEvent
 from services.simulator.domain.truth import event_code, expected, scan_keys
+from services.simulator.poison import POISON_HEADER, Poison
 
 
 def parcel_record(journey: Journey, stamps: Sequence[datetime], dispatches: Sequence[Dispatch],
@@ -38,6 +40,25 @@ def parcel_record(journey: Journey, stamps: Sequence[datetime], dispatches: Sequ
                    for i, e in enumerate(journey.events)],
         "distinct_scans": list(dict.fromkeys(keys[i].as_text() for i in delivered)),
         "sendings": len(dispatches),
+    }
+
+
+def malformed_record(push: MalformedPush, status: int, answer: str) -> dict[str, Any]:
+    """The line of one malformed push; `refused` is true for a 4xx, the only right answer (0: unreachable)."""
+    return {
+        "record": "malformed_push", "push_id": push.push_id, "carrier": push.carrier, "kind": push.kind,
+        "wrong": push.wrong, "number": push.number, "signed": push.signed, "body": push.body,
+        "status": status, "refused": 400 <= status < 500, "answer": answer,
+    }
+
+
+def poison_record(poison: Poison, error: str | None) -> dict[str, Any]:
+    """The line of one poison record; `produced` is false when the broker did not acknowledge it."""
+    record = poison.record
+    return {
+        "record": "poison", "poison_id": poison.poison_id, "kind": poison.kind, "wrong": poison.wrong,
+        "topic": record.topic, "key": (record.key or b"").decode(), "header": POISON_HEADER,
+        "value": record.value.decode(), "produced": error is None, "error": error,
     }
 
 

@@ -12,22 +12,26 @@ import random
 import secrets
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from services.simulator.adapters.http import Answer, PlacementFailed
-from services.simulator.carriers import sf, ups
+from services.simulator.carriers import malformed, sf, ups
+from services.simulator.carriers.malformed import Carrier, MalformedPush
 from services.simulator.domain.clock import CompressedClock, carrier_times
 from services.simulator.domain.dispatch import Dispatch, plan_dispatches
 from services.simulator.domain.goods import build_order
 from services.simulator.domain.parcel import UnplayablePlan, parcel_from_booking
 from services.simulator.domain.scenario import Journey, Odds, PlannedEvent, plan_journey
-from services.simulator.ground_truth import parcel_record
+from services.simulator.ground_truth import malformed_record, parcel_record, poison_record
+from services.simulator.mischief import Mischief
+from shared.errors import TransientError
 from shared.events.envelope import CloudEvent
 from shared.events.schemas.shipments import ShipmentBooked
+from shared.kafka.producer import OutgoingRecord
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.05
@@ -51,6 +55,7 @@ class RunConfig:
     ups_format: Literal["alert", "track"] = "alert"
     adopt: bool = False  # also play shipments this run did not order
     max_batch: int = 100
+    poison_records: int = 0  # produced onto carrier-scans.v1, one per new booking until this many
 
 
 class Orders(Protocol):
@@ -61,6 +66,14 @@ class Ingest(Protocol):
     def post_sf(self, payload: dict[str, Any]) -> Answer: ...
 
     def post_ups(self, payload: Any) -> Answer: ...
+
+    def post_malformed(self, push: MalformedPush) -> Answer: ...
+
+
+class Upstream(Protocol):
+    """Writes raw records to a topic, as another service's producer would (only poison records here)."""
+
+    def send_records(self, records: Sequence[OutgoingRecord]) -> None: ...
 
 
 class Watcher(Protocol):
@@ -109,16 +122,21 @@ class Tally:
     incomplete: int = 0  # parcels with an event no sending of which was accepted
     ends: Counter = field(default_factory=Counter)
     plots: Counter = field(default_factory=Counter)
+    malformed: Counter = field(default_factory=Counter)  # "sf bad_digest answered 401", ...
+    poison: Counter = field(default_factory=Counter)  # kind, or "not acknowledged"
 
 
 class Simulator:
     def __init__(self, config: RunConfig, orders: Orders, ingest: Ingest, watcher: Watcher, truth: Truth,
                  reporter: Reporter, now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, upstream: Upstream | None = None):
+        if config.poison_records and upstream is None:
+            raise ValueError("poison records need an upstream producer")
         self.config, self.orders, self.ingest, self.watcher = config, orders, ingest, watcher
-        self.truth, self.reporter, self.now, self.sleep = truth, reporter, now, sleep
+        self.truth, self.reporter, self.now, self.sleep, self.upstream = truth, reporter, now, sleep, upstream
         self.seed = config.seed if config.seed is not None else secrets.randbits(32)
         self.rng = random.Random(self.seed)
+        self.mischief = Mischief(self.seed, config.odds.malformed, config.poison_records)
         self.tally = Tally()
         self.waiting: dict[str, str] = {}  # order id -> our reference, until booked or rejected
         self.unclaimed: OrderedDict[str, CloudEvent] = OrderedDict()
@@ -244,6 +262,7 @@ class Simulator:
         self.tally.booked += 1
         self.tally.plots.update(_plot_labels(journey))
         self.reporter.booked()
+        self._maybe_poison(parcel.shipment_id)
 
     def _cancel(self, shipment_id: str) -> None:
         run = self.parcels.get(shipment_id)
@@ -271,7 +290,7 @@ class Simulator:
         shipment_id, dispatch = item
         return self.parcels[shipment_id].journey.events[dispatch.index]
 
-    def _send_batch(self, carrier: str, batch: list[tuple[str, Dispatch]]) -> None:
+    def _send_batch(self, carrier: Carrier, batch: list[tuple[str, Dispatch]]) -> None:
         if len(batch) > 1 and self.rng.random() < self.config.odds.out_of_order:
             self.rng.shuffle(batch)
             self.tally.shuffled_batches += 1
@@ -285,6 +304,7 @@ class Simulator:
                                                           "detail": answer.detail})
         for shipment_id, dispatch in batch:
             self._settle(shipment_id, dispatch, answer.ok)
+        self._maybe_malformed(carrier, batch[0])
 
     def _settle(self, shipment_id: str, dispatch: Dispatch, ok: bool) -> None:
         run = self.parcels[shipment_id]
@@ -297,13 +317,13 @@ class Simulator:
             self._finish(shipment_id, run)
 
     def _sf_payload(self, batch: list[tuple[str, Dispatch]]) -> dict[str, Any]:
-        routes = []
-        for shipment_id, dispatch in batch:
-            run = self.parcels[shipment_id]
-            parcel = run.journey.parcel
-            event = run.journey.events[dispatch.index]
-            routes.append(sf.route(event, parcel.sf_waybill, parcel.shipment_id, run.stamps[dispatch.index]))
-        return sf.route_push(routes)
+        return sf.route_push([self._route(shipment_id, dispatch) for shipment_id, dispatch in batch])
+
+    def _route(self, shipment_id: str, dispatch: Dispatch) -> dict[str, Any]:
+        run = self.parcels[shipment_id]
+        parcel = run.journey.parcel
+        event = run.journey.events[dispatch.index]
+        return sf.route(event, parcel.sf_waybill, parcel.shipment_id, run.stamps[dispatch.index])
 
     def _ups_payload(self, batch: list[tuple[str, Dispatch]]) -> Any:
         if self.config.ups_format == "track":
@@ -322,6 +342,33 @@ class Simulator:
         parcel = run.journey.parcel
         scheduled = _local_date(run.stamps[-1], parcel.destination.zone) if event.place == parcel.destination else None
         return ups.alert(event, parcel.ups_number, run.stamps[dispatch.index], scheduled)
+
+    # --- deliberately malformed traffic ---
+
+    def _maybe_malformed(self, carrier: Carrier, item: tuple[str, Dispatch]) -> None:
+        planned = self.mischief.next_push(carrier)
+        if planned is None:
+            return
+        push = malformed.sf_push(self._route(*item), *planned) if carrier == "sf" else \
+            malformed.ups_push(self._alert(*item), *planned)
+        answer = self.ingest.post_malformed(push)
+        self.tally.malformed[f"{carrier} {push.kind} answered {answer.status}"] += 1
+        record = malformed_record(push, answer.status, answer.detail)
+        if not record["refused"]:  # the tracking service has a bug: say so now, not only in the truth file
+            log.warning("malformed push not refused with a 4xx", extra={"kind": push.kind, "status": answer.status})
+        self.truth.write(record)
+
+    def _maybe_poison(self, shipment_id: str) -> None:
+        poison = self.mischief.next_poison(shipment_id, self.now())
+        if poison is None or self.upstream is None:
+            return
+        error = None
+        try:
+            self.upstream.send_records([poison.record])
+        except TransientError as exc:  # recorded as not produced; the run goes on
+            error = str(exc)
+        self.tally.poison[poison.kind if error is None else "not acknowledged"] += 1
+        self.truth.write(poison_record(poison, error))
 
     # --- ends ---
 

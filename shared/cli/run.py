@@ -83,8 +83,10 @@ def _stop_all(layout: Layout) -> None:
 def _simulate(api_key: str) -> subprocess.Popen | None:
     if not (PROJECT_ROOT / "services" / "simulator" / "cli.py").exists():
         return None
+    # A few malformed pushes keep the ingest endpoints' refusals exercised; SIMULATOR_P_MALFORMED=0 turns them off.
     command = [sys.executable, "-m", "shared.cli.main", "simulate", "--api-key", api_key,
-               "--orders", "0", "--rate", os.environ.get("SIMULATOR_RATE", "0.5"), "--log-level", "ERROR"]
+               "--orders", "0", "--rate", os.environ.get("SIMULATOR_RATE", "0.5"),
+               "--p-malformed", os.environ.get("SIMULATOR_P_MALFORMED", "0.01"), "--log-level", "ERROR"]
     return subprocess.Popen(command, cwd=PROJECT_ROOT)
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import requests
 
-from services.simulator.carriers import sf, ups
+from services.simulator.carriers import malformed, sf, ups
+from services.simulator.carriers.malformed import MalformedPush
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 ATTEMPTS = 3  # SF retries a failed push three times, then drops it; we do the same for both carriers
@@ -73,6 +74,19 @@ class IngestClient:
         if response is None:
             return Answer(False, 0, "tracking API unreachable")
         return Answer(response.status_code == 200, response.status_code, response.text[:300])
+
+    def post_malformed(self, push: MalformedPush) -> Answer:
+        """Sent once, exactly as built: its first answer is what the ground truth records (`ok`: a 2xx)."""
+        if push.carrier == "sf":
+            url = f"{self.base_url}/v1/carriers/sf/route-push"
+            headers = sf.signed_headers(push.body, malformed.secret_for(push, self.sf_check_word), datetime.now(UTC))
+        else:
+            url = f"{self.base_url}/v1/carriers/ups/track"
+            headers = ups.credential_headers(malformed.secret_for(push, self.ups_credential))
+        response = _post(self.session, url, headers, data=push.body.encode("utf-8"), attempts=1)
+        if response is None:
+            return Answer(False, 0, "tracking API unreachable")
+        return Answer(200 <= response.status_code < 300, response.status_code, response.text[:300])
 
 
 def _sf_answer(response: requests.Response | None) -> Answer:

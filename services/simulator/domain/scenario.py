@@ -33,7 +33,8 @@ MIN_GAP = timedelta(minutes=10)  # between two events of one parcel, in simulate
 
 @dataclass(frozen=True)
 class Odds:
-    """Probabilities, each 0..1: per parcel, except duplicate and out_of_order (per event and per batch)."""
+    """Probabilities, each 0..1: per parcel, except duplicate and out_of_order (per event and per batch) and
+    malformed (per carrier request: a deliberately malformed push follows it)."""
 
     export_hold: float = 0.1
     import_hold: float = 0.1
@@ -44,6 +45,7 @@ class Odds:
     out_of_order: float = 0.05
     unmapped: float = 0.02
     dap: float = 0.4
+    malformed: float = 0.0
 
     def __post_init__(self) -> None:
         bad = [f.name for f in fields(self) if not 0 <= getattr(self, f.name) <= 1]

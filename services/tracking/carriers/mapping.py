@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from services.tracking.domain.scan import UNMAPPED, Mapping
 
 FieldTable = tuple[str, dict[str, Mapping]]  # (carrier field the code comes from, code -> meaning)
+NUMBER_LIMIT = 40  # the longest carrier number `scan.recorded` carries; a longer one is refused at the edge
 
 
 class MalformedPayload(ValueError):
@@ -34,13 +35,13 @@ def lookup(codes: Codes[str, str], tables: Sequence[FieldTable]) -> tuple[Mappin
 def text_field(item: Codes[str, object], name: str, where: str, required: bool = True, limit: int = 500) -> str:
     """A string field of a carrier object (numbers accepted as codes); raises MalformedPayload."""
     value = item.get(name)
-    if value is None or value == "":
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+        raise MalformedPayload(f"{where}.{name} must be a string")
+    text = "" if value is None else str(value).strip()
+    if not text:  # blank counts as missing: a blank number would otherwise pass on and fail our event schema
         if required:
             raise MalformedPayload(f"{where}.{name} is missing")
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise MalformedPayload(f"{where}.{name} must be a string")
-    text = str(value).strip()
     if len(text) > limit:
         raise MalformedPayload(f"{where}.{name} is longer than {limit} characters")
     return text

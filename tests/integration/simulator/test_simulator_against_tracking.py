@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from simulator_credentials import CHECK_WORD, CREDENTIAL
 
-from services.simulator.carriers import sf, ups
+from services.simulator.carriers import malformed, sf, ups
 from services.simulator.domain.clock import CompressedClock, carrier_times
 from services.simulator.domain.dispatch import plan_dispatches
 from services.simulator.domain.parcel import parcel_from_booking
@@ -125,3 +125,35 @@ def test_simulated_journeys_end_in_the_tracking_service_as_the_ground_truth_says
             view = client.get(f"/v1/tracking/{number}").get_json()
             assert (view["status"], view["milestone"]) == (truth.status, truth.milestone)
     assert {expected(j).end for j in journeys} == {"delivered", "held_for_pickup", "returned"}
+
+
+def _send_malformed(client, push: malformed.MalformedPush):
+    if push.carrier == "sf":
+        headers = sf.signed_headers(push.body, malformed.secret_for(push, CHECK_WORD), datetime.now(UTC))
+        return client.post("/v1/carriers/sf/route-push", data=push.body.encode(), headers=headers)
+    headers = ups.credential_headers(malformed.secret_for(push, CREDENTIAL))
+    return client.post("/v1/carriers/ups/track", data=push.body.encode(), headers=headers)
+
+
+def test_every_kind_of_malformed_push_is_refused_with_a_4xx_and_records_nothing(service, client, publish, runner):
+    booked = _booked(datetime.now(UTC).replace(microsecond=0) - timedelta(days=2), "shipper")
+    publish([new_event("shipment.booked", booked.shipment_id, booked.model_dump(mode="json"), source="/simulator")])
+    _run_until(runner, lambda: service.trackers().get(booked.shipment_id))
+    journey = plan_journey(parcel_from_booking(booked), Odds(), random.Random(1))
+    sf_event = next(e for e in journey.events if e.step.carrier == "sf_express")
+    ups_event = next(e for e in journey.events if e.step.carrier == "ups")
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    route = sf.route(sf_event, booked.sf_waybill, booked.shipment_id, at)
+    alert = ups.alert(ups_event, booked.ups_tracking_number, at)
+    answers = {}
+    for kind in malformed.BREAKAGES["sf"]:
+        answers[f"sf {kind}"] = _send_malformed(client, malformed.sf_push(route, kind, f"mal-{kind}")).status_code
+    for kind in malformed.BREAKAGES["ups"]:
+        answers[f"ups {kind}"] = _send_malformed(client, malformed.ups_push(alert, kind, f"mal-{kind}")).status_code
+    assert {name: status for name, status in answers.items() if not 400 <= status < 500} == {}
+    # A good push after them: once it is on the timeline, anything the malformed ones had recorded would be too.
+    _post(client, "sf", [route])
+    _run_until(runner, lambda: len(service.trackers().get(booked.shipment_id).timeline) > 2)
+    runner.poll_once(timeout_ms=500)
+    codes = [entry.scan.raw_codes for entry in service.trackers().get(booked.shipment_id).timeline]
+    assert len(codes) == 3 and codes[-1]["opCode"] == route["opCode"], codes

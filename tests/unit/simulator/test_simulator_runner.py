@@ -1,16 +1,23 @@
 """The loop with fakes at its ports: a fake orders API that books every order, a recording ingest endpoint."""
 
+import dataclasses
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from simulator_samples import NONE, booked_data, independent_digest
 
 from services.simulator.adapters.http import Answer, PlacementFailed
 from services.simulator.carriers import sf
+from services.simulator.carriers.malformed import MalformedPush
 from services.simulator.domain.scenario import Odds
+from services.simulator.poison import POISON_HEADER
 from services.simulator.runner import RunConfig, Simulator
+from shared.errors import TransientError
 from shared.events.envelope import CloudEvent, new_event
+from shared.kafka.producer import OutgoingRecord
 
 CHECK_WORD = "unit-check-word"
 
@@ -59,8 +66,11 @@ class BookingOrders:
 
 
 class RecordingIngest:
-    def __init__(self, clock: FakeClock):
-        self.clock, self.sf, self.ups = clock, [], []
+    """Accepts every carrier request; answers every malformed push with `malformed_status`."""
+
+    def __init__(self, clock: FakeClock, malformed_status: int = 400):
+        self.clock, self.sf, self.ups, self.malformed = clock, [], [], []
+        self.malformed_status = malformed_status
 
     def post_sf(self, payload: dict[str, Any]) -> Answer:
         body = sf.encode_body(payload)
@@ -73,6 +83,21 @@ class RecordingIngest:
         self.ups.append((self.clock.now(), payload))
         return Answer(True, 200, "")
 
+    def post_malformed(self, push: MalformedPush) -> Answer:
+        self.malformed.append(push)
+        return Answer(200 <= self.malformed_status < 300, self.malformed_status, "refused")
+
+
+class RecordingUpstream:
+    def __init__(self, fail: bool = False):
+        self.records: list[OutgoingRecord] = []
+        self.fail = fail
+
+    def send_records(self, records: Sequence[OutgoingRecord]) -> None:
+        if self.fail:
+            raise TransientError("broker did not acknowledge a record")
+        self.records.extend(records)
+
 
 class Nothing:
     def placed(self) -> None: ...
@@ -82,11 +107,12 @@ class Nothing:
     def ended(self, end: str) -> None: ...
 
 
-def _simulate(config: RunConfig, refuse: int = 0, fail: int = 0):
+def _simulate(config: RunConfig, refuse: int = 0, fail: int = 0, malformed_status: int = 400,
+              upstream: RecordingUpstream | None = None):
     clock, watcher, truth = FakeClock(), FakeWatcher(), []
-    ingest = RecordingIngest(clock)
+    ingest = RecordingIngest(clock, malformed_status)
     simulator = Simulator(config, BookingOrders(watcher, refuse, fail), ingest, watcher, _List(truth), Nothing(),
-                          now=clock.now, sleep=clock.sleep)
+                          now=clock.now, sleep=clock.sleep, upstream=upstream)
     return simulator, simulator.run(), truth, ingest
 
 
@@ -188,3 +214,63 @@ def test_a_credential_refused_by_the_tracking_service_stops_the_run_with_the_rea
     assert simulator.run() == "refused" and "msgDigest" in simulator.problem
     (parcel,) = [r for r in truth if r["record"] == "parcel"]
     assert not parcel["finished"]
+
+
+def _records(truth: list[dict], kind: str) -> list[dict]:
+    return [r for r in truth if r["record"] == kind]
+
+
+def test_with_certainty_every_carrier_request_is_followed_by_a_malformed_push_recorded_with_its_answer():
+    config = RunConfig(orders=2, rate=50, speed=100, seed=10, until_done=True,
+                       odds=dataclasses.replace(NONE, malformed=1))
+    simulator, outcome, truth, ingest = _simulate(config)
+    pushes = _records(truth, "malformed_push")
+    assert outcome == "done" and len(pushes) == len(ingest.sf) + len(ingest.ups) == len(ingest.malformed)
+    assert all(p["refused"] and p["status"] == 400 and p["wrong"] for p in pushes)
+    numbers = {n for p in _records(truth, "parcel") for n in (p["sf_waybill"], p["ups_tracking_number"])}
+    assert {p["number"] for p in pushes} <= numbers
+    assert sum(simulator.tally.malformed.values()) == len(pushes)
+    assert all(p["complete"] for p in _records(truth, "parcel"))
+
+
+def test_malformed_pushes_change_neither_the_journeys_nor_what_the_carriers_send():
+    plain = _simulate(RunConfig(orders=3, rate=50, speed=100, seed=11, until_done=True))
+    mischief = _simulate(RunConfig(orders=3, rate=50, speed=100, seed=11, until_done=True,
+                                   odds=dataclasses.replace(Odds(), malformed=0.5)))
+    assert _records(plain[2], "parcel") == _records(mischief[2], "parcel")
+    assert [p for _, p in plain[3].sf] == [p for _, p in mischief[3].sf]
+    assert mischief[3].malformed and not plain[3].malformed
+
+
+def test_a_malformed_push_the_service_accepted_is_recorded_as_not_refused():
+    config = RunConfig(orders=1, rate=50, speed=100, seed=12, until_done=True,
+                       odds=dataclasses.replace(NONE, malformed=1))
+    _, _, truth, _ = _simulate(config, malformed_status=200)
+    assert {(p["status"], p["refused"]) for p in _records(truth, "malformed_push")} == {(200, False)}
+
+
+def test_poison_records_are_produced_one_per_new_booking_up_to_the_count():
+    upstream = RecordingUpstream()
+    config = RunConfig(orders=3, rate=50, speed=100, seed=13, until_done=True, odds=NONE, poison_records=2)
+    simulator, outcome, truth, _ = _simulate(config, upstream=upstream)
+    poisons = _records(truth, "poison")
+    shipments = [p["shipment_id"] for p in _records(truth, "parcel")]
+    assert outcome == "done" and len(upstream.records) == len(poisons) == 2
+    assert all(p["produced"] and p["topic"] == "carrier-scans.v1" and p["key"] in shipments for p in poisons)
+    assert [dict(r.headers)[POISON_HEADER].decode() for r in upstream.records] == [p["poison_id"] for p in poisons]
+    assert sum(simulator.tally.poison.values()) == 2
+
+
+def test_a_poison_record_the_broker_did_not_acknowledge_is_recorded_as_not_produced():
+    config = RunConfig(orders=1, rate=50, speed=100, seed=14, until_done=True, odds=NONE, poison_records=1)
+    simulator, outcome, truth, _ = _simulate(config, upstream=RecordingUpstream(fail=True))
+    (record,) = _records(truth, "poison")
+    assert outcome == "done" and not record["produced"] and "acknowledge" in record["error"]
+    assert simulator.tally.poison == {"not acknowledged": 1}
+
+
+def test_poison_records_need_a_producer():
+    clock, watcher = FakeClock(), FakeWatcher()
+    with pytest.raises(ValueError, match="upstream"):
+        Simulator(RunConfig(poison_records=1), BookingOrders(watcher), RecordingIngest(clock), watcher, _List([]),
+                  Nothing())

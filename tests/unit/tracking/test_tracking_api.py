@@ -119,6 +119,21 @@ def test_ups_alerts_need_the_credential(client, booked, publisher):
     assert ok.status_code == 200 and ok.get_json()["response"] == {"status": "accepted", "recorded": 1, "parked": 0}
 
 
+@pytest.mark.parametrize("carrier, payload", [
+    ("sf", {"Body": {"WaybillRoute": [{"mailno": SF * 3, "acceptTime": "2025-06-01 22:00:00", "opCode": "50"}]}}),
+    ("sf", {"Body": {"WaybillRoute": [{"mailno": SF, "acceptTime": "0001-01-01 00:00:00", "opCode": "50"}]}}),
+    ("ups", {**ALERT, "trackingNumber": "  "}),
+    ("ups", {"trackResponse": {"shipment": [{"package": [{"trackingNumber": UPS, "activity": [
+        {"status": {"type": "I", "code": "OT"}, "date": "99991231", "time": "230000", "gmtOffset": "-08:00"}]}]}]}}),
+])
+def test_numbers_and_times_our_events_cannot_carry_are_400_not_500(client, booked, publisher, parked, carrier,
+                                                                    payload):
+    response = post_sf(client, payload) if carrier == "sf" else \
+        client.post("/v1/carriers/ups/track", json=payload, headers={"credential": CREDENTIAL})
+    assert response.status_code == 400
+    assert publisher.published == [] and parked.scans == {}
+
+
 def test_a_malformed_ups_payload_is_400_in_ups_shape(client):
     response = client.post("/v1/carriers/ups/track", json={"trackResponse": {}}, headers={"credential": CREDENTIAL})
     assert response.status_code == 400 and "shipment" in response.get_json()["response"]["errors"][0]["message"]

@@ -8,6 +8,7 @@ from tracking_samples import UPS, fixture
 from services.tracking.carriers.mapping import MalformedPayload
 from services.tracking.carriers.ups import codes
 from services.tracking.carriers.ups.parse import parse
+from services.tracking.domain.scan import Location
 
 
 def _observed(scan) -> dict:
@@ -83,6 +84,13 @@ def test_track_api_and_track_alert_give_one_scan_id_for_one_event():
     ({"trackResponse": {"shipment": [{"package": [{"trackingNumber": UPS, "activity": [
         {"status": {"type": "I", "code": "AR"}, "date": "20250608", "time": "230000", "gmtOffset": "PST"}]}]}]}},
      "gmtOffset"),
+    ({"trackResponse": {"shipment": [{"package": [{"trackingNumber": UPS, "activity": [
+        {"status": {"type": "I", "code": "AR"}, "date": "00010101", "time": "000000", "gmtOffset": "+08:00"}]}]}]}},
+     "out of range"),
+    ({"trackingNumber": " ", "activityStatus": {"type": "I", "code": "OT"}, "gmtActivityDate": "20250611",
+      "gmtActivityTime": "150000"}, "trackingNumber is missing"),
+    ({"trackingNumber": UPS * 3, "activityStatus": {"type": "I", "code": "OT"}, "gmtActivityDate": "20250611",
+      "gmtActivityTime": "150000"}, "trackingNumber is longer than 40"),
     ({"trackingNumber": UPS, "activityStatus": {"type": "I"}, "gmtActivityDate": "20250611",
       "gmtActivityTime": "150000"}, "neither code nor statusCode"),
     ({"trackingNumber": UPS, "activityStatus": {"type": "I", "code": "OT"}}, "gmtActivityDate"),
@@ -93,3 +101,11 @@ def test_track_api_and_track_alert_give_one_scan_id_for_one_event():
 def test_malformed_payloads_say_where(payload, where):
     with pytest.raises(MalformedPayload, match=where):
         parse(payload)
+
+
+@pytest.mark.parametrize("location", ["Louisville, KY", {"address": "Louisville, KY"}, ["KY"]])
+def test_a_track_api_location_that_is_not_an_object_counts_as_absent(location):
+    activity = {"location": location, "status": {"type": "I", "code": "AR"}, "gmtDate": "20250608",
+                "gmtTime": "230000"}
+    [scan] = parse({"trackResponse": {"shipment": [{"package": [{"trackingNumber": UPS, "activity": [activity]}]}]}})
+    assert scan.location == Location() and scan.status == "in_transit"

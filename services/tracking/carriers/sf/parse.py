@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from services.tracking.carriers.mapping import MalformedPayload, lookup, object_list, text_field
+from services.tracking.carriers.mapping import NUMBER_LIMIT, MalformedPayload, lookup, object_list, text_field
 from services.tracking.carriers.sf.codes import TABLES
 from services.tracking.domain.rules import LEG_OF
 from services.tracking.domain.scan import CanonicalScan, Location, scan_id
@@ -27,14 +27,18 @@ def parse(payload: Any) -> list[CanonicalScan]:
     """Every route of the payload as a canonical scan; raises MalformedPayload."""
     if isinstance(payload, dict) and "Body" in payload:
         routes = object_list(payload["Body"], "WaybillRoute", "Body")
-        return [_scan(route, text_field(route, "mailno", f"Body.WaybillRoute[{i}]"), f"Body.WaybillRoute[{i}]")
+        return [_scan(route, _number(route, "mailno", f"Body.WaybillRoute[{i}]"), f"Body.WaybillRoute[{i}]")
                 for i, route in enumerate(routes)]
     scans = []
     for i, response in enumerate(object_list(_route_query(payload), "routeResps", "msgData")):
-        number = text_field(response, "mailNo", f"routeResps[{i}]")
+        number = _number(response, "mailNo", f"routeResps[{i}]")
         for j, route in enumerate(object_list(response, "routes", f"routeResps[{i}]")):
             scans.append(_scan(route, number, f"routeResps[{i}].routes[{j}]"))
     return scans
+
+
+def _number(item: dict, name: str, where: str) -> str:
+    return text_field(item, name, where, limit=NUMBER_LIMIT)
 
 
 def _route_query(payload: Any) -> dict:
@@ -98,4 +102,7 @@ def china_time_to_utc(value: str, where: str) -> datetime:
         raise MalformedPayload(f"{where} {value!r} is not 'YYYY-MM-DD HH:MM:SS'") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=CHINA_TIME)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 0001-01-01 00:00:00 China time is before the first UTC instant
+        raise MalformedPayload(f"{where} {value!r} is out of range") from exc

@@ -15,7 +15,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from services.tracking.carriers.mapping import MalformedPayload, lookup, object_list, text_field
+from services.tracking.carriers.mapping import NUMBER_LIMIT, MalformedPayload, lookup, object_list, text_field
 from services.tracking.carriers.ups.codes import TABLES
 from services.tracking.domain.rules import LEG_OF
 from services.tracking.domain.scan import CanonicalScan, Location, Mapping, scan_id
@@ -44,7 +44,7 @@ def _track_response(response: Any) -> list[CanonicalScan]:
 
 
 def _package(package: dict, where: str) -> list[CanonicalScan]:
-    number = text_field(package, "trackingNumber", where, limit=40)
+    number = text_field(package, "trackingNumber", where, limit=NUMBER_LIMIT)
     activities = [
         _activity(activity, number, f"{where}.activity[{k}]")
         for k, activity in enumerate(object_list({"activity": package.get("activity", [])}, "activity", where))
@@ -60,7 +60,7 @@ def _activity(activity: dict, number: str, where: str) -> CanonicalScan:
     if not isinstance(status, dict):
         raise MalformedPayload(f"{where}.status must be an object")
     occurred_at = _gmt_time(activity, where)
-    address = (activity.get("location") or {}).get("address") or {}
+    address = _object(_object(activity.get("location")).get("address"))
     location = Location(
         city=_optional(address, "city"), region=_optional(address, "stateProvince"),
         country=_optional(address, "countryCode") or _optional(address, "country"),
@@ -70,12 +70,12 @@ def _activity(activity: dict, number: str, where: str) -> CanonicalScan:
 
 
 def _alert(message: dict, where: str) -> CanonicalScan:
-    number = text_field(message, "trackingNumber", where, limit=40)
+    number = text_field(message, "trackingNumber", where, limit=NUMBER_LIMIT)
     status = message.get("activityStatus")
     if not isinstance(status, dict):
         raise MalformedPayload(f"{where}.activityStatus must be an object")
     occurred_at = _alert_time(message, where)
-    place = message.get("activityLocation") if isinstance(message.get("activityLocation"), dict) else {}
+    place = _object(message.get("activityLocation"))
     location = Location(
         city=_optional(place, "city"), region=_optional(place, "stateProvince"),
         country=_optional(place, "countryCode") or _optional(place, "country"),
@@ -153,9 +153,9 @@ def _combine(day: str, time: str, zone: timezone, where: str) -> datetime:
     moment = datetime.combine(_yyyymmdd(day, where), datetime.min.time(), zone)
     try:
         moment = moment.replace(hour=int(clock[:2]), minute=int(clock[2:4]), second=int(clock[4:]))
-    except ValueError as exc:
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # overflow: e.g. 0001-01-01 at +08:00 is before the first UTC instant
         raise MalformedPayload(f"{where}: time {time!r} is out of range") from exc
-    return moment.astimezone(UTC)
 
 
 def _yyyymmdd(value: str, where: str) -> date:
@@ -172,6 +172,11 @@ def _offset(value: str, where: str) -> timezone:
     sign, hours, minutes = match.groups()
     delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
     return timezone(-delta if sign == "-" else delta)
+
+
+def _object(value: Any) -> dict:
+    """An optional object field; any other shape counts as absent, like an optional field of another type."""
+    return value if isinstance(value, dict) else {}
 
 
 def _optional(container: dict, name: str) -> str | None:
