@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from services.tracking.carriers.ups import parse as ups_parse
 from services.tracking.domain import i18n
 from services.tracking.domain.numbers import MalformedNumber, TrackingNumber, recognise
 from services.tracking.domain.scan import CanonicalScan
+from services.tracking.metrics import INGEST_REFUSED
 from services.tracking.openapi import openapi_document
 from services.tracking.options import TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
@@ -39,6 +41,7 @@ from shared.http.body import field_errors, json_body
 from shared.http.docs import add_document_routes
 from shared.http.problems import Problem, validation_problem
 
+log = logging.getLogger(__name__)
 POLL_SECONDS, SETTLED_SECONDS = 30, 3600  # Cache-Control max-age while moving, and once delivered/cancelled
 
 
@@ -65,6 +68,7 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class CarrierEdge:
+    carrier: str
     authenticate: Callable[[bytes, Headers, TrackingOptions], None]  # raises Refused(401)
     parse: Callable[[Any], list[CanonicalScan]]
     accepted: Callable[[int, int], dict[str, Any]]
@@ -87,8 +91,8 @@ def _ups_authenticate(_body: bytes, headers: Headers, options: TrackingOptions) 
         raise Refused(401, str(exc)) from exc
 
 
-SF = CarrierEdge(_sf_authenticate, sf_parse.parse, sf_answers.accepted, sf_answers.refused)
-UPS = CarrierEdge(_ups_authenticate, ups_parse.parse, ups_answers.accepted, ups_answers.refused)
+SF = CarrierEdge("sf_express", _sf_authenticate, sf_parse.parse, sf_answers.accepted, sf_answers.refused)
+UPS = CarrierEdge("ups", _ups_authenticate, ups_parse.parse, ups_answers.accepted, ups_answers.refused)
 
 
 def tracking_blueprint(stores: Stores) -> Blueprint:
@@ -162,6 +166,9 @@ def _parsed(edge: CarrierEdge, body: bytes) -> list[CanonicalScan]:
 
 
 def _refusal(edge: CarrierEdge, status: int, message: str) -> Response:
+    # Counted and logged: a carrier whose pushes we refuse keeps retrying, then drops them, and only we can tell.
+    INGEST_REFUSED.labels(edge.carrier, str(status)).inc()
+    log.warning("carrier push refused", extra={"carrier": edge.carrier, "status": status, "reason": message[:300]})
     response = jsonify(edge.refused(status, message))
     response.status_code = status
     return response

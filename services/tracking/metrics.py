@@ -19,3 +19,9 @@ PARKED_RELEASED = Counter(
     "Parked scans published once their number resolved to a shipment.",
     ["carrier"],
 )
+INGEST_REFUSED = Counter(
+    "parcelbridge_tracking_ingest_refused_total",
+    "Carrier pushes answered with an error (bad signature or credential, malformed, too large, store down), by "
+    "carrier and HTTP status.",
+    ["carrier", "status"],
+)

@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from tracking_samples import SF, SHIPMENT, UPS, booked_data
 
 from services.tracking import handlers
@@ -81,6 +82,18 @@ def test_a_bad_or_stale_sf_signature_is_401_and_nothing_is_recorded(client, book
 def test_an_unsigned_sf_push_is_401(client, publisher):
     response = client.post("/v1/carriers/sf/route-push", json=PUSH)
     assert response.status_code == 401 and publisher.published == []
+
+
+def test_every_refused_push_is_counted_by_carrier_and_status(client):
+    def refused(carrier: str, status: str) -> float:
+        return REGISTRY.get_sample_value(
+            "parcelbridge_tracking_ingest_refused_total", {"carrier": carrier, "status": status}) or 0.0
+
+    before = refused("sf_express", "401"), refused("ups", "400")
+    client.post("/v1/carriers/sf/route-push", json=PUSH)
+    client.post("/v1/carriers/ups/track", json={"trackingNumber": UPS}, headers={"credential": CREDENTIAL})
+
+    assert (refused("sf_express", "401"), refused("ups", "400")) == (before[0] + 1, before[1] + 1)
 
 
 def test_a_malformed_sf_payload_is_400_in_sfs_shape(client):
