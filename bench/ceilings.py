@@ -3,7 +3,8 @@
 - Kafka: kafka-python producing (the services' producer settings) and consuming (their consumer settings,
   committing after each polled batch as the services do) records of a real `scan.recorded` event's size.
 - Store: `insert_one` and `find_one({_id})` of a real tracker document, one client thread (as one consumer).
-- HTTP: a trivial Flask endpoint under the services' gunicorn config, at the most a closed loop gets through.
+- HTTP: a trivial Flask endpoint under the services' gunicorn config, at the most a closed loop of vegeta
+  clients gets through (the same generator and clients as the tracking GET maximum it is compared with).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import requests
 from kafka import KafkaConsumer
 from kafka.admin import NewTopic
 
-from bench.load import max_throughput
 from bench.stack import Bench
+from bench.vegeta import NAME, Attack, Target, Vegeta
 from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import make_kafka_producer
@@ -103,13 +104,14 @@ def _bson_size(document: dict[str, Any]) -> int:
     return len(bson.encode(document))
 
 
-def trivial_http(bench: Bench, threads: int, duration_s: float) -> dict[str, Any]:
+def trivial_http(bench: Bench, vegeta: Vegeta, clients: int, duration_s: float) -> dict[str, Any]:
     """Requests/s of GET /ping under deploy/local/gunicorn.conf.py, with the services' worker settings."""
     port = int(bench.stack.env["TRACKING_PORT"]) - 1003 + TRIVIAL_PORT_OFFSET
     url = f"http://127.0.0.1:{port}/ping"
     with _gunicorn(bench, port, url):
-        result = max_throughput(lambda session, _i: session.get(url, timeout=10).status_code, threads, duration_s)
-    return result | {"endpoint": "GET /ping (Flask, jsonify)", "gunicorn_config": "deploy/local/gunicorn.conf.py"}
+        result = vegeta.attack([Target(url)], Attack(0, duration_s, clients), (200,))
+    return result | {"clients": clients, "requests_per_s": result["ok_per_s"], "generator": NAME,
+                     "endpoint": "GET /ping (Flask, jsonify)", "gunicorn_config": "deploy/local/gunicorn.conf.py"}
 
 
 @contextmanager

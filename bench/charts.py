@@ -42,7 +42,8 @@ def _throughput(result: dict[str, Any], path: Path) -> Path:
     return _save(figure, path)
 
 
-def _intake(intake: list[dict[str, Any]], path: Path) -> Path:
+def _intake(stepped: dict[str, Any], path: Path) -> Path:
+    intake = stepped["rates"]
     rates = [r["rate_per_s"] for r in intake]
     figure, axes = plt.subplots(figsize=(8, 4))
     for key, label in (("post_ms", "POST /v1/orders"), ("order_to_booked_ms", "order → booked"),
@@ -71,7 +72,8 @@ def _reads(reads: dict[str, Any], path: Path) -> Path:
     axes.axhline(20, color="grey", linewidth=0.8, linestyle=":", label="target p99 20 ms")
     axes.set_xlabel("requests per second (fixed rate, open loop)")
     axes.set_ylabel("ms")
-    axes.set_title("GET /v1/tracking/{number}")
+    axes.set_title(f"GET /v1/tracking/{{number}}: {reads['stored']['trackers']:,} trackers stored, "
+                   f"{reads['generator']}")
     axes.legend(fontsize=7)
     return _save(figure, path)
 

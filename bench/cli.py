@@ -24,16 +24,23 @@ def _rates(text: str) -> tuple[float, ...]:
     return rates
 
 
+def _text(rates: tuple[float, ...]) -> str:
+    return ",".join(f"{rate:g}" for rate in rates)
+
+
 @click.command("bench")
 @click.option("--quick", "is_quick", is_flag=True, help="A short smoke run: every step, small numbers.")
 @click.option("--scans", type=click.IntRange(1), default=BenchConfig.scans, show_default=True,
               help="Scans sent through each scan path.")
 @click.option("--parcels", type=click.IntRange(1), default=BenchConfig.parcels, show_default=True,
               help="Parcels (trackers) the scans of each path are spread over.")
-@click.option("--rates", default="5,10,20", show_default=True, help="Order intake: fixed rates, orders/s.")
+@click.option("--rates", default=_text(BenchConfig.order_rates), show_default=True,
+              help="Order intake: fixed rates, orders/s, stepped until order → booked p99 passes 5 s or errors appear.")
 @click.option("--duration", type=click.FloatRange(1), default=BenchConfig.order_duration_s, show_default=True,
               help="Seconds at each order rate.")
-@click.option("--read-rates", default="50,100,200,400", show_default=True,
+@click.option("--trackers", type=click.IntRange(0), default=BenchConfig.stored_trackers, show_default=True,
+              help="Tracking GET: trackers stored before polling (seeded straight into the store to make up).")
+@click.option("--read-rates", default=_text(BenchConfig.read_rates), show_default=True,
               help="Tracking GET: fixed rates, requests/s, stepped until p99 passes 100 ms or errors appear.")
 @click.option("--read-duration", type=click.FloatRange(1), default=BenchConfig.read_duration_s, show_default=True,
               help="Seconds at each tracking GET rate.")
@@ -45,7 +52,7 @@ def _rates(text: str) -> tuple[float, ...]:
               help="Port block of the isolated stack.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=BenchConfig.out, show_default=True,
               help="Where the JSON, Markdown and PNG files go.")
-def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float, read_rates: str,
+def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float, trackers: int, read_rates: str,
           read_duration: float, posters: int, batch: int, port_base: int, out: Path) -> None:
     """Measure this machine: the ceilings, the scan pipeline, order intake and customer polling.
 
@@ -53,8 +60,8 @@ def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float,
     wiped first and stopped at the end, so `make run` and the e2e tests are never disturbed.
     """
     config = BenchConfig(scans=scans, parcels=parcels, order_rates=_rates(rates), order_duration_s=duration,
-                         read_rates=_rates(read_rates), read_duration_s=read_duration, posters=posters, batch=batch,
-                         port_base=port_base, out=out)
+                         stored_trackers=trackers, read_rates=_rates(read_rates), read_duration_s=read_duration,
+                         posters=posters, batch=batch, port_base=port_base, out=out)
     config = quick(config) if is_quick else config
     console = Console(stderr=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

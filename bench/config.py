@@ -11,16 +11,21 @@ from typing import Any
 class BenchConfig:
     scans: int = 20_000
     parcels: int = 2_000
-    order_rates: tuple[float, ...] = (5, 10, 20)
+    order_rates: tuple[float, ...] = (5, 10, 20, 50, 100)
     order_duration_s: float = 20
-    read_rates: tuple[float, ...] = (50, 100, 200, 400)
+    booked_p99_limit_ms: float = 5_000  # order steps stop after the first rate past it (or with errors)
+    stored_trackers: int = 100_000  # at least this many trackers stored before polling (seeded to make up)
+    read_sample: int = 30_000  # numbers polled, drawn at random from every stored one
+    read_rates: tuple[float, ...] = (50, 100, 200, 300, 400, 500)
     read_duration_s: float = 20
+    read_warmup_s: float = 5  # at the first rate before the steps, not counted (connections, caches, lazy imports)
+    read_p99_limit_ms: float = 100  # read steps stop after the first rate past it (or with errors)
     posters: int = 4  # concurrent carrier connections posting scans
     batch: int = 50  # events per carrier request (SF pushes routes in batches; UPS alerts as a list)
     kafka_records: int = 20_000
     store_operations: int = 5_000
     http_duration_s: float = 10
-    http_threads: int = 16
+    http_clients: int = 16  # closed loops: the trivial endpoint and the tracking GET maximum
     port_base: int = 47_000
     seed: int = 5
     out: Path = Path("bench/results")
@@ -33,5 +38,7 @@ class BenchConfig:
 def quick(config: BenchConfig) -> BenchConfig:
     """A smoke run of a minute or two: every step, small numbers (figures are not meaningful)."""
     return replace(config, scans=min(config.scans, 2_000), parcels=min(config.parcels, 200),
-                   order_rates=config.order_rates[:2], order_duration_s=5, read_rates=config.read_rates[:2],
-                   read_duration_s=5, kafka_records=5_000, store_operations=1_000, http_duration_s=4, quick=True)
+                   order_rates=config.order_rates[:2], order_duration_s=5,
+                   stored_trackers=min(config.stored_trackers, 5_000), read_sample=min(config.read_sample, 5_000),
+                   read_rates=config.read_rates[:2], read_duration_s=5, read_warmup_s=2, kafka_records=5_000,
+                   store_operations=1_000, http_duration_s=4, quick=True)

@@ -1,4 +1,6 @@
-"""A small open-loop, fixed-rate load generator on threads.
+"""A small open-loop, fixed-rate load generator on threads, for order intake's `POST /v1/orders`.
+
+(The GET steps use vegeta; orders stay here because each answer's order id must be followed to its booking.)
 
 Request i is *scheduled* at start + i / rate whatever happened to the requests before it, and its latency is
 measured from that scheduled time, not from when a thread got round to sending it. A slow answer therefore
@@ -86,30 +88,3 @@ def _one(send: Send, session: requests.Session, index: int, scheduled: float) ->
     except requests.RequestException as exc:  # counted as an error, never retried: the schedule moves on
         status, error = 0, type(exc).__name__
     return Outcome(index, scheduled, (time.perf_counter() - scheduled) * 1000, status, error)
-
-
-def max_throughput(send: Send, threads: int, duration_s: float) -> dict[str, float]:
-    """Closed loop: `threads` clients send back to back for `duration_s`; answers per second and errors."""
-    stop_at = time.perf_counter() + duration_s
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
-
-    def work() -> None:
-        session = requests.Session()
-        while time.perf_counter() < stop_at:
-            try:
-                ok = 200 <= send(session, 0) < 400
-            except requests.RequestException:
-                ok = False
-            with lock:
-                counts["ok" if ok else "errors"] += 1
-
-    began = time.perf_counter()
-    pool = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    return {"requests_per_s": round(counts["ok"] / elapsed, 1), "errors": counts["errors"], "threads": threads,
-            "seconds": round(elapsed, 1)}

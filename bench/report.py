@@ -13,10 +13,22 @@ from bench import charts, summary
 
 METHOD = """\
 - Everything ran on a fresh isolated stack (its own Kafka, FerretDB, ports and data folder), started and
-  stopped by the bench; the load generator ran on the same machine and shares its cores.
-- Fixed-rate steps are open loop: request *i* is due at start + *i*/rate and its latency is measured from that
-  due time, not from when it was sent, so a stall counts against every request queued behind it (no
-  coordinated omission).
+  stopped by the bench; the load generators ran on the same machine and share its cores.
+- Fixed-rate steps are open loop: request *i* is due at start + *i*/rate whatever happened before it, so a
+  stall counts against every request due during it (no coordinated omission). Tracking GETs are sent by
+  vegeta (`vegeta attack -rate=R/s`, latencies from its JSON report, failed requests included); order POSTs
+  by the bench's own generator (each answer's order id is followed to its booking), latency measured from
+  each request's due time.
+- Before the GET steps, a few seconds at the first rate warm the connections and caches (not counted; in
+  the JSON as `warm_up`).
+- Rates step up and stop after the first rate that broke: for GETs, an answer other than 200 (304 on the
+  304 path) or p99 above the limit; for orders, a refused POST, an order not booked in time, or order →
+  booked p99 above the limit. Later rates are listed as not run.
+- Customer polling runs against every tracker the earlier steps created plus trackers seeded straight into
+  the store up to the configured count: each built through the tracking domain (`Tracker.open`, then its
+  simulated journey's scans, read by the carrier parsers, via `record`) and stored with the repository's
+  own document mapping and alias documents. The trackers stored are counted in the store just before
+  polling; the numbers polled are a random sample of every stored alias (all three kinds).
 - Scan pipeline: timed from the first request (or record) until the tracking consumer group's committed
   offsets reached the end of `carrier-scans.v1` as it stood once everything was sent (lag zero); every tracker
   is then checked (untimed) to hold every scan sent to it, once.
@@ -24,9 +36,8 @@ METHOD = """\
   time from sending the POST until `GET /v1/tracking/{shipment id}` first answered 200 (one polling loop,
   ~50 ms resolution).
 - Ceilings: kafka-python with the services' producer and consumer settings; pymongo single-threaded (as one
-  consumer); the trivial endpoint and the tracking closed-loop maximum use the same client threads.
+  consumer); the trivial endpoint and the tracking closed-loop maximum by vegeta with the same clients.
 """
-
 
 def write(result: dict[str, Any], out_dir: Path, stamp: str) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -65,6 +76,7 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         "| --- | --- | --- |",
         *[f"| {t['target']} | {t['measured']} | {t['met']} |" for t in result["targets"]],
         "",
+        *_polling(result["tracking_reads"]),
         "## Peak memory",
         "",
         "| process | peak RSS (MiB) |",
@@ -82,6 +94,31 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _polling(reads: dict[str, Any]) -> list[str]:
+    """Each GET step in full: what was sent, the quantiles and what came back."""
+    def row(label: str, r: dict[str, Any]) -> str:
+        ms = r["ms"] or {}
+        codes = ", ".join(f"{code}: {count:,}" for code, count in sorted(r["status_codes"].items()))
+        cells = [f"{ms.get(q, float('nan')):.1f}" for q in ("p50", "p90", "p99", "max")]
+        return f"| {label} | {r['requests']:,} | {r['achieved_rate_per_s']:,.1f} | {' | '.join(cells)} | {codes} |"
+
+    loop = reads["closed_loop"]
+    return [
+        f"## Customer polling: {reads['stored']['trackers']:,} trackers stored, {reads['generator']}",
+        "",
+        f"Stop rule: {reads['stop_rule']}. Numbers polled: {reads['numbers']:,}, drawn at random from every "
+        "stored number.",
+        "",
+        "| step | requests | sent/s | p50 ms | p90 ms | p99 ms | max ms | status codes |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        *[row(f"{r['rate_per_s']:g} req/s", r) for r in reads["rates"]],
+        *[f"| {rate:g} req/s | not run (previous rate broke) | | | | | | |" for rate in reads["not_run"]],
+        row(f"304 path at {reads['not_modified']['rate_per_s']:g} req/s", reads["not_modified"]),
+        row(f"closed loop, {loop['clients']} clients", loop),
+        "",
+    ]
 
 
 def print_table(result: dict[str, Any], console: Console) -> None:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import ceilings, dead_letters, intake, parcels, scans, summary, tracking_reads
+from bench import ceilings, dead_letters, intake, parcels, scans, seeding, steps, summary, tracking_reads, vegeta
 from bench.carrier_traffic import Traffic, traffic
 from bench.config import BenchConfig
 from bench.machine import describe
 from bench.memory import peak_rss
 from bench.stack import Bench, running_stack
+from bench.vegeta import Vegeta
 from services.tracking import messages
+from shared.events.schemas.shipments import ShipmentBooked
 from shared.kafka.producer import record_for
 
 
@@ -34,12 +37,14 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
     try:
         return _steps(config, console, result)
     except Exception as exc:  # re-raised with what was measured, so a long run is not lost to its last step
-        result.get("setup", {}).pop("bookings", None)
+        for key in ("bookings", "template"):
+            result.get("setup", {}).pop(key, None)
         result["error"] = f"{type(exc).__name__}: {exc}"
         raise BenchFailed(result["error"], result) from exc
 
 
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
+    load = Vegeta(_vegeta(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
     with running_stack(config.port_base, lambda m: console.print(f"[dim]{m}[/]")) as bench, _progress(console) as bar:
         result["machine"] = describe(bench.stack.logs.parent)
         traffic_http, traffic_topic, setup = _prepare(bench, config, bar)
@@ -49,13 +54,14 @@ def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dic
                                  lambda tick: scans.via_http(bench, traffic_http, config.posters, tick))
         pipeline["topic"] = _step(bar, "scans via the topic", traffic_topic.total,
                                   lambda tick: scans.via_topic(bench, traffic_topic, tick))
-        result["ceilings"] = _ceilings(bench, config, traffic_topic, bar)
+        result["ceilings"] = _ceilings(bench, load, config, traffic_topic, bar)
         result["scan_pipeline"]["ratios"] = _ratios(result)
         result["order_intake"] = _intake(bench, config, bar)
-        result["tracking_reads"] = _reads(bench, config, setup["bookings"], result, bar)
+        result["tracking_reads"] = _reads(bench, load, config, setup["template"], result, bar)
         result["memory"] = peak_rss(bench.stack.logs.parent / "run")
         result["dead_letters"] = dead_letters.counts(bench)
     setup.pop("bookings")
+    setup.pop("template")
     result["targets"] = summary.targets(result)
     result["finished_at"] = _now()
     return result
@@ -75,10 +81,20 @@ def _prepare(bench: Bench, config: BenchConfig, bar: Progress) -> tuple[Traffic,
     for_topic = traffic(bookings[half:], config.scans, config.batch, config.seed + 10**6)
     bar.advance(task)
     return for_http, for_topic, {"trackers": len(bookings), "trackers_created_per_s": round(created_per_s, 1),
-                                 "bookings": bookings}
+                                 "bookings": bookings, "template": ShipmentBooked.model_validate(template)}
 
 
-def _ceilings(bench: Bench, config: BenchConfig, sample: Traffic, bar: Progress) -> dict[str, Any]:
+def _vegeta(console: Console) -> Path:
+    binary = vegeta.binary_path()
+    if not vegeta.installed(binary):
+        began = time.perf_counter()
+        with console.status(f"building {vegeta.NAME} with Go into {binary.parent} (first run only, about a minute)"):
+            vegeta.install(binary)
+        console.print(f"[dim]{vegeta.NAME} built in {time.perf_counter() - began:.0f} s: {binary}[/]")
+    return binary
+
+
+def _ceilings(bench: Bench, load: Vegeta, config: BenchConfig, sample: Traffic, bar: Progress) -> dict[str, Any]:
     task = bar.add_task("ceilings", total=3)
     value = record_for(messages.scan_event(sample.scans[0], datetime.now(UTC), None)).value
     found = {"kafka": ceilings.kafka(bench, value, config.kafka_records)}
@@ -86,7 +102,7 @@ def _ceilings(bench: Bench, config: BenchConfig, sample: Traffic, bar: Progress)
     document = bench.tracking_db()["trackers"].find_one({"_id": sample.scans[0].shipment_id})
     found["store"] = ceilings.store(bench, document, config.store_operations)
     bar.advance(task)
-    found["http"] = ceilings.trivial_http(bench, config.http_threads, config.http_duration_s)
+    found["http"] = ceilings.trivial_http(bench, load, config.http_clients, config.http_duration_s)
     bar.advance(task)
     return found
 
@@ -108,28 +124,65 @@ def _ratios(result: dict[str, Any]) -> dict[str, Any]:
     return ratios
 
 
-def _intake(bench: Bench, config: BenchConfig, bar: Progress) -> list[dict[str, Any]]:
-    found = []
-    for rate in config.order_rates:
+def _intake(bench: Bench, config: BenchConfig, bar: Progress) -> dict[str, Any]:
+    def one_rate(rate: float) -> dict[str, Any]:
         total = round(rate * config.order_duration_s)
-        found.append(_step(bar, f"orders at {rate:g}/s", total,
-                           lambda tick, r=rate: intake.run_rate(bench, r, config.order_duration_s, tick)))
-    return found
+        return _step(bar, f"orders at {rate:g}/s", total,
+                     lambda tick: intake.run_rate(bench, rate, config.order_duration_s, tick))
+
+    found = steps.until_broken(config.order_rates, one_rate,
+                               lambda r: steps.orders_broke(r, config.booked_p99_limit_ms))
+    _say_not_run(bar, "orders", found["not_run"])
+    return found | {"stop_rule": f"errors, an order not booked, or order → booked p99 > "
+                                 f"{config.booked_p99_limit_ms:,.0f} ms"}
 
 
-def _reads(bench: Bench, config: BenchConfig, bookings, result: dict[str, Any], bar: Progress) -> dict[str, Any]:
-    numbers = tracking_reads.numbers_of(bookings)
-    total = round(sum(config.read_rates) * config.read_duration_s)
-    steps = _step(bar, "tracking GET at fixed rates", total, lambda tick: tracking_reads.stepped(
-        bench, numbers, list(config.read_rates), config.read_duration_s, tick))
-    first = config.read_rates[0]
-    not_modified = _step(bar, "tracking GET 304 path", round(first * config.read_duration_s),
-                         lambda tick: tracking_reads.not_modified(bench, numbers, first, config.read_duration_s, tick))
-    loop = tracking_reads.closed_loop(bench, numbers, config.http_threads, config.http_duration_s)
+def _reads(bench: Bench, load: Vegeta, config: BenchConfig, template: ShipmentBooked, result: dict[str, Any],
+           bar: Progress) -> dict[str, Any]:
+    seeded, stored = _stored(bench, config, template, bar)
+    numbers = tracking_reads.sample_numbers(bench.tracking_db(), config.read_sample, config.seed)
+    warm_up = tracking_reads.warm_up(load, bench, numbers, config.read_rates[0], config.read_warmup_s)
+    found = tracking_reads.stepped(
+        load, bench, numbers, list(config.read_rates), config.read_duration_s, config.read_p99_limit_ms,
+        lambda rate: _rate_bar(bar, f"tracking GET at {rate:g}/s", rate * config.read_duration_s))
+    _say_not_run(bar, "tracking GET", found["not_run"])
+    rate = tracking_reads.highest_passing_rate(found, config.read_p99_limit_ms)
+    not_modified = _step(bar, f"tracking GET 304 path at {rate:g}/s", round(rate * config.read_duration_s),
+                         lambda tick: tracking_reads.not_modified(load, bench, numbers, rate, config.read_duration_s,
+                                                                  tick))
+    loop = tracking_reads.closed_loop(load, bench, numbers, config.http_clients, config.http_duration_s,
+                                      start=sum(r["requests"] for r in found["rates"]))
     trivial = result["ceilings"]["http"]["requests_per_s"]
-    return {"trackers_stored": result["setup"]["trackers"] + 1, "numbers": len(numbers), "rates": steps,
-            "not_modified": not_modified, "closed_loop": loop,
-            "ratio_to_trivial": round(loop["requests_per_s"] / trivial, 3) if trivial else 0.0}
+    return {"generator": vegeta.NAME, "seeding": seeded, "stored": stored, "numbers": len(numbers),
+            "number_kinds": tracking_reads.kinds(numbers), "warm_up": warm_up, **found,
+            "stop_rule": f"errors or p99 > {config.read_p99_limit_ms:g} ms", "not_modified": not_modified,
+            "closed_loop": loop, "ratio_to_trivial": round(loop["requests_per_s"] / trivial, 3) if trivial else 0.0}
+
+
+def _stored(bench: Bench, config: BenchConfig, template: ShipmentBooked, bar: Progress
+            ) -> tuple[dict[str, Any], dict[str, int]]:
+    """Seed trackers up to the configured count; what seeding took, and what the store then holds."""
+    database = bench.tracking_db()
+    missing = max(0, config.stored_trackers - seeding.stored_trackers(database)["trackers"])
+    seeded = _step(bar, "trackers seeded into the store", missing,
+                   lambda tick: seeding.seed(bench, template, missing, config.seed, tick))
+    bar.console.print(f"[dim]seeded {seeded['trackers']:,} trackers in {seeded['seconds']:,.1f} s "
+                      f"({seeded['trackers_per_s']:,.0f}/s, {seeded['processes']} processes)[/]")
+    stored = seeding.stored_trackers(database)
+    bar.console.print(f"[dim]stored when polling starts: {stored['trackers']:,} trackers, "
+                      f"{stored['aliases']:,} numbers[/]")
+    return seeded, stored
+
+
+def _rate_bar(bar: Progress, label: str, total: float) -> Callable[[int], None]:
+    task = bar.add_task(label, total=round(total))
+    return lambda n: bar.advance(task, n)
+
+
+def _say_not_run(bar: Progress, what: str, rates: list[float]) -> None:
+    if rates:
+        bar.console.print(f"[yellow]{what} at {', '.join(f'{r:g}/s' for r in rates)}: not run "
+                          "(previous rate broke)[/]")
 
 
 def _step(bar: Progress, label: str, total: int, work: Callable[[Callable[[int], None]], Any]) -> Any:

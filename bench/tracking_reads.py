@@ -1,74 +1,108 @@
-"""Customer polling: `GET /v1/tracking/{number}` at fixed rates, over the three kinds of number in turn.
+"""Customer polling: `GET /v1/tracking/{number}` at fixed rates with vegeta, over a sample of every stored number.
 
-Rates step up until p99 passes the limit or errors appear. The 304 path (`If-None-Match` with the ETag of a
-previous answer) is measured separately at the first rate; the closed-loop maximum is compared with the
-trivial endpoint's.
+The numbers are a random sample of the `aliases` collection (each tracker's shipment id, SF waybill and UPS
+1Z, so about a third of each kind), spread over every stored tracker, not only the recent ones. Rates step
+up until one breaks (see steps.py). The 304 path (`If-None-Match` with the ETag of an earlier answer) is
+measured on its own at the highest rate that did not break; the closed-loop maximum is compared with the
+trivial endpoint's, measured by the same generator with the same number of clients.
 """
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
+from pymongo.database import Database
 
-from bench.load import Run, max_throughput, run_fixed_rate
+from bench import steps
 from bench.stack import Bench
-from bench.stats import summary_ms
-from shared.events.schemas.shipments import ShipmentBooked
+from bench.vegeta import Attack, Target, Vegeta
+from services.tracking.adapters.repository import ALIASES
 
-P99_LIMIT_MS = 100.0
-ETAG_SAMPLE = 300
-
-
-def numbers_of(bookings: list[ShipmentBooked]) -> list[str]:
-    """Shipment id, SF waybill and UPS 1Z of each parcel, interleaved so each kind gets a third of the load."""
-    return [n for b in bookings for n in (b.shipment_id, b.sf_waybill, b.ups_tracking_number)]
+ETAG_SAMPLE = 500  # numbers whose ETag is fetched for the 304 path
+KINDS = {"PB": "shipment id", "SF": "SF waybill", "1Z": "UPS 1Z"}
+T = TypeVar("T")
 
 
-def stepped(bench: Bench, numbers: list[str], rates: list[float], duration_s: float,
-            advance: Callable[[int], None]) -> list[dict[str, Any]]:
-    """One result per rate, stopping after the first rate whose p99 passes the limit or that had errors."""
-    results = []
-    for rate in rates:
-        url = f"{bench.url('tracking')}/v1/tracking/"
-        run = run_fixed_rate(_getter(url, numbers), rate, duration_s, on_done=lambda _o: advance(1))
-        results.append(_result(run, ok=(200,)))
-        if results[-1]["errors"] or (results[-1]["ms"] or {}).get("p99", 0) > P99_LIMIT_MS:
-            break
-    return results
+def sample_numbers(database: Database, size: int, seed: int) -> list[str]:
+    """`size` numbers drawn at random from every stored alias (all of them if there are fewer)."""
+    numbers = sorted(document["_id"] for document in database[ALIASES].find({}, {"_id": 1}))
+    return random.Random(seed).sample(numbers, min(size, len(numbers)))
 
 
-def not_modified(bench: Bench, numbers: list[str], rate: float, duration_s: float,
+def kinds(numbers: list[str]) -> dict[str, int]:
+    """How many numbers of each kind (by prefix)."""
+    return dict(Counter(KINDS.get(number[:2], "other") for number in numbers))
+
+
+def targets(base_url: str, numbers: list[str], etags: dict[str, str] | None = None) -> list[Target]:
+    """One GET per number; with `etags`, each carries `If-None-Match` with its number's ETag."""
+    url = f"{base_url}/v1/tracking/"
+    if etags is None:
+        return [Target(url + number) for number in numbers]
+    return [Target(url + number, (("If-None-Match", etags[number]),)) for number in numbers if etags.get(number)]
+
+
+def warm_up(vegeta: Vegeta, bench: Bench, numbers: list[str], rate: float, duration_s: float) -> dict[str, Any]:
+    """A short attack whose figures are kept apart: the first requests pay for connections and cold caches."""
+    return vegeta.attack(targets(bench.url("tracking"), numbers[-round(rate * duration_s):]),
+                         Attack(rate, duration_s), (200,))
+
+
+def stepped(vegeta: Vegeta, bench: Bench, numbers: list[str], rates: list[float], duration_s: float,
+            p99_limit_ms: float, on_rate: Callable[[float], Callable[[int], None]]) -> dict[str, Any]:
+    """One vegeta attack per rate until one breaks; `on_rate(rate)` gives that rate's progress callback.
+
+    Each rate starts where the previous one stopped in the sample, so no rate re-reads numbers an earlier
+    one warmed (the tracking API caches resolved numbers; the store caches pages).
+    """
+    wanted = targets(bench.url("tracking"), numbers)
+    sent = 0
+
+    def run(rate: float) -> dict[str, Any]:
+        nonlocal sent
+        result = vegeta.attack(rotated(wanted, sent), Attack(rate, duration_s), (200,), on_rate(rate))
+        sent += result["requests"]
+        return result
+
+    return steps.until_broken(rates, run, lambda result: steps.read_broke(result, p99_limit_ms))
+
+
+def rotated(items: list[T], start: int) -> list[T]:
+    """The same items, beginning at `start` (modulo their number) and wrapping round."""
+    if not items:
+        return items
+    start %= len(items)
+    return items[start:] + items[:start]
+
+
+def etags_of(bench: Bench, numbers: list[str]) -> dict[str, str]:
+    """number -> the ETag of its current answer (as a client keeps it between two polls)."""
+    session, url = requests.Session(), f"{bench.url('tracking')}/v1/tracking/"
+    return {number: session.get(url + number, timeout=30).headers.get("ETag", "") for number in numbers}
+
+
+def not_modified(vegeta: Vegeta, bench: Bench, numbers: list[str], rate: float, duration_s: float,
                  advance: Callable[[int], None]) -> dict[str, Any]:
     """The same polling with `If-None-Match`: every answer should be 304 without a body."""
-    url = f"{bench.url('tracking')}/v1/tracking/"
-    session = requests.Session()
-    sample = numbers[:: max(1, len(numbers) // ETAG_SAMPLE)]
-    etags = [(n, session.get(url + n, timeout=30).headers.get("ETag", "")) for n in sample]
-
-    def send(s: requests.Session, index: int) -> int:
-        number, etag = etags[index % len(etags)]
-        return s.get(url + number, headers={"If-None-Match": etag}, timeout=30).status_code
-
-    return _result(run_fixed_rate(send, rate, duration_s, on_done=lambda _o: advance(1)), ok=(304,))
+    sample = numbers[:ETAG_SAMPLE]
+    wanted = targets(bench.url("tracking"), sample, etags_of(bench, sample))
+    return vegeta.attack(wanted, Attack(rate, duration_s), (304,), advance) | {"numbers": len(wanted)}
 
 
-def closed_loop(bench: Bench, numbers: list[str], threads: int, duration_s: float) -> dict[str, Any]:
-    """The most answers per second back-to-back clients get (compared with the trivial endpoint)."""
-    getter = _getter(f"{bench.url('tracking')}/v1/tracking/", numbers)
-    counter = iter(range(10**9))
-    return max_throughput(lambda s, _i: getter(s, next(counter)), threads, duration_s)
+def closed_loop(vegeta: Vegeta, bench: Bench, numbers: list[str], clients: int, duration_s: float,
+                start: int = 0) -> dict[str, Any]:
+    """The most answers per second `clients` back-to-back clients get (compared with the trivial endpoint)."""
+    wanted = rotated(targets(bench.url("tracking"), numbers), start)
+    result = vegeta.attack(wanted, Attack(0, duration_s, clients), (200,))
+    return result | {"clients": clients, "requests_per_s": result["ok_per_s"]}
 
 
-def _getter(url: str, numbers: list[str]):
-    def send(session: requests.Session, index: int) -> int:
-        return session.get(url + numbers[index % len(numbers)], timeout=30).status_code
-
-    return send
-
-
-def _result(run: Run, ok: tuple[int, ...]) -> dict[str, Any]:
-    return {"rate_per_s": run.rate, "duration_s": run.duration_s, "requests": len(run.outcomes),
-            "achieved_rate_per_s": round(run.achieved_rate, 1), "errors": run.errors(ok),
-            "ms": summary_ms(run.latencies(*ok))}
+def highest_passing_rate(stepped_result: dict[str, Any], p99_limit_ms: float) -> float:
+    """The highest rate that did not break (the first rate if every one broke)."""
+    rates = stepped_result["rates"]
+    passing = [r["rate_per_s"] for r in rates if not steps.read_broke(r, p99_limit_ms)]
+    return max(passing) if passing else rates[0]["rate_per_s"]

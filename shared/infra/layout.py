@@ -46,8 +46,13 @@ class Layout:
         return self.root / "kafka" / "server.properties"
 
     @property
+    def tools(self) -> Path:
+        """Executables the project builds for itself (FerretDB, the bench's load generator)."""
+        return self.root / "bin"
+
+    @property
     def ferretdb_bin(self) -> Path:
-        return self.root / "bin" / "ferretdb"
+        return self.tools / "ferretdb"
 
     @property
     def ferretdb_data(self) -> Path:
