@@ -27,6 +27,7 @@ class BenchConfig:
     http_duration_s: float = 10
     http_clients: int = 16  # closed loops: the trivial endpoint and the tracking GET maximum
     port_base: int = 47_000
+    tracking_consumers: int = 3  # TRACKING_CONSUMERS of the bench stack (make run's default is 1)
     seed: int = 5
     out: Path = Path("bench/results")
     quick: bool = False

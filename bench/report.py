@@ -64,7 +64,8 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         "",
         f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB; "
         f"Python {machine['python']}, Kafka {machine['kafka']}, FerretDB {machine['ferretdb']}; "
-        f"git {machine['git']}. Command: `{result['command']}`.",
+        f"git {machine['git']}. Command: `{result['command']}`. Tracking consumer processes: "
+        f"{result['configuration'].get('tracking_consumers', 1)}.",
         "",
         "| section | measure | value |",
         "| --- | --- | --- |",

@@ -45,7 +45,8 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
 
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
     load = Vegeta(_vegeta(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
-    with running_stack(config.port_base, lambda m: console.print(f"[dim]{m}[/]")) as bench, _progress(console) as bar:
+    say = lambda m: console.print(f"[dim]{m}[/]")  # noqa: E731
+    with running_stack(config.port_base, say, config.tracking_consumers) as bench, _progress(console) as bar:
         result["machine"] = describe(bench.stack.logs.parent)
         traffic_http, traffic_topic, setup = _prepare(bench, config, bar)
         result["setup"] = setup

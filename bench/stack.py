@@ -47,16 +47,17 @@ class Bench:
         return self.stack.env["UPS_TRACK_ALERT_CREDENTIAL"]
 
 
-def bench_env(port_base: int) -> dict[str, str]:
-    # The services run with their default gunicorn settings (2 workers x 8 threads): what is measured is
-    # what `make run` runs. Only the per-client rate limit is off, as every request comes from one address.
-    return isolated_env(STACK_NAME, port_base)
+def bench_env(port_base: int, tracking_consumers: int = 1) -> dict[str, str]:
+    # The services run with their default gunicorn settings (2 workers x 8 threads), as `make run` runs them,
+    # but with `tracking_consumers` tracking consumer processes (the report says how many). The per-client
+    # rate limit is off, as every request comes from one address.
+    return {**isolated_env(STACK_NAME, port_base), "TRACKING_CONSUMERS": str(tracking_consumers)}
 
 
 @contextmanager
-def running_stack(port_base: int, say) -> Iterator[Bench]:
+def running_stack(port_base: int, say, tracking_consumers: int = 1) -> Iterator[Bench]:
     """Start a fresh isolated stack and a shipper; always stop the stack afterwards."""
-    stack = IsolatedStack(bench_env(port_base))
+    stack = IsolatedStack(bench_env(port_base, tracking_consumers))
     say(f"starting an isolated stack (ports {port_base}+, data in {stack.env['PARCELBRIDGE_DATA_DIR']})")
     try:
         stack.start()
