@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.console.domain.pipeline import Document, new_parcel
+from services.console.domain.pipeline import Document, new_parcel, when
 from shared.mongo.documents import AlreadyExists, VersionedCollection
 
 PARCELS = "parcels"
@@ -35,10 +36,10 @@ class MongoReadModel:
         return _apply(self.orders, {"_id": order_id, "trace": []}, event_id, change)
 
     def order(self, order_id: str) -> Document | None:
-        return self.orders.get(order_id)
+        return _decoded(self.orders.get(order_id))
 
     def parcel(self, shipment_id: str) -> Document | None:
-        return self.parcels.get(shipment_id)
+        return _decoded(self.parcels.get(shipment_id))
 
     def add_aliases(self, shipment_id: str, numbers: list[str]) -> None:
         """Every number of a shipment, in one round trip; numbers already known stay as they are."""
@@ -72,9 +73,34 @@ class MongoReadModel:
 
 def _apply(collection: VersionedCollection, blank: Document, event_id: str,
            change: Callable[[Document], Document]) -> bool:
+    def stored_change(document: Document) -> Document:
+        return _encoded(change(_decoded(document)))
+
     try:
-        return collection.apply_once(blank["_id"], event_id, change)
+        return collection.apply_once(blank["_id"], event_id, stored_change)
     except LookupError:
         with contextlib.suppress(AlreadyExists):
-            collection.insert(blank)
-        return collection.apply_once(blank["_id"], event_id, change)
+            collection.insert(_encoded(blank))
+        return collection.apply_once(blank["_id"], event_id, stored_change)
+
+
+# The trace (up to TRACE_KEEP entries) is stored as one JSON string: FerretDB converts every field it reads
+# or writes, and the trace is most of a parcel's fields, rewritten on every event (the same measured reason
+# as the tracking timeline, see services/tracking/adapters/timeline_codec.py). Nothing queries inside it.
+def _encoded(document: Document) -> Document:
+    trace = document.get("trace")
+    if not isinstance(trace, list):
+        return document
+    entries = [{**entry, "at": _iso(entry.get("at"))} for entry in trace]
+    return {**document, "trace": json.dumps(entries, ensure_ascii=False, separators=(",", ":"))}
+
+
+def _decoded(document: Document | None) -> Document | None:
+    if document is None or not isinstance(document.get("trace"), str):
+        return document  # none, or written before the trace was a string
+    entries = json.loads(document["trace"])
+    return {**document, "trace": [{**entry, "at": when(entry.get("at"))} for entry in entries]}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
