@@ -111,7 +111,7 @@ def tracking_blueprint(stores: Stores) -> Blueprint:
         _rate_limit(stores)
         wanted = _recognised(number)
         language = _language()
-        tracker = _trackers_for(stores, [wanted.value]).get(wanted.value)
+        tracker = _trackers_for(stores, [wanted]).get(wanted.value)
         if tracker is None:
             raise Problem(404, "Tracking number not found",
                           f"no parcel with number {wanted.value}; a new number appears once its shipment is booked")
@@ -123,7 +123,7 @@ def tracking_blueprint(stores: Stores) -> Blueprint:
         body = _batch_request()
         language = _language()
         recognised = {raw: _try_recognise(raw) for raw in body.numbers}
-        found = _trackers_for(stores, [n.value for n in recognised.values() if isinstance(n, TrackingNumber)])
+        found = _trackers_for(stores, [n for n in recognised.values() if isinstance(n, TrackingNumber)])
         items = [_batch_item(raw, recognised[raw], found, language) for raw in body.numbers]
         response = jsonify({"results": [item.model_dump(mode="json", exclude_none=True) for item in items]})
         response.headers["Content-Language"] = language
@@ -200,9 +200,13 @@ def _language() -> i18n.Language:
     return i18n.choose_language(tag for tag, _quality in request.accept_languages)
 
 
-def _trackers_for(stores: Stores, numbers: list[str]) -> dict:
-    """number -> tracker for the numbers that resolve; single-key reads of aliases, then trackers."""
-    owners = stores.aliases().resolve(numbers)
+def _trackers_for(stores: Stores, numbers: list[TrackingNumber]) -> dict:
+    """number -> tracker for the numbers that resolve; single-key reads of aliases, then trackers.
+
+    A shipment id is its tracker's `_id`, so it skips the alias read: one store round trip fewer.
+    """
+    owners = {n.value: n.value for n in numbers if n.kind == "shipment_id"}
+    owners |= stores.aliases().resolve([n.value for n in numbers if n.kind != "shipment_id"])
     repository = stores.trackers()
     trackers = {shipment_id: repository.get(shipment_id) for shipment_id in set(owners.values())}
     return {number: trackers[owner] for number, owner in owners.items() if trackers.get(owner)}

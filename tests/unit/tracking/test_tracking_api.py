@@ -158,6 +158,18 @@ def test_an_unknown_number_is_accepted_and_parked(client, publisher, parked):
     assert len(parked.scans) == 1 and publisher.published == []
 
 
+def test_a_shipment_id_reads_its_tracker_without_the_alias_hop(client, booked, deps, monkeypatch):
+    asked: list[list[str]] = []
+    resolve = deps.aliases.resolve
+    monkeypatch.setattr(deps.aliases, "resolve", lambda numbers: asked.append(list(numbers)) or resolve(numbers))
+
+    by_id, by_sf = client.get(f"/v1/tracking/{SHIPMENT}"), client.get(f"/v1/tracking/{SF}")
+
+    assert by_id.status_code == by_sf.status_code == 200
+    assert by_id.get_json()["numbers"] == by_sf.get_json()["numbers"]
+    assert [n for numbers in asked for n in numbers] == [SF]
+
+
 def test_polling_gets_an_etag_and_304_while_nothing_changed(client, booked, deps, publisher):
     first = client.get(f"/v1/tracking/{SF}")
     assert first.status_code == 200 and first.headers["ETag"] and "max-age" in first.headers["Cache-Control"]
