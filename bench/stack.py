@@ -1,6 +1,6 @@
 """The isolated parcelbridge the bench runs on: its own broker, store, ports and data folder, wiped first.
 
-A developer's `make run` (ports 19092/27018/800x) and the e2e tests (37000 block) are never touched.
+A developer's `make run` (ports 19092/27018/800x) and the e2e tests (21000 block) are never touched.
 """
 
 from __future__ import annotations

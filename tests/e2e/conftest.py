@@ -14,7 +14,7 @@ Stack = IsolatedStack
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[IsolatedStack]:
-    running = IsolatedStack(isolated_env("e2e", int(os.environ.get("E2E_PORT_BASE", "37000")),
+    running = IsolatedStack(isolated_env("e2e", int(os.environ.get("E2E_PORT_BASE", "21000")),
                                          extra={"WEB_CONCURRENCY": "1"}))
     running.start()
     try:
