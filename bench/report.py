@@ -57,6 +57,14 @@ def write_partial(result: dict[str, Any], out_dir: Path, stamp: str) -> Path:
     return path
 
 
+DEAD_LETTERS_NOTE = (
+    "The scan-pipeline parcels are booked by publishing `shipment.booked` straight onto shipments.v1, with no "
+    "order behind them, so the orders consumer dead-letters their `shipment.booked` and "
+    "`tracking.status_changed` events (\"names unknown order\"): those two counts are expected. "
+    "`carrier-scans.v1.dlq` must stay at 0."
+)
+
+
 def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
     machine = result["machine"]
     lines = [
@@ -85,6 +93,8 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         *[f"| {m['process']} | {m['peak_rss_mib']} |" for m in result["memory"]],
         "",
         "## Dead-letter topics at the end",
+        "",
+        DEAD_LETTERS_NOTE,
         "",
         *[f"- `{topic}`: {count}" for topic, count in result["dead_letters"].items()],
         "",
