@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo.collection import Collection
@@ -42,16 +43,35 @@ def mark_applied(document: Document, event_id: str) -> Document:
 HINTS = "outbox_hints"
 
 
+@dataclass(frozen=True)
+class Queue:
+    """Work embedded in documents: `flag` is true while a document holds some; `hints` points a drainer at it."""
+
+    flag: str
+    hints: str
+
+
+OUTBOX = Queue("outbox_pending", HINTS)
+
+
 def hint_id(collection: str, doc_id: str) -> str:
     return f"{collection}/{doc_id}"
 
 
-class VersionedCollection:
-    """Reads and writes whole aggregate documents, each write checked against the version read."""
+def hint(collection: str, doc_id: str) -> Document:
+    return {"_id": hint_id(collection, doc_id), "collection": collection, "doc_id": doc_id}
 
-    def __init__(self, collection: Collection):
+
+class VersionedCollection:
+    """Reads and writes whole aggregate documents, each write checked against the version read.
+
+    `queues` are the embedded queues its writers may add to (the outbox unless told otherwise): every write
+    that leaves one pending hints the document for that queue's drainer.
+    """
+
+    def __init__(self, collection: Collection, queues: Sequence[Queue] = (OUTBOX,)):
         self.collection = collection
-        self.hints = collection.database[HINTS]
+        self.queues = tuple(queues)
 
     def get(self, doc_id: str) -> Document | None:
         return self.collection.find_one({"_id": doc_id})
@@ -76,15 +96,14 @@ class VersionedCollection:
         return stored
 
     def _hint(self, stored: Document) -> None:
-        """Point the relay at a document with pending events (a small `_id`-keyed collection it can scan).
+        """Point each drainer at a document with work pending for it (a small `_id`-keyed collection it can scan).
 
-        The hint is a second write, so a crash can lose it; the relay's periodic full sweep covers that.
+        The hint is a second write, so a crash can lose it; the drainer's periodic full sweep covers that.
         """
-        if not stored.get("outbox_pending"):
-            return
-        with contextlib.suppress(DuplicateKeyError):
-            self.hints.insert_one({"_id": hint_id(self.collection.name, stored["_id"]),
-                                   "collection": self.collection.name, "doc_id": stored["_id"]})
+        for queue in self.queues:
+            if stored.get(queue.flag):
+                with contextlib.suppress(DuplicateKeyError):
+                    self.collection.database[queue.hints].insert_one(hint(self.collection.name, stored["_id"]))
 
     def apply_once(
         self, doc_id: str, event_id: str, change: Callable[[Document], Document], attempts: int = 5

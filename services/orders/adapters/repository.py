@@ -19,16 +19,18 @@ from services.orders.domain.shippers import Shipper, ShipperKey
 from services.orders.domain.webhooks import PendingDelivery
 from shared.events.envelope import CloudEvent
 from shared.mongo.client import IndexSpec
-from shared.mongo.documents import AlreadyExists, Document, VersionedCollection, with_events
+from shared.mongo.documents import OUTBOX, AlreadyExists, Document, Queue, VersionedCollection, with_events
 from shared.mongo.outbox import outbox_index
 
 ORDERS, SHIPPERS, API_KEYS = "orders", "shippers", "api_keys"
 WEBHOOK_OUTBOX = "webhook_outbox"  # deliveries queued on an order, moved out by the deliver process
+WEBHOOK_QUEUE = Queue(f"{WEBHOOK_OUTBOX}_pending", "webhook_hints")
+ORDER_QUEUES = (OUTBOX, WEBHOOK_QUEUE)
 INDEXES = (
     IndexSpec(ORDERS, (("shipper_id", 1), ("created_at", -1), ("_id", -1))),
     outbox_index(ORDERS),
     outbox_index(SHIPPERS),
-    IndexSpec(ORDERS, ((f"{WEBHOOK_OUTBOX}_pending", 1),)),
+    IndexSpec(ORDERS, ((WEBHOOK_QUEUE.flag, 1),)),
 )
 
 
@@ -104,7 +106,7 @@ class ShipperRepository(abc.ABC):
 
 class MongoOrderRepository(OrderRepository):
     def __init__(self, db: Database):
-        self.store = VersionedCollection(db[ORDERS])
+        self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
         self._seen: dict[str, Document] = {}  # documents as read, so a save keeps their outbox and version
 
     def get(self, order_id: str) -> Order | None:
@@ -144,7 +146,7 @@ class MongoOrderRepository(OrderRepository):
 def with_deliveries(document: Document, deliveries: Sequence[PendingDelivery]) -> Document:
     """The document with webhook deliveries appended to its delivery queue (saved in the same write)."""
     queued = list(document.get(WEBHOOK_OUTBOX, [])) + [asdict(d) for d in deliveries]
-    return {**document, WEBHOOK_OUTBOX: queued, f"{WEBHOOK_OUTBOX}_pending": bool(queued)}
+    return {**document, WEBHOOK_OUTBOX: queued, WEBHOOK_QUEUE.flag: bool(queued)}
 
 
 def order_filter(query: OrderQuery) -> dict[str, Any]:

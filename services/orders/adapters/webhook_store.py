@@ -2,6 +2,7 @@
 
 `webhook_deliveries` is keyed by the delivery id, itself derived from (webhook, event): moving the same
 queued delivery twice hits the duplicate-key error, which FerretDB reports as reliably as MongoDB.
+Orders with queued deliveries are found through `webhook_hints` (see PendingDocuments), not by a scan.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from services.orders.adapters.repository import ORDERS, WEBHOOK_OUTBOX
+from services.orders.adapters.repository import ORDER_QUEUES, ORDERS, WEBHOOK_OUTBOX, WEBHOOK_QUEUE
 from services.orders.domain.webhooks import Attempt, Delivery, PendingDelivery, Webhook, WebhookNotFound
 from shared.errors import ConcurrencyConflict
 from shared.mongo.client import IndexSpec
 from shared.mongo.documents import Document, VersionedCollection
+from shared.mongo.pending import PendingDocuments
 
 WEBHOOKS, DELIVERIES = "webhooks", "webhook_deliveries"
 WEBHOOK_INDEXES = (
@@ -188,17 +190,15 @@ def delivery_from_document(document: Document) -> Delivery:
 
 
 class MongoDeliveryQueue(DeliveryQueue):
-    def __init__(self, db: Database, attempts: int = 5):
-        self.store = VersionedCollection(db[ORDERS])
+    def __init__(self, db: Database, attempts: int = 5, sweep_every: float = 30.0):
+        self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
         self.attempts = attempts
+        self.queued = PendingDocuments([self.store], WEBHOOK_QUEUE, sweep_every)
 
     def pending(self, limit: int) -> list[QueuedDeliveries]:
-        found = self.store.collection.find(
-            {f"{WEBHOOK_OUTBOX}_pending": True}, {"shipper_id": 1, WEBHOOK_OUTBOX: 1}
-        ).limit(limit)
         return [
             QueuedDeliveries(d["_id"], d["shipper_id"], [PendingDelivery(**p) for p in d.get(WEBHOOK_OUTBOX, [])])
-            for d in found
+            for _, d in self.queued.take(limit)
         ]
 
     def remove(self, order_id: str, delivery_ids: set[str]) -> None:
@@ -208,7 +208,7 @@ class MongoDeliveryQueue(DeliveryQueue):
                 return
             remaining = [p for p in current.get(WEBHOOK_OUTBOX, []) if p["delivery_id"] not in delivery_ids]
             try:
-                self.store.save({**current, WEBHOOK_OUTBOX: remaining, f"{WEBHOOK_OUTBOX}_pending": bool(remaining)})
+                self.store.save({**current, WEBHOOK_OUTBOX: remaining, WEBHOOK_QUEUE.flag: bool(remaining)})
                 return
             except ConcurrencyConflict:
                 if attempt == self.attempts - 1:

@@ -150,6 +150,20 @@ def test_a_status_change_reaches_the_receiver_signed_once_even_when_the_event_co
     assert service.database().orders.find_one({"_id": order_id})["webhook_outbox"] == []
 
 
+def test_a_delivery_queued_while_the_deliverer_runs_is_moved_through_its_hint(service, shipper, body, receiver):
+    webhook = _register(shipper, receiver(204).url)
+    order_id = _order_id(service, shipper, body)
+    dispatcher = service.dispatcher()
+    dispatcher.move_once()  # the first pass sweeps the orders; later ones read the hints only
+    event = _status_changed(order_id, "delivered")
+    assert handlers.apply_tracking_event(event, service.orders(), webhooks=service.webhooks())
+
+    dispatcher.move_once()
+
+    assert [d["event_id"] for d in _log(shipper, webhook["id"])] == [event.id]
+    assert service.database().orders.find_one({"_id": order_id})["webhook_outbox"] == []
+
+
 def test_a_failing_receiver_is_retried_then_its_webhook_disabled(
     service, shipper, body, receiver, publish, tracking_topic
 ):

@@ -6,8 +6,9 @@ from pymongo.errors import DuplicateKeyError
 from shared.errors import ConcurrencyConflict
 from shared.events.envelope import decode
 from shared.mongo.client import IndexSpec, apply_indexes
-from shared.mongo.documents import AlreadyExists, VersionedCollection, with_events
+from shared.mongo.documents import OUTBOX, AlreadyExists, Queue, VersionedCollection, with_events
 from shared.mongo.outbox import OutboxRelay
+from shared.mongo.pending import PendingDocuments
 from tests.integration.shared.kafka_helpers import key_event, poll_until, producer_to, read_all, runner_for
 
 pytestmark = pytest.mark.integration
@@ -83,6 +84,62 @@ def test_relay_keeps_events_appended_while_it_was_publishing(kafka_settings, mak
 
     outbox = shippers.get("shp_1")["outbox"]
     assert [entry["id"] for entry in outbox] == [second.id]
+
+
+def test_relay_trims_the_outbox_without_losing_a_concurrent_write(kafka_settings, make_topic, mongo_db):
+    topic = make_topic()
+    shippers = VersionedCollection(mongo_db["shippers"])
+    shippers.insert(with_events({"_id": "shp_1", "name": "Acme"}, [key_event("shp_1")]))
+    relay = OutboxRelay([mongo_db["shippers"]], producer_to(kafka_settings, topic))
+    seen = shippers.get("shp_1")
+    shippers.save({**shippers.get("shp_1"), "name": "Acme Ltd"})
+
+    relay.remove_published(relay.collections[0], seen)
+
+    stored = shippers.get("shp_1")
+    assert (stored["name"], stored["outbox"], stored["outbox_pending"]) == ("Acme Ltd", [], False)
+
+
+WORK = Queue("work_pending", "work_hints")
+
+
+def test_a_write_leaving_work_pending_hints_each_queue_it_feeds(mongo_db):
+    orders = VersionedCollection(mongo_db["orders"], (OUTBOX, WORK))
+    orders.insert(with_events({"_id": "ord_1", "work_pending": True}, [key_event()]))
+    orders.insert({"_id": "ord_2", "work_pending": False})
+
+    assert [h["doc_id"] for h in mongo_db["work_hints"].find({})] == ["ord_1"]
+    assert [h["doc_id"] for h in mongo_db["outbox_hints"].find({})] == ["ord_1"]
+
+
+def test_pending_documents_are_found_by_their_hints_once_claimed(mongo_db):
+    orders = VersionedCollection(mongo_db["orders"], (WORK,))
+    shippers = VersionedCollection(mongo_db["shippers"], (WORK,))
+    pending = PendingDocuments([orders, shippers], WORK, sweep_every=3600)
+    assert pending.take(10) == []  # the first take sweeps
+    orders.insert({"_id": "ord_1", "work_pending": True})
+    orders.insert({"_id": "ord_2", "work_pending": True})
+    orders.save({**orders.get("ord_2"), "work_pending": False})
+    shippers.insert({"_id": "shp_1", "work_pending": True})
+
+    found = pending.take(10)  # a hint whose work is gone is dropped
+
+    assert sorted((store.collection.name, d["_id"]) for store, d in found) == [("orders", "ord_1"),
+                                                                               ("shippers", "shp_1")]
+    assert pending.take(10) == []
+    assert mongo_db["work_hints"].count_documents({}) == 0
+
+
+def test_a_sweep_finds_pending_work_whose_hint_was_lost(mongo_db):
+    clock = iter([0.0, 10.0, 31.0]).__next__
+    orders = VersionedCollection(mongo_db["orders"], (WORK,))
+    pending = PendingDocuments([orders], WORK, sweep_every=30, clock=clock)
+    orders.insert({"_id": "ord_1", "work_pending": True})
+    mongo_db["work_hints"].delete_many({})  # as if the writer crashed between its two writes
+
+    assert [d["_id"] for _, d in pending.take(10)] == ["ord_1"]  # at 0 s: the first take sweeps
+    assert pending.take(10) == []  # at 10 s: hints only
+    assert [d["_id"] for _, d in pending.take(10)] == ["ord_1"]  # at 31 s: swept again
 
 
 def test_concurrent_writers_never_both_win_the_same_version(mongo_db):
