@@ -100,18 +100,16 @@ def release_parked(shipment_id: str, numbers: Iterable[str], deps: Deps, request
 
     The parked documents are this path's outbox: they are removed only after the broker acknowledged.
     """
-    released = 0
-    for number in numbers:
-        parked = deps.parked.parked_for(number)
-        if not parked:
-            continue
-        events = [_parked_event(item, shipment_id, request_id) for item in parked]
-        for start in range(0, len(events), PUBLISH_CHUNK):
-            deps.publisher.publish(events[start:start + PUBLISH_CHUNK])
-        deps.parked.remove(parked)
-        PARKED_RELEASED.labels(parked[0].data["carrier"]).inc(len(parked))
-        released += len(parked)
-    return released
+    parked = deps.parked.parked_for(numbers)
+    if not parked:
+        return 0
+    events = [_parked_event(item, shipment_id, request_id) for item in parked]
+    for start in range(0, len(events), PUBLISH_CHUNK):
+        deps.publisher.publish(events[start:start + PUBLISH_CHUNK])
+    deps.parked.remove(parked)
+    for item in parked:
+        PARKED_RELEASED.labels(item.data["carrier"]).inc()
+    return len(parked)
 
 
 def _parked_event(item: ParkedScan, shipment_id: str, request_id: str | None) -> CloudEvent:

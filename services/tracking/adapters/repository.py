@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from services.tracking.adapters import timeline_codec
 from services.tracking.domain.model import Recipient, Tracker, TrackerNotFound, with_progress
@@ -89,7 +89,8 @@ class ParkingRepository(abc.ABC):
         """Keep the scans (a scan parked twice is kept once)."""
 
     @abc.abstractmethod
-    def parked_for(self, number: str) -> list[ParkedScan]: ...
+    def parked_for(self, numbers: Iterable[str]) -> list[ParkedScan]:
+        """The scans parked for any of these numbers."""
 
     @abc.abstractmethod
     def remove(self, scans: Sequence[ParkedScan]) -> None: ...
@@ -135,10 +136,15 @@ class MongoAliasRepository(AliasRepository):
         self.cache_size = cache_size
 
     def add(self, shipment_id: str, numbers: Iterable[str]) -> None:
-        for number in numbers:
-            try:
-                self.collection.insert_one({"_id": number, "shipment_id": shipment_id})
-            except DuplicateKeyError:
+        """All numbers in one round trip; only a number already stored is looked at again."""
+        wanted = list(dict.fromkeys(numbers))
+        try:
+            self.collection.insert_many([{"_id": n, "shipment_id": shipment_id} for n in wanted], ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            for number in (wanted[error["index"]] for error in errors):
                 owner = self.collection.find_one({"_id": number})
                 if owner and owner["shipment_id"] != shipment_id:
                     raise BusinessRuleViolation(
@@ -181,9 +187,13 @@ class MongoParkingRepository(ParkingRepository):
             if any(error.get("code") != DUPLICATE_KEY for error in exc.details.get("writeErrors", [])):
                 raise
 
-    def parked_for(self, number: str) -> list[ParkedScan]:
-        # "|" sorts just before "}", so this range holds exactly the ids starting with "<number>|".
-        found = self.collection.find({"_id": {"$gte": f"{number}|", "$lt": f"{number}}}"}})
+    def parked_for(self, numbers: Iterable[str]) -> list[ParkedScan]:
+        # "|" sorts just before "}", so each range holds exactly the ids starting with "<number>|". One query
+        # for every number: FerretDB reads the whole collection for a range, so once rather than per number.
+        ranges = [{"_id": {"$gte": f"{number}|", "$lt": f"{number}}}"}} for number in dict.fromkeys(numbers)]
+        if not ranges:
+            return []
+        found = self.collection.find(ranges[0] if len(ranges) == 1 else {"$or": ranges})
         return [ParkedScan(d["carrier_number"], d["scan_id"], json.loads(d["data"])) for d in found]
 
     def remove(self, scans: Sequence[ParkedScan]) -> None:

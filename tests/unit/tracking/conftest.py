@@ -79,8 +79,9 @@ class FakeParkingRepository(ParkingRepository):
         for scan in scans:
             self.scans.setdefault(scan.key, copy.deepcopy(scan))
 
-    def parked_for(self, number: str) -> list[ParkedScan]:
-        return [s for s in self.scans.values() if s.carrier_number == number]
+    def parked_for(self, numbers: Iterable[str]) -> list[ParkedScan]:
+        wanted = set(numbers)
+        return [s for s in self.scans.values() if s.carrier_number in wanted]
 
     def remove(self, scans: Sequence[ParkedScan]) -> None:
         for scan in scans:
