@@ -50,13 +50,17 @@ def _text(rates: tuple[float, ...]) -> str:
               help="Events per carrier request.")
 @click.option("--port-base", type=click.IntRange(1024, 60_000), default=BenchConfig.port_base, show_default=True,
               help="Port block of the isolated stack.")
+@click.option("--orders-consumers", type=click.IntRange(1, 6), default=BenchConfig.orders_consumers,
+              show_default=True, help="Orders consumer processes of the bench stack (ORDERS_CONSUMERS).")
+@click.option("--shipping-consumers", type=click.IntRange(1, 6), default=BenchConfig.shipping_consumers,
+              show_default=True, help="Shipping consumer processes of the bench stack (SHIPPING_CONSUMERS).")
 @click.option("--tracking-consumers", type=click.IntRange(1, 6), default=BenchConfig.tracking_consumers,
               show_default=True, help="Tracking consumer processes of the bench stack (TRACKING_CONSUMERS).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=BenchConfig.out, show_default=True,
               help="Where the JSON, Markdown and PNG files go.")
 def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float, trackers: int, read_rates: str,
-          read_duration: float, posters: int, batch: int, port_base: int, tracking_consumers: int,
-          out: Path) -> None:
+          read_duration: float, posters: int, batch: int, port_base: int, orders_consumers: int,
+          shipping_consumers: int, tracking_consumers: int, out: Path) -> None:
     """Measure this machine: the ceilings, the scan pipeline, order intake and customer polling.
 
     Starts its own isolated stack (broker, store, services; ports from --port-base, data in .local/bench),
@@ -65,6 +69,7 @@ def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float,
     config = BenchConfig(scans=scans, parcels=parcels, order_rates=_rates(rates), order_duration_s=duration,
                          stored_trackers=trackers, read_rates=_rates(read_rates), read_duration_s=read_duration,
                          posters=posters, batch=batch, port_base=port_base,
+                         orders_consumers=orders_consumers, shipping_consumers=shipping_consumers,
                          tracking_consumers=tracking_consumers, out=out)
     config = quick(config) if is_quick else config
     console = Console(stderr=True)

@@ -46,7 +46,7 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
     load = Vegeta(_vegeta(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
     say = lambda m: console.print(f"[dim]{m}[/]")  # noqa: E731
-    with running_stack(config.port_base, say, config.tracking_consumers) as bench, _progress(console) as bar:
+    with running_stack(config.port_base, say, config.consumers) as bench, _progress(console) as bar:
         result["machine"] = describe(bench.stack.logs.parent)
         traffic_http, traffic_topic, setup = _prepare(bench, config, bar)
         result["setup"] = setup

@@ -5,7 +5,7 @@ A developer's `make run` (ports 19092/27018/800x) and the e2e tests (21000 block
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -47,17 +47,22 @@ class Bench:
         return self.stack.env["UPS_TRACK_ALERT_CREDENTIAL"]
 
 
-def bench_env(port_base: int, tracking_consumers: int = 1) -> dict[str, str]:
+def consumer_env(consumers: Mapping[str, int]) -> dict[str, str]:
+    """`<SERVICE>_CONSUMERS` for each service given (the stack starts that many consumers of its group)."""
+    return {f"{service.upper()}_CONSUMERS": str(count) for service, count in consumers.items()}
+
+
+def bench_env(port_base: int, consumers: Mapping[str, int] | None = None) -> dict[str, str]:
     # The services run with their default gunicorn settings (2 workers x 8 threads), as `make run` runs them,
-    # but with `tracking_consumers` tracking consumer processes (the report says how many). The per-client
-    # rate limit is off, as every request comes from one address.
-    return {**isolated_env(STACK_NAME, port_base), "TRACKING_CONSUMERS": str(tracking_consumers)}
+    # but with `consumers` consumer processes per service (the report says how many). The per-client rate
+    # limit is off, as every request comes from one address.
+    return {**isolated_env(STACK_NAME, port_base), **consumer_env(consumers or {})}
 
 
 @contextmanager
-def running_stack(port_base: int, say, tracking_consumers: int = 1) -> Iterator[Bench]:
+def running_stack(port_base: int, say, consumers: Mapping[str, int] | None = None) -> Iterator[Bench]:
     """Start a fresh isolated stack and a shipper; always stop the stack afterwards."""
-    stack = IsolatedStack(bench_env(port_base, tracking_consumers))
+    stack = IsolatedStack(bench_env(port_base, consumers))
     say(f"starting an isolated stack (ports {port_base}+, data in {stack.env['PARCELBRIDGE_DATA_DIR']})")
     try:
         stack.start()
