@@ -57,12 +57,6 @@ def write_partial(result: dict[str, Any], out_dir: Path, stamp: str) -> Path:
     return path
 
 
-def consumer_counts(configuration: dict[str, Any]) -> str:
-    """Consumer processes per service, as configured (a result from before a setting existed had 1)."""
-    return ", ".join(f"{service} {configuration.get(f'{service}_consumers', 1)}"
-                     for service in ("orders", "shipping", "tracking"))
-
-
 DEAD_LETTERS_NOTE = (
     "The scan-pipeline parcels are booked by publishing `shipment.booked` straight onto shipments.v1, with no "
     "order behind them, so the orders consumer dead-letters their `shipment.booked` and "
@@ -79,7 +73,7 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB; "
         f"Python {machine['python']}, Kafka {machine['kafka']}, FerretDB {machine['ferretdb']}; "
         f"git {machine['git']}. Command: `{result['command']}`. Consumer processes: "
-        f"{consumer_counts(result['configuration'])}.",
+        f"{summary.consumer_counts(result['configuration'])}.",
         "",
         "| section | measure | value |",
         "| --- | --- | --- |",

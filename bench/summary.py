@@ -114,3 +114,9 @@ def _at_rate(goal: str, stepped: dict[str, Any], rate: float, key: str, p99_ms: 
 
 def _target(goal: str, measured: str, met: bool) -> dict[str, str]:
     return {"target": goal, "measured": measured, "met": "yes" if met else "no"}
+
+
+def consumer_counts(configuration: dict[str, Any]) -> str:
+    """Consumer processes per service, as configured (a result from before a setting existed had 1)."""
+    return ", ".join(f"{service} {configuration.get(f'{service}_consumers', 1)}"
+                     for service in ("orders", "shipping", "tracking"))

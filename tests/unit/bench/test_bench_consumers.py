@@ -1,6 +1,6 @@
 from bench.config import BenchConfig
-from bench.report import consumer_counts
 from bench.stack import bench_env, consumer_env
+from bench.summary import consumer_counts
 
 
 def test_each_service_gets_the_consumer_processes_configured_for_the_bench_stack():
