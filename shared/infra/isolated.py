@@ -65,11 +65,16 @@ class IsolatedStack:
         return result
 
     def start(self) -> None:
-        """Wipe the data, then start the broker, the store and every service."""
+        """Wipe the data, then start the broker, the store and every service; on failure stop what started."""
         self.cli("services", "down", check=False)
         self.cli("infra", "reset", "--yes")
-        self.cli("infra", "up")
-        self.cli("services", "up")
+        try:
+            self.cli("infra", "up")
+            self.cli("services", "up")
+        except BaseException:
+            # A caller whose start failed never gets a stack to stop: leave no broker, store or app behind.
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.cli("services", "down", check=False)
