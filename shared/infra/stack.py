@@ -26,6 +26,9 @@ MAX_CONSUMERS = 6  # the most partitions a consumed topic has (carrier-scans.v1)
 # whose events touch the same document (the console's read model joins order- and shipment-keyed events).
 SCALABLE_CONSUMERS = ("orders", "shipping", "tracking")
 Say = Callable[[str], None]
+# Each worker's /healthz port: its service's API port plus 100 x its slot (orders: relay 8101, deliver 8201,
+# consumers 8301..8801), so ports never collide across services, copies or the e2e and bench port blocks.
+HEALTH_SLOTS = {"relay": 1, "deliver": 2, "worker": 3}
 
 
 class StackError(RuntimeError):
@@ -106,12 +109,20 @@ def _start(layout: Layout, process: ServiceProcess, say: Say) -> None:
         say(f"{process.name}: already running")
         return
     env = dict(os.environ)
+    if process.kind in HEALTH_SLOTS:
+        env["WORKER_HEALTH_PORT"] = str(health_port(process))
     if process.kind == "api":
         metrics_dir = layout.run / "prometheus" / process.service
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     processes.start_detached(process.command, layout.log_file(process.name), pid_file, env=env, cwd=PROJECT_ROOT)
+
+
+def health_port(process: ServiceProcess) -> int:
+    """Where a worker process serves /healthz and /metrics (see HEALTH_SLOTS)."""
+    slot = HEALTH_SLOTS[process.kind] + process.copy - 1
+    return load_settings(process.service).http_port + 100 * slot
 
 
 def _wait_ready(layout: Layout, service: str, say: Say, timeout: float = 60.0) -> None:
