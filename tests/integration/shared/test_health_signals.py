@@ -125,6 +125,25 @@ def test_readyz_turns_503_within_seconds_when_the_store_is_stuck_and_200_again_o
         assert direct["parcelbridge_shipping"][HEALTH_COLLECTION].count_documents({}) == 1
 
 
+def test_readyz_turns_503_within_the_bound_when_the_broker_accepts_but_never_answers(own_store: OwnStore):
+    from services.shipping.bootstrap import create_app
+
+    with socket.socket() as silent_broker:  # the kernel accepts connections; nobody ever answers them
+        silent_broker.bind(("127.0.0.1", 0))
+        silent_broker.listen(16)
+        env = {**os.environ, "SHIPPING_MONGODB_URI": own_store.uri + "parcelbridge_shipping",
+               "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{silent_broker.getsockname()[1]}"}
+        client = create_app(load_settings("shipping", env)).test_client()
+
+        began = time.monotonic()
+        response = client.get("/readyz")
+        took = time.monotonic() - began
+
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "checks": {"kafka": False, "store": True}}
+    assert took < 3.5
+
+
 def test_a_consumer_whose_store_is_stuck_stops_beating_and_beats_again_once_it_returns(
     own_store: OwnStore, kafka_settings, make_topic,
 ):
