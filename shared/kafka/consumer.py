@@ -104,9 +104,7 @@ class ConsumerRunner:
         self.counts = Counts()
 
     def run(self, on_poll: Callable[[], None] | None = None) -> None:
-        """Poll until `stop` is set, then commit what was processed and close the consumer.
-
-        `on_poll` is called after each finished poll (a liveness heartbeat)."""
+        """Poll until `stop` is set (`on_poll` after each poll), then commit what was processed and close."""
         try:
             while not self.stop.is_set():
                 self.poll_once()
