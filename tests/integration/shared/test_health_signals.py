@@ -17,15 +17,16 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pymongo import MongoClient
 
-from shared.config import InfraSettings, load_infra_settings, load_settings
+from shared.config import InfraSettings, load_infra_settings
 from shared.infra.components import FerretDB
-from shared.infra.layout import PROJECT_ROOT, Layout
+from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
 from shared.kafka.consumer import ConsumerRunner, make_kafka_consumer
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.liveness import Heartbeat, health_app, serve
@@ -93,55 +94,73 @@ def _status(url: str) -> int:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as refused:
-        return refused.code
+        with refused:
+            return refused.code
 
 
 def test_readyz_turns_503_within_seconds_when_the_store_is_stuck_and_200_again_on_its_own(own_store: OwnStore):
-    from services.shipping.bootstrap import create_app
-
-    env = {**os.environ, "SHIPPING_MONGODB_URI": own_store.uri + "parcelbridge_shipping"}
-    client = create_app(load_settings("shipping", env)).test_client()
     answers: list[tuple[int, float]] = []
 
-    def readyz() -> int:
-        began = time.monotonic()
-        response = client.get("/readyz")
-        answers.append((response.status_code, time.monotonic() - began))
-        return response.status_code
+    with _web_app("shipping", {"SHIPPING_MONGODB_URI": own_store.uri + "parcelbridge_shipping"}) as url:
+        def readyz() -> int:
+            began = time.monotonic()
+            status = _status(url + "/readyz")
+            answers.append((status, time.monotonic() - began))
+            return status
 
-    _wait_for(lambda: readyz() == 200, 30, "/readyz 200 on a healthy store")
-    own_store.freeze()
-    try:
-        to_503 = _wait_for(lambda: readyz() == 503, 10, "/readyz 503 on a stuck store")
-        assert client.get("/readyz").get_json()["checks"] == {"kafka": True, "store": False}
-    finally:
-        own_store.thaw()
-    to_200 = _wait_for(lambda: readyz() == 200, 30, "/readyz 200 once the store is back")
+        _wait_for(lambda: readyz() == 200, 30, "/readyz 200 on a healthy store")
+        own_store.freeze()
+        try:
+            to_503 = _wait_for(lambda: readyz() == 503, 10, "/readyz 503 on a stuck store")
+            assert _answer(url + "/readyz")[1]["checks"] == {"kafka": True, "store": False}
+        finally:
+            own_store.thaw()
+        to_200 = _wait_for(lambda: readyz() == 200, 30, "/readyz 200 once the store is back")
 
     print(f"\nSIGSTOP -> 503 in {to_503:.1f}s; SIGCONT -> 200 in {to_200:.1f}s")
     assert to_503 < 5
     assert max(took for _, took in answers) < 3.5  # the 2 s bound, plus a little: never a hanging probe
-    with MongoClient(own_store.uri) as direct:
+    with MongoClient(own_store.uri) as direct:  # one web worker, one document of its own
         assert direct["parcelbridge_shipping"][HEALTH_COLLECTION].count_documents({}) == 1
 
 
 def test_readyz_turns_503_within_the_bound_when_the_broker_accepts_but_never_answers(own_store: OwnStore):
-    from services.shipping.bootstrap import create_app
-
     with socket.socket() as silent_broker:  # the kernel accepts connections; nobody ever answers them
         silent_broker.bind(("127.0.0.1", 0))
         silent_broker.listen(16)
-        env = {**os.environ, "SHIPPING_MONGODB_URI": own_store.uri + "parcelbridge_shipping",
-               "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{silent_broker.getsockname()[1]}"}
-        client = create_app(load_settings("shipping", env)).test_client()
+        # A real gunicorn app: the readiness threads left waiting on the silent broker die with it.
+        with _web_app("shipping", {"KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{silent_broker.getsockname()[1]}",
+                                   "SHIPPING_MONGODB_URI": own_store.uri + "parcelbridge_shipping"}) as url:
+            began = time.monotonic()
+            status, body = _answer(url + "/readyz")
+            took = time.monotonic() - began
 
-        began = time.monotonic()
-        response = client.get("/readyz")
-        took = time.monotonic() - began
-
-    assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "checks": {"kafka": False, "store": True}}
+    assert (status, body) == (503, {"status": "unavailable", "checks": {"kafka": False, "store": True}})
     assert took < 3.5
+
+
+@contextmanager
+def _web_app(service: str, env: dict[str, str]) -> Iterator[str]:
+    """The service's web app under gunicorn, as `services up` starts it, on a free port; yields its base URL."""
+    bind = f"127.0.0.1:{_free_port()}"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY_LOCAL / "gunicorn.conf.py"), "--bind", bind,
+               "--workers", "1", f"services.{service}.wsgi:app"]
+    app = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **env}, cwd=PROJECT_ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://{bind}"
+    try:
+        _wait_for(lambda: _answers(url + "/healthz"), 30, f"{service} web app to start")
+        yield url
+    finally:
+        app.terminate()
+        app.wait(30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return _status(url) == 200
+    except OSError:
+        return False
 
 
 def test_a_consumer_whose_store_is_stuck_stops_beating_and_beats_again_once_it_returns(
@@ -203,7 +222,7 @@ def test_a_worker_process_serves_liveness_on_its_port_and_stalls_with_its_store(
         own_store.freeze()
         try:
             stalled_in = _wait_for(answers(503), 20, "the relay's /healthz 503 on a stuck store")
-            assert _body(healthz)["status"] == "stalled"
+            assert _answer(healthz)[1]["status"] == "stalled"
         finally:
             own_store.thaw()
         alive_in = _wait_for(answers(200), 60, "the relay's /healthz 200 once the store is back")
@@ -213,9 +232,10 @@ def test_a_worker_process_serves_liveness_on_its_port_and_stalls_with_its_store(
         relay.communicate(timeout=30)
 
 
-def _body(url: str) -> dict:
+def _answer(url: str) -> tuple[int, dict]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return json.loads(response.read())
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
     except urllib.error.HTTPError as refused:
-        return json.loads(refused.read())
+        with refused:
+            return refused.code, json.loads(refused.read())
