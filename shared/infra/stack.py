@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -158,9 +159,31 @@ def _copy_of(name: str, base: str) -> bool:
     return name == base or (name.startswith(base + "-") and name[len(base) + 1:].isdigit())
 
 
-def status(layout: Layout) -> list[tuple[str, bool, Path]]:
+def status(layout: Layout) -> list[tuple[str, bool, Path, str]]:
+    """Each process: running or not, its log, and the URL of its health signal (readiness for a web app)."""
     rows = []
     for service in available_services():
         for process in service_processes(service):
-            rows.append((process.name, processes.running(layout.pid_file(process.name)), layout.log_file(process.name)))
+            running = processes.running(layout.pid_file(process.name))
+            rows.append((process.name, running, layout.log_file(process.name), health_url(process)))
     return rows
+
+
+def health_url(process: ServiceProcess) -> str:
+    """Where to ask whether the process is fine: a web app's /readyz, a worker's own /healthz."""
+    settings = load_settings(process.service)
+    if process.kind == "api":
+        return f"http://{settings.http_host}:{settings.http_port}/readyz"
+    return f"http://{settings.http_host}:{health_port(process)}/healthz"
+
+
+def health_state(url: str) -> str:
+    """What the health URL answers: its status code, or "no answer" (readiness answers within ~2 s)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.status)
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return str(refused.code)
+    except OSError:
+        return "no answer"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.errors import ConfigError
-from shared.infra.stack import _copy_of, consumer_count, health_port, service_processes
+from shared.infra.stack import _copy_of, consumer_count, health_port, health_url, service_processes
 
 
 def test_one_consumer_per_service_unless_asked():
@@ -48,3 +48,10 @@ def test_each_worker_process_gets_its_own_health_port_beside_its_service(monkeyp
 
     assert ports == {"orders-relay": 8101, "orders-deliver": 8201, "orders-worker": 8301,
                      "tracking-relay": 8103, "tracking-worker": 8303, "tracking-worker-2": 8403}
+
+
+def test_status_points_a_web_app_at_its_readiness_and_a_worker_at_its_own_liveness():
+    urls = {p.name: health_url(p) for p in service_processes("orders")}
+
+    assert urls["orders-api"] == "http://127.0.0.1:8001/readyz"
+    assert urls["orders-deliver"] == "http://127.0.0.1:8201/healthz"
