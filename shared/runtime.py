@@ -1,5 +1,4 @@
-"""Process life for workers and relays: stop cleanly on SIGTERM or Ctrl-C, expose liveness and metrics, close
-producers."""
+"""Worker process life: stop cleanly on SIGTERM or Ctrl-C, serve liveness and metrics, close producers."""
 
 from __future__ import annotations
 
