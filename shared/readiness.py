@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterable
 
 from kafka import KafkaAdminClient
 
 from shared.config import MongoSettings, Settings
-from shared.http.app import ReadinessCheck
 from shared.kafka.admin import admin_client, broker_reachable
-from shared.mongo.client import database_for, store_reachable
+from shared.mongo.client import database_for, store_round_trip
+from shared.probes import BoundedReadiness
 
 
-def readiness_checks(settings: Settings, kafka_client_id: str) -> dict[str, ReadinessCheck]:
+def readiness_checks(settings: Settings, kafka_client_id: str) -> BoundedReadiness:
     """The `readiness` argument of shared.http.app.create_app; no connection is opened until a check runs."""
-    return {"kafka": KafkaReadiness(settings.kafka.bootstrap_servers, kafka_client_id),
-            "store": StoreReadiness(settings.mongo)}
+    health = settings.health
+    checks = {"kafka": KafkaReadiness(settings.kafka.bootstrap_servers, kafka_client_id),
+              "store": StoreReadiness(settings.mongo, health.readiness_timeout_s)}
+    return BoundedReadiness(checks, timeout=health.readiness_timeout_s, ttl=health.readiness_cache_s)
 
 
 class KafkaReadiness:
@@ -41,10 +44,13 @@ class KafkaReadiness:
 
 
 class StoreReadiness:
-    """True when the store answers a ping (shared.mongo's client is already one per process)."""
+    """True when the store completes a write of this process's own `_health` document within `timeout`."""
 
-    def __init__(self, settings: MongoSettings) -> None:
+    def __init__(self, settings: MongoSettings, timeout: float) -> None:
         self.settings = settings
+        self.timeout = timeout
 
     def __call__(self) -> bool:
-        return store_reachable(database_for(self.settings))
+        # Keyed by host and pid: probes of one process overwrite one document, never another's.
+        key = f"{socket.gethostname()}:{os.getpid()}"
+        return store_round_trip(database_for(self.settings), key, self.timeout)

@@ -1,4 +1,4 @@
-"""Process life for workers and relays: stop cleanly on SIGTERM or Ctrl-C, expose metrics, close producers."""
+"""Worker process life: stop cleanly on SIGTERM or Ctrl-C, serve liveness and metrics, close producers."""
 
 from __future__ import annotations
 
@@ -7,16 +7,23 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from prometheus_client import start_http_server
+from shared.config import Settings
+from shared.liveness import health_app, heartbeat, serve
 
 if TYPE_CHECKING:
     from shared.kafka.consumer import ConsumerRunner
     from shared.mongo.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
-Service = TypeVar("Service")
+
+
+class Configured(Protocol):
+    settings: Settings
+
+
+Service = TypeVar("Service", bound=Configured)
 Mode = Callable[[Service, threading.Event], None]
 
 
@@ -33,10 +40,15 @@ def stop_on_signals() -> threading.Event:
     return stop
 
 
-def serve_metrics(port: int | None) -> None:
-    """Expose this process's Prometheus metrics on 127.0.0.1:`port` (no-op without a port)."""
+def serve_health(settings: Settings) -> None:
+    """Serve this worker's /healthz and /metrics on the service's host, port WORKER_HEALTH_PORT (none if 0).
+
+    A port that is taken ends the process at start: a probe answered by someone else would lie.
+    """
+    port = settings.health.worker_port
     if port:
-        start_http_server(port, addr="127.0.0.1")
+        serve(settings.http_host, port, health_app(heartbeat, settings.health.worker_stall_s))
+        log.info("liveness served", extra={"url": f"http://{settings.http_host}:{port}/healthz"})
 
 
 def run_mode(
@@ -48,6 +60,7 @@ def run_mode(
         return 2
     # The configuration is read only once the mode is known, so a usage error never reports a config error.
     service = bootstrap()
+    serve_health(service.settings)
     modes[argv[0]](service, stop_on_signals())
     return 0
 
@@ -55,7 +68,7 @@ def run_mode(
 def run_consumer(runner: ConsumerRunner) -> None:
     """Consume until stopped; the dead-letter producer is flushed and closed however the loop ends."""
     try:
-        runner.run()
+        runner.run(on_poll=heartbeat.beat)
     finally:
         runner.dlq.close()
 
@@ -63,6 +76,6 @@ def run_consumer(runner: ConsumerRunner) -> None:
 def run_relay(relay: OutboxRelay, stop: threading.Event) -> None:
     """Relay the outbox until `stop`; the producer is flushed and closed however the loop ends."""
     try:
-        relay.run(stop)
+        relay.run(stop, on_pass=heartbeat.beat)
     finally:
         relay.producer.close()

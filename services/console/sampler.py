@@ -67,13 +67,16 @@ class Sampler:
         self._pipeline: tuple[datetime, dict[str, Any]] | None = None
         self._dlq: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
-    def run(self, stop: threading.Event, interval: float) -> None:
+    def run(self, stop: threading.Event, interval: float, on_pass: Callable[[], None] | None = None) -> None:
+        """A round every `interval` seconds until stopped; `on_pass` after each round, failed or not."""
         while not stop.is_set():
             began = time.monotonic()
             try:
                 self.round()
             except Exception:  # a broker or store hiccup: logged, and the next round tries again
                 log.exception("sampler round failed; retrying next round")
+            if on_pass is not None:
+                on_pass()
             stop.wait(max(1.0, interval - (time.monotonic() - began)))
 
     def round(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from services.console.bootstrap import ConsoleService, bootstrap
 from services.console.projection import RecordAwareRunner, event_handlers
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import CARRIER_SCANS, ORDERS, SHIPMENTS, TRACKING
+from shared.liveness import heartbeat
 from shared.runtime import run_consumer, run_mode
 
 GROUP = "console"
@@ -33,7 +34,7 @@ def _consume(service: ConsoleService, stop: threading.Event) -> None:
 
 def _relay(service: ConsoleService, stop: threading.Event) -> None:
     try:
-        service.sampler().run(stop, service.options.sample_seconds)
+        service.sampler().run(stop, service.options.sample_seconds, on_pass=heartbeat.beat)
     finally:
         service.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -60,11 +61,15 @@ class WebhookDispatcher:
         self.settings = settings
         self.clock = clock
 
-    def run(self, stop: threading.Event, idle_wait: float = 0.2) -> None:
-        """Move and send until stopped, waiting briefly whenever there was nothing to do."""
+    def run(
+        self, stop: threading.Event, idle_wait: float = 0.2, on_pass: Callable[[], None] | None = None
+    ) -> None:
+        """Move and send until stopped, waiting briefly whenever there was nothing to do; `on_pass` after each."""
         while not stop.is_set():
             if self.move_once() + self.send_once() == 0:
                 stop.wait(idle_wait)
+            if on_pass is not None:
+                on_pass()
 
     def move_once(self) -> int:
         """Queued deliveries into the log (a duplicate id is absorbed), then off their orders; returns how many."""

@@ -12,6 +12,7 @@ from services.orders import handlers
 from services.orders.bootstrap import OrdersService, bootstrap
 from shared.kafka.consumer import ConsumerRunner, Handler, make_kafka_consumer
 from shared.kafka.topics import SHIPMENTS, TRACKING
+from shared.liveness import heartbeat
 from shared.mongo.outbox import OutboxRelay
 from shared.runtime import run_consumer, run_mode, run_relay
 
@@ -51,7 +52,7 @@ def _relay(service: OrdersService, stop: threading.Event) -> None:
 
 def _deliver(service: OrdersService, stop: threading.Event) -> None:
     # One deliver process per database: deliveries are not claimed, so two would both send them.
-    service.dispatcher().run(stop)
+    service.dispatcher().run(stop, on_pass=heartbeat.beat)
 
 
 MODES = {"consume": _consume, "relay": _relay, "deliver": _deliver}

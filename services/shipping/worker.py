@@ -6,7 +6,7 @@ import argparse
 import logging
 
 from services.shipping import bootstrap
-from shared.runtime import run_consumer, run_relay, serve_metrics, stop_on_signals
+from shared.runtime import run_consumer, run_relay, serve_health, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,9 @@ COMMANDS = {"consume": consume, "relay": relay}
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m services.shipping.worker", description=__doc__)
     parser.add_argument("command", choices=sorted(COMMANDS))
-    parser.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics on this port")
     args = parser.parse_args(argv)
     settings = bootstrap.settings()
-    serve_metrics(args.metrics_port)
+    serve_health(settings)
     COMMANDS[args.command](settings)
 
 

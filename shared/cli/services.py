@@ -45,10 +45,11 @@ def down_command() -> None:
 
 @services.command("status")
 def status_command() -> None:
-    """Show which service processes run and where they log."""
-    table = Table("process", "state", "log")
+    """Show which service processes run, what their health signal answers, and where they log."""
+    table = Table("process", "state", "health", "log")
     rows = stack.status(_layout())
-    for name, alive, log in rows:
-        table.add_row(name, "[green]running[/]" if alive else "[red]stopped[/]", str(log))
+    for name, alive, log, url in rows:
+        health = f"{stack.health_state(url)} {url}" if alive else ""
+        table.add_row(name, "[green]running[/]" if alive else "[red]stopped[/]", health, str(log))
     Console().print(table)
-    raise SystemExit(0 if rows and all(alive for _, alive, _ in rows) else 1)
+    raise SystemExit(0 if rows and all(alive for _, alive, _, _ in rows) else 1)

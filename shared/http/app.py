@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 
 from flask import Blueprint, Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from shared.http.observability import install_request_tracking, metrics_response
 from shared.http.problems import Problem, problem_response
-
-ReadinessCheck = Callable[[], bool]
+from shared.probes import Readiness
 
 
 def create_app(
     service: str,
     blueprints: Iterable[Blueprint],
-    readiness: Mapping[str, ReadinessCheck],
+    readiness: Readiness,
     max_body_bytes: int,
 ) -> Flask:
     """A Flask app for `service` with its blueprints, size limit and operational endpoints."""
@@ -49,7 +48,7 @@ def _install_errors(app: Flask) -> None:
         return problem_response(Problem(500, "Internal server error", "the error was logged with this request's id"))
 
 
-def _operations(service: str, readiness: Mapping[str, ReadinessCheck]) -> Blueprint:
+def _operations(service: str, readiness: Readiness) -> Blueprint:
     ops = Blueprint("operations", __name__)
 
     @ops.get("/healthz")
@@ -58,7 +57,7 @@ def _operations(service: str, readiness: Mapping[str, ReadinessCheck]) -> Bluepr
 
     @ops.get("/readyz")
     def readyz():
-        checks = {name: check() for name, check in readiness.items()}
+        checks = readiness()  # bounded in time and never raising (shared.probes.BoundedReadiness)
         ready = all(checks.values())
         return jsonify(status="ready" if ready else "unavailable", checks=checks), 200 if ready else 503
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ MAX_CONSUMERS = 6  # the most partitions a consumed topic has (carrier-scans.v1)
 # whose events touch the same document (the console's read model joins order- and shipment-keyed events).
 SCALABLE_CONSUMERS = ("orders", "shipping", "tracking")
 Say = Callable[[str], None]
+# Each worker's /healthz port: its service's API port plus 100 x its slot (orders: relay 8101, deliver 8201,
+# consumers 8301..8801), so ports never collide across services, copies or the e2e and bench port blocks.
+HEALTH_SLOTS = {"relay": 1, "deliver": 2, "worker": 3}
 
 
 class StackError(RuntimeError):
@@ -106,12 +110,20 @@ def _start(layout: Layout, process: ServiceProcess, say: Say) -> None:
         say(f"{process.name}: already running")
         return
     env = dict(os.environ)
+    if process.kind in HEALTH_SLOTS:
+        env["WORKER_HEALTH_PORT"] = str(health_port(process))
     if process.kind == "api":
         metrics_dir = layout.run / "prometheus" / process.service
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     processes.start_detached(process.command, layout.log_file(process.name), pid_file, env=env, cwd=PROJECT_ROOT)
+
+
+def health_port(process: ServiceProcess) -> int:
+    """Where a worker process serves /healthz and /metrics (see HEALTH_SLOTS)."""
+    slot = HEALTH_SLOTS[process.kind] + process.copy - 1
+    return load_settings(process.service).http_port + 100 * slot
 
 
 def _wait_ready(layout: Layout, service: str, say: Say, timeout: float = 60.0) -> None:
@@ -147,9 +159,31 @@ def _copy_of(name: str, base: str) -> bool:
     return name == base or (name.startswith(base + "-") and name[len(base) + 1:].isdigit())
 
 
-def status(layout: Layout) -> list[tuple[str, bool, Path]]:
+def status(layout: Layout) -> list[tuple[str, bool, Path, str]]:
+    """Each process: running or not, its log, and the URL of its health signal (readiness for a web app)."""
     rows = []
     for service in available_services():
         for process in service_processes(service):
-            rows.append((process.name, processes.running(layout.pid_file(process.name)), layout.log_file(process.name)))
+            running = processes.running(layout.pid_file(process.name))
+            rows.append((process.name, running, layout.log_file(process.name), health_url(process)))
     return rows
+
+
+def health_url(process: ServiceProcess) -> str:
+    """Where to ask whether the process is fine: a web app's /readyz, a worker's own /healthz."""
+    settings = load_settings(process.service)
+    if process.kind == "api":
+        return f"http://{settings.http_host}:{settings.http_port}/readyz"
+    return f"http://{settings.http_host}:{health_port(process)}/healthz"
+
+
+def health_state(url: str) -> str:
+    """What the health URL answers: its status code, or "no answer" (readiness answers within ~2 s)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.status)
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return str(refused.code)
+    except OSError:
+        return "no answer"

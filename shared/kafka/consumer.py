@@ -103,11 +103,13 @@ class ConsumerRunner:
         self.stop = stop or threading.Event()
         self.counts = Counts()
 
-    def run(self) -> None:
-        """Poll until `stop` is set, then commit what was processed and close the consumer."""
+    def run(self, on_poll: Callable[[], None] | None = None) -> None:
+        """Poll until `stop` is set (`on_poll` after each poll), then commit what was processed and close."""
         try:
             while not self.stop.is_set():
                 self.poll_once()
+                if on_poll is not None:
+                    on_poll()
         finally:
             self.consumer.close(autocommit=False)
 

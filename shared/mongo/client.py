@@ -6,13 +6,17 @@ import atexit
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+import pymongo
 from pymongo import MongoClient
 from pymongo.database import Database
+from pymongo.errors import PyMongoError
 
 from shared.config import MongoSettings
 
 _clients: dict[tuple[int, str], MongoClient] = {}
+HEALTH_COLLECTION = "_health"
 
 
 def client_for(settings: MongoSettings) -> MongoClient:
@@ -25,6 +29,7 @@ def client_for(settings: MongoSettings) -> MongoClient:
             tz_aware=True,
             serverSelectionTimeoutMS=5_000,
             connectTimeoutMS=5_000,
+            socketTimeoutMS=int(settings.socket_timeout_s * 1000),
             appname="parcelbridge",
         )
         _clients[key] = client
@@ -80,5 +85,18 @@ def store_reachable(db: Database) -> bool:
     try:
         db.client.admin.command("ping")
     except Exception:  # readiness reports, it does not raise
+        return False
+    return True
+
+
+def store_round_trip(db: Database, key: str, timeout: float) -> bool:
+    """True when the store completes a write (upserting `key` in `_health`) within `timeout` seconds.
+
+    A write, because a store whose writes are stuck still answers `ping` (FerretDB did, for 20 minutes).
+    """
+    try:
+        with pymongo.timeout(timeout):
+            db[HEALTH_COLLECTION].replace_one({"_id": key}, {"_id": key, "at": datetime.now(UTC)}, upsert=True)
+    except PyMongoError:
         return False
     return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from prometheus_client import Counter
 from pymongo.collection import Collection
@@ -48,11 +48,15 @@ class OutboxRelay:
     def collections(self) -> list[VersionedCollection]:
         return list(self.stores.values())
 
-    def run(self, stop: threading.Event, idle_wait: float = 0.05) -> None:
-        """Relay until stopped, waiting briefly whenever nothing is pending."""
+    def run(
+        self, stop: threading.Event, idle_wait: float = 0.05, on_pass: Callable[[], None] | None = None
+    ) -> None:
+        """Relay until stopped, waiting briefly whenever nothing is pending; `on_pass` after each pass."""
         while not stop.is_set():
             if self.relay_once() == 0:
                 stop.wait(idle_wait)
+            if on_pass is not None:
+                on_pass()
 
     def relay_once(self) -> int:
         """One pass (hinted documents, plus a full sweep when due); returns how many events were published."""

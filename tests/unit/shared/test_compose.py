@@ -43,3 +43,12 @@ def test_compose_points_services_at_the_compose_broker_and_store():
     env = services["orders-api"]["environment"]
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
     assert env["ORDERS_MONGODB_URI"].startswith("mongodb://mongo:27017/")
+
+
+def test_every_compose_worker_serves_liveness_and_is_health_checked_on_that_port():
+    services = _compose()["services"]
+    workers = [name for name in services if name.endswith(("-worker", "-relay", "-deliver"))]
+    assert len(workers) == 9
+    for name in workers:
+        port = services[name]["environment"]["WORKER_HEALTH_PORT"]
+        assert f"127.0.0.1:{port}/healthz" in " ".join(services[name]["healthcheck"]["test"]), name

@@ -56,3 +56,27 @@ def test_local_port_overrides_move_the_default_addresses():
     settings = load_settings("tracking", environ=env)
     assert settings.kafka.bootstrap_servers == ("127.0.0.1:29092",)
     assert settings.mongo.uri == "mongodb://127.0.0.1:27028/parcelbridge_tracking"
+
+
+def test_health_bounds_default_to_two_seconds_of_readiness_and_two_minutes_of_worker_stall():
+    settings = load_settings("orders", environ={})
+    assert (settings.health.readiness_timeout_s, settings.health.readiness_cache_s) == (2.0, 1.0)
+    assert (settings.health.worker_port, settings.health.worker_stall_s) == (0, 120.0)
+    assert settings.mongo.socket_timeout_s == 30.0
+
+
+def test_health_bounds_come_from_the_environment():
+    env = {"READINESS_TIMEOUT_SECONDS": "0.5", "READINESS_CACHE_SECONDS": "0", "WORKER_HEALTH_PORT": "8101",
+           "WORKER_STALL_SECONDS": "30", "MONGODB_SOCKET_TIMEOUT_SECONDS": "90"}
+    settings = load_settings("orders", environ=env)
+    assert (settings.health.readiness_timeout_s, settings.health.readiness_cache_s) == (0.5, 0.0)
+    assert (settings.health.worker_port, settings.health.worker_stall_s) == (8101, 30.0)
+    assert settings.mongo.socket_timeout_s == 90.0
+
+
+def test_bad_health_bounds_are_each_named():
+    env = {"READINESS_TIMEOUT_SECONDS": "soon", "WORKER_STALL_SECONDS": "0", "MONGODB_SOCKET_TIMEOUT_SECONDS": "-1"}
+    with pytest.raises(ConfigError) as caught:
+        load_settings("orders", environ=env)
+    for name in env:
+        assert name in str(caught.value)

@@ -3,6 +3,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.http.app import create_app
 from shared.http.body import operator_keys, parse_body
+from shared.probes import BoundedReadiness
 
 
 class Greeting(BaseModel):
@@ -19,7 +20,7 @@ def _app(ready=True):
         body = parse_body(Greeting)
         return {"text": " ".join([f"hi {body.name}"] * body.times)}, 201
 
-    return create_app("test", [api], readiness={"store": lambda: ready}, max_body_bytes=2048)
+    return create_app("test", [api], readiness=BoundedReadiness({"store": lambda: ready}), max_body_bytes=2048)
 
 
 def test_valid_body_reaches_the_route():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.errors import ConfigError
-from shared.infra.stack import _copy_of, consumer_count, service_processes
+from shared.infra.stack import _copy_of, consumer_count, health_port, health_url, service_processes
 
 
 def test_one_consumer_per_service_unless_asked():
@@ -40,3 +40,18 @@ def test_a_consumer_count_out_of_range_is_refused_by_name(raw: str):
 ])
 def test_stopping_finds_every_copy_and_nothing_else(name: str, copy: bool):
     assert _copy_of(name, "tracking-worker") is copy
+
+
+def test_each_worker_process_gets_its_own_health_port_beside_its_service(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TRACKING_CONSUMERS", "2")
+    ports = {p.name: health_port(p) for s in ("orders", "tracking") for p in service_processes(s) if p.kind != "api"}
+
+    assert ports == {"orders-relay": 8101, "orders-deliver": 8201, "orders-worker": 8301,
+                     "tracking-relay": 8103, "tracking-worker": 8303, "tracking-worker-2": 8403}
+
+
+def test_status_points_a_web_app_at_its_readiness_and_a_worker_at_its_own_liveness():
+    urls = {p.name: health_url(p) for p in service_processes("orders")}
+
+    assert urls["orders-api"] == "http://127.0.0.1:8001/readyz"
+    assert urls["orders-deliver"] == "http://127.0.0.1:8201/healthz"

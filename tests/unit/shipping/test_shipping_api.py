@@ -9,6 +9,7 @@ from services.shipping.openapi import build_document
 from services.shipping.views import ShipmentView
 from shared.http.app import create_app
 from shared.http.problems import Problem
+from shared.probes import BoundedReadiness
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def client(deps):
         return shipper
 
     blueprint = make_blueprint(deps.shipments, authenticate)
-    app = create_app("shipping", [blueprint], readiness={"store": lambda: True}, max_body_bytes=4096)
+    app = create_app("shipping", [blueprint], readiness=BoundedReadiness({"store": lambda: True}), max_body_bytes=4096)
     return app.test_client()
 
 
