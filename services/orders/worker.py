@@ -51,7 +51,11 @@ def _relay(service: OrdersService, stop: threading.Event) -> None:
 
 def _deliver(service: OrdersService, stop: threading.Event) -> None:
     # One deliver process per database: deliveries are not claimed, so two would both send them.
-    service.dispatcher().run(stop)
+    doorbell = service.doorbell()
+    try:
+        service.dispatcher().run(stop, doorbell)
+    finally:
+        doorbell.close()
 
 
 MODES = {"consume": _consume, "relay": _relay, "deliver": _deliver}
