@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from flask import Flask
 from pymongo.collection import Collection
 
+from services.orders.adapters.delivery_schedule import ScheduledDeliveries
+from services.orders.adapters.doorbell import KafkaDoorbell, kafka_doorbell
 from services.orders.adapters.repository import (
     API_KEYS,
     INDEXES,
@@ -28,13 +30,14 @@ from services.orders.adapters.webhook_store import (
     MongoWebhookRepository,
 )
 from services.orders.api import orders_blueprint
-from services.orders.delivery import DispatchSettings, WebhookDispatcher
+from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
 from services.orders.domain.webhooks import RetryPolicy
 from services.orders.webhook_api import webhooks_blueprint
 from shared.config import Settings, load_settings
 from shared.errors import ConfigError
 from shared.http.app import create_app
 from shared.kafka.producer import EventProducer, make_kafka_producer
+from shared.kafka.topics import TRACKING
 from shared.logs import configure_logging
 from shared.mongo.client import IndexedDatabase
 from shared.readiness import readiness_checks
@@ -46,6 +49,7 @@ WEBHOOK_DEFAULTS = {
     "WEBHOOKS_DISABLE_AFTER": "15",  # consecutive failed attempts, across deliveries, that disable a webhook
     "WEBHOOKS_TIMEOUT_SECONDS": "5",
     "WEBHOOKS_CONCURRENCY": "8",  # receivers called at once by one deliver process
+    "WEBHOOKS_SWEEP_SECONDS": "5",  # longest idle wait of the deliverer (it also wakes on tracking.v1)
 }
 
 
@@ -77,9 +81,10 @@ def load_webhook_settings(environ: Mapping[str, str]) -> WebhookSettings:
     policy = RetryPolicy(delays, int(number("WEBHOOKS_DISABLE_AFTER", 1, 1000, int)),
                          number("WEBHOOKS_TIMEOUT_SECONDS", 0.1, 60))
     concurrency = int(number("WEBHOOKS_CONCURRENCY", 1, 64, int))
+    pace = Pace(sweep_every=number("WEBHOOKS_SWEEP_SECONDS", 0.05, 300))
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))
-    return WebhookSettings(allow == "true", DispatchSettings(policy, concurrency=concurrency))
+    return WebhookSettings(allow == "true", DispatchSettings(policy, concurrency=concurrency, pace=pace))
 
 
 def _delays(raw: str, problems: list[str]) -> tuple[float, ...]:
@@ -118,10 +123,15 @@ class OrdersService:
 
     def dispatcher(self) -> WebhookDispatcher:
         db = self.database()
+        # The deliverer is the delivery log's only writer, so it keeps the pending deliveries in memory.
         return WebhookDispatcher(
-            MongoDeliveryQueue(db), self.webhooks(), self.deliveries(), HttpSender(self.target_checker()),
-            self.webhook_settings.dispatch,
+            MongoDeliveryQueue(db), self.webhooks(), ScheduledDeliveries(self.deliveries()),
+            HttpSender(self.target_checker()), self.webhook_settings.dispatch,
         )
+
+    def doorbell(self) -> KafkaDoorbell:
+        """Rings when tracking.v1 gets records: the events whose handling queues deliveries."""
+        return kafka_doorbell(self.settings.kafka, TRACKING.name)
 
     def api_keys(self) -> Collection:
         return self.database()[API_KEYS]

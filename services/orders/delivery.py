@@ -2,15 +2,22 @@
 
 It runs apart from the event consumer, which only queues: a slow or dead receiver delays nothing but its
 own deliveries. Receivers are called in parallel; every outcome is recorded here, one at a time.
+
+It wakes on work rather than polling: a doorbell (the topic whose events queue deliveries) ends an idle wait,
+passes then follow each other quickly while traffic lasts, and an idle deliverer looks at its queue only
+every `sweep_every` seconds (a missed ring) or when a retry falls due.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from prometheus_client import Counter
 
@@ -27,10 +34,31 @@ USER_AGENT = "parcelbridge-webhooks/1"
 
 
 @dataclass(frozen=True)
+class Pace:
+    """How often the deliverer looks at its queue: busy while traffic flows, rarely when idle."""
+
+    busy_wait: float = 0.2  # between passes, for `linger` seconds after the doorbell rang
+    linger: float = 2.0  # the consumer queues shortly after the ring; keep looking that long
+    sweep_every: float = 5.0  # the longest idle wait: bounds the delay of a delivery whose ring was missed
+
+
+@dataclass(frozen=True)
 class DispatchSettings:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     batch: int = 100
     concurrency: int = 8
+    pace: Pace = field(default_factory=Pace)
+
+
+class Doorbell(Protocol):
+    def wait(self, timeout: float, stop: threading.Event) -> bool:
+        """True when work is likely to have arrived; False after `timeout` seconds or once `stop` is set."""
+
+
+@runtime_checkable
+class Schedule(Protocol):
+    def next_due(self) -> datetime | None:
+        """When the earliest pending delivery falls due."""
 
 
 def signed_headers(delivery: Delivery, secret: str, timestamp: int) -> dict[str, str]:
@@ -62,14 +90,34 @@ class WebhookDispatcher:
         self.clock = clock
 
     def run(
-        self, stop: threading.Event, idle_wait: float = 0.2, on_pass: Callable[[], None] | None = None
+        self, stop: threading.Event, doorbell: Doorbell | None = None, on_pass: Callable[[], None] | None = None
     ) -> None:
-        """Move and send until stopped, waiting briefly whenever there was nothing to do; `on_pass` after each."""
+        """Move and send until stopped, waiting between passes as `Pace` says; `on_pass` after each pass."""
+        pace = self.settings.pace
+        busy_until = float("-inf")
         while not stop.is_set():
-            if self.move_once() + self.send_once() == 0:
-                stop.wait(idle_wait)
+            worked = self.move_once() + self.send_once()
             if on_pass is not None:
                 on_pass()
+            if worked:
+                continue
+            if time.monotonic() < busy_until:
+                stop.wait(pace.busy_wait)
+            elif self._wait_idle(stop, doorbell, self._idle_wait(pace)):
+                busy_until = time.monotonic() + pace.linger
+
+    def _idle_wait(self, pace: Pace) -> float:
+        next_due = self.deliveries.next_due() if isinstance(self.deliveries, Schedule) else None
+        if next_due is None:
+            return pace.sweep_every
+        return max(pace.busy_wait, min(pace.sweep_every, (next_due - self.clock()).total_seconds()))
+
+    @staticmethod
+    def _wait_idle(stop: threading.Event, doorbell: Doorbell | None, seconds: float) -> bool:
+        if doorbell is None:
+            stop.wait(seconds)
+            return False
+        return doorbell.wait(seconds, stop)
 
     def move_once(self) -> int:
         """Queued deliveries into the log (a duplicate id is absorbed), then off their orders; returns how many."""

@@ -52,7 +52,11 @@ def _relay(service: OrdersService, stop: threading.Event) -> None:
 
 def _deliver(service: OrdersService, stop: threading.Event) -> None:
     # One deliver process per database: deliveries are not claimed, so two would both send them.
-    service.dispatcher().run(stop, on_pass=heartbeat.beat)
+    doorbell = service.doorbell()
+    try:
+        service.dispatcher().run(stop, doorbell, on_pass=heartbeat.beat)
+    finally:
+        doorbell.close()
 
 
 MODES = {"consume": _consume, "relay": _relay, "deliver": _deliver}

@@ -4,11 +4,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from services.orders import handlers, worker
+from services.orders.adapters.doorbell import KafkaDoorbell, kafka_doorbell
+from services.orders.delivery import Pace
 from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.placement import OrderRequest
 from services.orders.domain.signing import verify
@@ -208,7 +211,7 @@ def test_a_delivery_moved_twice_is_stored_and_sent_once(service, shipper, body, 
     # As if the deliverer died after storing the delivery but before trimming the order's queue.
     orders.update_one({"_id": order_id}, {"$set": {"webhook_outbox": queued, "webhook_outbox_pending": True}})
     stop = threading.Event()
-    loop = threading.Thread(target=service.dispatcher().run, args=(stop, 0.02))
+    loop = threading.Thread(target=service.dispatcher().run, args=(stop,))
     loop.start()
     try:
         deadline = time.monotonic() + 15
@@ -220,3 +223,45 @@ def test_a_delivery_moved_twice_is_stored_and_sent_once(service, shipper, body, 
         loop.join()
     assert [d["event_id"] for d in _log(shipper, webhook["id"])] == [event.id]
     assert len(target.requests) == 1
+
+
+def test_an_idle_deliverer_is_woken_by_the_doorbell_long_before_its_sweep(
+    service, shipper, body, receiver, publish, tracking_topic
+):
+    target = receiver(204)
+    _register(shipper, target.url)
+    order_id = _order_id(service, shipper, body)
+    service.webhook_settings = replace(
+        service.webhook_settings, dispatch=replace(service.webhook_settings.dispatch, pace=Pace(sweep_every=60))
+    )
+    bell = _listening_doorbell(service, tracking_topic)
+    stop = threading.Event()
+    loop = threading.Thread(target=service.dispatcher().run, args=(stop, bell))
+    loop.start()
+    try:
+        time.sleep(1.5)  # past its first passes: now it waits on the doorbell, for up to 60 s
+        event = _status_changed(order_id, "delivered")
+        rung = time.monotonic()
+        publish([event])  # the ring comes first, as when the orders consumer has not queued yet
+        time.sleep(0.3)
+        assert handlers.apply_tracking_event(event, service.orders(), webhooks=service.webhooks())
+        while not target.requests and time.monotonic() - rung < 20:
+            time.sleep(0.02)
+        waited = time.monotonic() - rung
+    finally:
+        stop.set()
+        loop.join()
+        bell.close()
+    assert len(target.requests) == 1
+    assert waited < 5, f"delivered {waited:.1f} s after the ring"
+
+
+def _listening_doorbell(service, topic: str) -> KafkaDoorbell:
+    """A doorbell whose position at the end of the topic is fixed, so the next record rings it."""
+    bell = kafka_doorbell(service.settings.kafka, topic)
+    deadline = time.monotonic() + 15
+    while not bell.consumer.assignment() and time.monotonic() < deadline:
+        bell.consumer.poll(timeout_ms=100)
+    for partition in bell.consumer.assignment():
+        bell.consumer.position(partition)
+    return bell
