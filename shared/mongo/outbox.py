@@ -32,27 +32,38 @@ def outbox_index(collection: str) -> IndexSpec:
 
 
 class OutboxRelay:
+    """The live relay (`grace` 0: every hint, every `interval`), or a crash sweeper behind live writers.
+
+    As a sweeper (`grace` > 0, for collections written by a BatchUnit) it takes only hints older than `grace`
+    seconds, every `interval` seconds, and sweeps the whole collections only once, at start (documents left
+    pending by a release that hinted after writing): the unit hints before it writes, so no crash loses one.
+    """
+
     def __init__(
-        self, collections: Iterable[Collection], producer: EventProducer, batch: int = 200, sweep_every: float = 30.0
+        self, collections: Iterable[Collection], producer: EventProducer, batch: int = 200, sweep_every: float = 30.0,
+        grace: float = 0.0, interval: float = 0.05,
     ):
         self.stores = {c.name: VersionedCollection(c) for c in collections}
         by_database: dict[str, list[VersionedCollection]] = {}
         for store in self.stores.values():
             by_database.setdefault(store.collection.database.name, []).append(store)
         # One hints query a pass per database, whatever the number of its collections.
-        self.pending = [PendingDocuments(stores, OUTBOX, sweep_every) for stores in by_database.values()]
+        if grace:
+            sweep_every = float("inf")
+        self.pending = [PendingDocuments(stores, OUTBOX, sweep_every, grace=grace) for stores in by_database.values()]
         self.producer = producer
         self.batch = batch
+        self.interval = interval
 
     @property
     def collections(self) -> list[VersionedCollection]:
         return list(self.stores.values())
 
-    def run(self, stop: threading.Event, idle_wait: float = 0.05) -> None:
-        """Relay until stopped, waiting briefly whenever nothing is pending."""
+    def run(self, stop: threading.Event) -> None:
+        """Relay until stopped, waiting `interval` whenever nothing is pending."""
         while not stop.is_set():
             if self.relay_once() == 0:
-                stop.wait(idle_wait)
+                stop.wait(self.interval)
 
     def relay_once(self) -> int:
         """One pass (hinted documents, plus a full sweep when due); returns how many events were published."""

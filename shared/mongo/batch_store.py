@@ -1,0 +1,82 @@
+"""The batch unit's store on MongoDB (and FerretDB): one command per collection for each step of a batch.
+
+Outbox hints are upserted with a fresh `at` before every document write, so a crash at any later point
+leaves a hint behind for the sweeper, and the sweeper can tell (by `at`) a hint that a live writer has
+refreshed since it looked (see OutboxRelay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from pymongo import InsertOne, ReplaceOne, UpdateOne
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError
+
+from shared.batch.ports import DocumentStore, Write
+from shared.mongo.documents import HINTS, Document, hint_id
+
+DUPLICATE_KEY = 11000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MongoDocumentStore(DocumentStore):
+    def __init__(self, db: Database, hints: str = HINTS, clock: Callable[[], datetime] = utc_now):
+        self.db = db
+        self.hints = db[hints]
+        self.clock = clock
+
+    def read(self, collection: str, ids: Sequence[str]) -> dict[str, Document]:
+        if not ids:
+            return {}
+        return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
+
+    def write(self, collection: str, writes: Sequence[Write]) -> set[str]:
+        if not writes:
+            return set()
+        ops = [InsertOne(w.document) if w.version is None
+               else ReplaceOne({"_id": w.doc_id, "version": w.version}, w.document) for w in writes]
+        try:
+            matched = self.db[collection].bulk_write(ops, ordered=False).matched_count
+            duplicates: set[str] = set()
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            duplicates = {writes[error["index"]].doc_id for error in errors}
+            matched = exc.details.get("nMatched", 0)
+        replaced = [w for w in writes if w.version is not None]
+        if matched == len(replaced):
+            return duplicates
+        # The bulk result counts matches but does not say which replace missed: look (only in this rare case).
+        stored = self.read(collection, [w.doc_id for w in replaced])
+        return duplicates | {w.doc_id for w in replaced if not _landed(stored.get(w.doc_id), w.document)}
+
+    def hint(self, keys: Sequence[tuple[str, str]]) -> None:
+        if keys:
+            at = self.clock()
+            self.hints.bulk_write([UpdateOne({"_id": hint_id(collection, doc_id)},
+                                             {"$set": {"collection": collection, "doc_id": doc_id, "at": at}},
+                                             upsert=True) for collection, doc_id in keys], ordered=False)
+
+    def trim(self, collection: str, published: Sequence[tuple[str, int]]) -> bool:
+        if not published:
+            return True
+        ops = [UpdateOne({"_id": doc_id, "version": version},
+                         {"$set": {"outbox": [], "outbox_pending": False, "version": version + 1}})
+               for doc_id, version in published]
+        return self.db[collection].bulk_write(ops, ordered=False).matched_count == len(ops)
+
+    def unhint(self, keys: Sequence[tuple[str, str]]) -> None:
+        if keys:
+            self.hints.delete_many({"_id": {"$in": [hint_id(collection, doc_id) for collection, doc_id in keys]}})
+
+
+def _landed(stored: Document | None, written: Document) -> bool:
+    """True when the stored document is the one written (same version, same applied events)."""
+    return (stored is not None and stored.get("version") == written["version"]
+            and stored.get("applied_events") == written.get("applied_events"))
