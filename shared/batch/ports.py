@@ -28,8 +28,8 @@ class DocumentStore(abc.ABC):
         """The stored documents among `ids`, in one query."""
 
     @abc.abstractmethod
-    def write(self, collection: str, writes: Sequence[Write]) -> set[str]:
-        """Every write in one unordered bulk; returns the ids that did not land (changed since read, or exist)."""
+    def write(self, collection: str, writes: Sequence[Write]) -> dict[str, Document | None]:
+        """Every write in one unordered bulk; returns the ids that did not land, with what is stored instead."""
 
     @abc.abstractmethod
     def hint(self, keys: Sequence[tuple[str, str]]) -> None:

@@ -3,10 +3,11 @@
 Store commands per batch, when nothing conflicts (N events, K documents, C collections touched):
 - one `_id $in` read per collection for the documents not cached (none once a consumer's keys are warm);
 - one bulk upsert of outbox hints, before the write, when any document will hold pending events;
-- one unordered bulk write (guarded replaces and inserts) per collection;
+- one unordered bulk write (guarded replaces and inserts) per collection (a conflict: one read more, then
+  one write more for the conflicting keys only);
 - after one producer flush: one bulk trim per collection and one hints delete, when events were published.
-So at most 3C + 2 commands whatever N and K (5 for tracking's one collection); a conflict costs one read and
-one write more, for the conflicting keys only. `after_write` hooks add their own (tracking: 2-3 per booking batch).
+So at most 3C + 2 commands whatever N and K (5 for tracking's one collection). `after_write` hooks add their
+own (tracking: 2-3 for a batch holding bookings).
 """
 
 from __future__ import annotations
@@ -96,17 +97,18 @@ class BatchUnit:
     def _write(self, writes: dict[CacheKey, Document], stored: dict[CacheKey, Document]) -> set[CacheKey]:
         """Hints first, then one bulk per collection; returns the keys whose write did not land."""
         self.store.hint([key for key, document in writes.items() if document["outbox"]])
-        conflicts: set[CacheKey] = set()
+        conflicts: dict[CacheKey, Document | None] = {}
         for collection, keys in _by_collection(writes).items():
             batch = [Write(doc_id, stored[(collection, doc_id)]["version"] if (collection, doc_id) in stored else None,
                            writes[(collection, doc_id)]) for doc_id in keys]
-            conflicts |= {(collection, doc_id) for doc_id in self.store.write(collection, batch)}
+            conflicts |= {(collection, doc_id): now for doc_id, now in self.store.write(collection, batch).items()}
         for key, document in writes.items():
-            if key in conflicts:
+            now = conflicts.get(key, document)  # on a conflict, what the other writer left: no need to read it
+            if now is None:
                 self.cache.drop(key)
             else:
-                self.cache.put(key, document)
-        return conflicts
+                self.cache.put(key, now)
+        return set(conflicts)
 
     def _publish(self, documents: dict[CacheKey, Document | None]) -> None:
         """Publish every pending event of these documents (one flush), then trim them and drop their hints."""

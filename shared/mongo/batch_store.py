@@ -35,26 +35,23 @@ class MongoDocumentStore(DocumentStore):
             return {}
         return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
 
-    def write(self, collection: str, writes: Sequence[Write]) -> set[str]:
+    def write(self, collection: str, writes: Sequence[Write]) -> dict[str, Document | None]:
         if not writes:
-            return set()
+            return {}
         ops = [InsertOne(w.document) if w.version is None
                else ReplaceOne({"_id": w.doc_id, "version": w.version}, w.document) for w in writes]
         try:
-            matched = self.db[collection].bulk_write(ops, ordered=False).matched_count
-            duplicates: set[str] = set()
+            result = self.db[collection].bulk_write(ops, ordered=False).bulk_api_result
         except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+            if any(error.get("code") != DUPLICATE_KEY for error in exc.details.get("writeErrors", [])):
                 raise
-            duplicates = {writes[error["index"]].doc_id for error in errors}
-            matched = exc.details.get("nMatched", 0)
-        replaced = [w for w in writes if w.version is not None]
-        if matched == len(replaced):
-            return duplicates
-        # The bulk result counts matches but does not say which replace missed: look (only in this rare case).
-        stored = self.read(collection, [w.doc_id for w in replaced])
-        return duplicates | {w.doc_id for w in replaced if not _landed(stored.get(w.doc_id), w.document)}
+            result = exc.details
+        if result.get("nMatched", 0) + result.get("nInserted", 0) == len(writes):
+            return {}
+        # The bulk result counts what landed but not which: read them all back (only in this rare case); the
+        # caller applies its events again to what is stored now.
+        stored = self.read(collection, [w.doc_id for w in writes])
+        return {w.doc_id: stored.get(w.doc_id) for w in writes if not _landed(stored.get(w.doc_id), w.document)}
 
     def hint(self, keys: Sequence[tuple[str, str]]) -> None:
         if keys:

@@ -35,8 +35,8 @@ class OutboxRelay:
     """The live relay (`grace` 0: every hint, every `interval`), or a crash sweeper behind live writers.
 
     As a sweeper (`grace` > 0, for collections written by a BatchUnit) it takes only hints older than `grace`
-    seconds, every `interval` seconds, and sweeps the whole collections only once, at start (documents left
-    pending by a release that hinted after writing): the unit hints before it writes, so no crash loses one.
+    seconds, every `interval` seconds, and never sweeps whole collections: the unit hints before it writes, so
+    no crash loses a hint, and a full sweep would take documents a live writer is publishing right now.
     """
 
     def __init__(
@@ -48,9 +48,8 @@ class OutboxRelay:
         for store in self.stores.values():
             by_database.setdefault(store.collection.database.name, []).append(store)
         # One hints query a pass per database, whatever the number of its collections.
-        if grace:
-            sweep_every = float("inf")
-        self.pending = [PendingDocuments(stores, OUTBOX, sweep_every, grace=grace) for stores in by_database.values()]
+        every = None if grace else sweep_every
+        self.pending = [PendingDocuments(stores, OUTBOX, every, grace=grace) for stores in by_database.values()]
         self.producer = producer
         self.batch = batch
         self.interval = interval

@@ -30,7 +30,7 @@ class PendingDocuments:
         self,
         stores: Sequence[VersionedCollection],
         queue: Queue,
-        sweep_every: float = 30.0,
+        sweep_every: float | None = 30.0,
         clock: Callable[[], float] = time.monotonic,
         grace: float = 0.0,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -48,9 +48,9 @@ class PendingDocuments:
         self.wall_clock = wall_clock
 
     def take(self, limit: int) -> list[Pending]:
-        """Up to `limit` documents with work pending: the hinted ones, or a full sweep when one is due."""
+        """Up to `limit` documents with work pending: the hinted ones, or a full sweep when one is due (if ever)."""
         now = self.clock()
-        if now - self._last_sweep >= self.sweep_every:
+        if self.sweep_every is not None and now - self._last_sweep >= self.sweep_every:
             self._last_sweep = now
             return self.swept(limit)
         return self.hinted(limit)

@@ -34,6 +34,7 @@ class FakeDocumentStore(DocumentStore):
         self.hints: set[tuple[str, str]] = set()
         self.commands: list[str] = []
         self.reads: list[list[str]] = []
+        self.writes: list[list[str]] = []
         self.conflict_once: set[str] = set()  # ids whose next guarded write finds a newer version
         self.fail_writes = False
 
@@ -46,8 +47,9 @@ class FakeDocumentStore(DocumentStore):
         stored = self.documents(collection)
         return {doc_id: copy.deepcopy(stored[doc_id]) for doc_id in ids if doc_id in stored}
 
-    def write(self, collection: str, writes: Sequence[Write]) -> set[str]:
+    def write(self, collection: str, writes: Sequence[Write]) -> dict[str, Document | None]:
         self.commands.append("write")
+        self.writes.append(sorted(w.doc_id for w in writes))
         if self.fail_writes:
             raise TransientError("store unreachable")
         stored, missed = self.documents(collection), set()
@@ -61,7 +63,7 @@ class FakeDocumentStore(DocumentStore):
                 missed.add(write.doc_id)
             else:
                 stored[write.doc_id] = copy.deepcopy(write.document)
-        return missed
+        return {doc_id: copy.deepcopy(stored[doc_id]) for doc_id in missed}
 
     def hint(self, keys: Sequence[tuple[str, str]]) -> None:
         if keys:
