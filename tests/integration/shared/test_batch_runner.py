@@ -178,3 +178,13 @@ def test_a_crash_between_write_and_publish_is_published_by_the_sweeper_in_order(
         assert [e.id for e in published if e.subject == shipper] == ids
     assert all(d["outbox"] == [] for d in mongo_db[COUNTERS].find({}))
     assert mongo_db["outbox_hints"].count_documents({}) == 0
+
+
+def test_a_batch_touching_more_documents_than_one_update_command_takes_lands(kafka_settings, make_topic, mongo_db, to):
+    """FerretDB never answers an update command whose 100th statement matches: the store writes in chunks."""
+    unit = _unit(mongo_db, to(make_topic()))
+    shippers = [f"shp_{n:03}" for n in range(150)]
+    unit.apply([key_event(s) for s in shippers])
+    unit.apply([key_event(s) for s in shippers])  # 150 guarded replaces, and 150 trims after them
+    assert _keys(mongo_db) == dict.fromkeys(shippers, 2)
+    assert mongo_db["outbox_hints"].count_documents({}) == 0
