@@ -13,6 +13,7 @@ from shared.config import Settings
 from shared.liveness import health_app, heartbeat, serve
 
 if TYPE_CHECKING:
+    from shared.batch.runner import BatchRunner
     from shared.kafka.consumer import ConsumerRunner
     from shared.mongo.outbox import OutboxRelay
 
@@ -65,7 +66,7 @@ def run_mode(
     return 0
 
 
-def run_consumer(runner: ConsumerRunner) -> None:
+def run_consumer(runner: ConsumerRunner | BatchRunner) -> None:
     """Consume until stopped; the dead-letter producer is flushed and closed however the loop ends."""
     try:
         runner.run(on_poll=heartbeat.beat)

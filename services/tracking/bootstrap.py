@@ -7,7 +7,9 @@ Besides shared.config's variables, the tracking service reads (here, and only he
 - `SF_SIGNATURE_MAX_AGE_SECONDS` (300): how far an SF `timestamp` may be from our clock;
 - `UPS_TRACK_ALERT_CREDENTIAL`: the `credential` of our Track Alert subscription (unset: UPS ingest is 401);
 - `TRACKING_CARRIER_MAX_BODY_BYTES` (8 MiB) and `TRACKING_MAX_SCANS_PER_REQUEST` (10000): larger is 413;
-- `TRACKING_RATE_LIMIT_PER_SECOND` (5; 0 = off) and `TRACKING_RATE_LIMIT_BURST` (20): per client address.
+- `TRACKING_RATE_LIMIT_PER_SECOND` (5; 0 = off) and `TRACKING_RATE_LIMIT_BURST` (20): per client address;
+- `TRACKING_OUTBOX_SWEEP_SECONDS` (5) and `TRACKING_OUTBOX_GRACE_SECONDS` (15): how often the relay sweeps for
+  events a crashed consumer left unpublished, and how old they must be (the live consumer publishes its own).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 ENVIRONMENT_VARIABLES = (
     "SF_CHECK_WORD", "SF_SIGNATURE_MAX_AGE_SECONDS", "UPS_TRACK_ALERT_CREDENTIAL", "TRACKING_CARRIER_MAX_BODY_BYTES",
     "TRACKING_MAX_SCANS_PER_REQUEST", "TRACKING_RATE_LIMIT_PER_SECOND", "TRACKING_RATE_LIMIT_BURST",
+    "TRACKING_OUTBOX_SWEEP_SECONDS", "TRACKING_OUTBOX_GRACE_SECONDS",
 )
 
 
@@ -113,6 +116,8 @@ def load_options(environ: Mapping[str, str]) -> TrackingOptions:
         max_scans_per_request=number("TRACKING_MAX_SCANS_PER_REQUEST", 10_000, 1, 1_000_000),
         rate_per_second=number("TRACKING_RATE_LIMIT_PER_SECOND", 5.0, 0, 100_000, kind=float),
         rate_burst=number("TRACKING_RATE_LIMIT_BURST", 20, 1, 1_000_000),
+        outbox_sweep_seconds=number("TRACKING_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600, kind=float),
+        outbox_grace_seconds=number("TRACKING_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600, kind=float),
     )
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))

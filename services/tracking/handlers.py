@@ -1,9 +1,9 @@
-"""One plain function per command and per consumed event: load, one domain call, save with the outbox."""
+"""One plain function per command and per consumed event: the carrier ingest path, and the consumer's handlers."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -18,6 +18,7 @@ from services.tracking.adapters.repository import (
 from services.tracking.domain.model import Tracker, TrackerNotFound
 from services.tracking.domain.scan import CanonicalScan
 from services.tracking.metrics import PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
+from shared.batch.routes import Applied
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.schemas.scans import ScanRecorded
@@ -80,8 +81,7 @@ def _park(scans: Sequence[CanonicalScan], received_at: datetime, deps: Deps) -> 
     ])
     # The tracker may have appeared between our lookup and the parking: its creation released what was
     # parked before it wrote the aliases, so look again now, after parking, and release what resolves.
-    for number, shipment_id in deps.aliases.resolve({scan.carrier_number for scan in scans}).items():
-        release_parked(shipment_id, [number], deps)
+    release_parked(deps.aliases.resolve({scan.carrier_number for scan in scans}), deps)
 
 
 def _count(scans: Sequence[CanonicalScan], known: Sequence[CanonicalScan], unknown: Sequence[CanonicalScan]) -> None:
@@ -95,15 +95,18 @@ def _count(scans: Sequence[CanonicalScan], known: Sequence[CanonicalScan], unkno
             log.warning("unmapped carrier code", extra={"carrier": scan.carrier, "codes": scan.raw_codes})
 
 
-def release_parked(shipment_id: str, numbers: Iterable[str], deps: Deps, request_id: str | None = None) -> int:
-    """Publish the scans parked for these numbers as the shipment's, then forget them; returns how many.
+def release_parked(owners: Mapping[str, str], deps: Deps, request_ids: Mapping[str, str | None] | None = None) -> int:
+    """Publish the scans parked for these numbers (number -> shipment id) as their shipments', then forget them.
 
-    The parked documents are this path's outbox: they are removed only after the broker acknowledged.
+    One query for every number. The parked documents are this path's outbox: they are removed only after the
+    broker acknowledged. Returns how many were released.
     """
-    parked = deps.parked.parked_for(numbers)
+    parked = deps.parked.parked_for(owners)
     if not parked:
         return 0
-    events = [_parked_event(item, shipment_id, request_id) for item in parked]
+    request_ids = request_ids or {}
+    events = [_parked_event(item, shipment_id, request_ids.get(shipment_id))
+              for item in parked for shipment_id in [owners[item.carrier_number]]]
     for start in range(0, len(events), PUBLISH_CHUNK):
         deps.publisher.publish(events[start:start + PUBLISH_CHUNK])
     deps.parked.remove(parked)
@@ -117,76 +120,75 @@ def _parked_event(item: ParkedScan, shipment_id: str, request_id: str | None) ->
     return new_event("scan.recorded", shipment_id, data, source=messages.SOURCE, request_id=request_id)
 
 
-def create_tracker(event: CloudEvent, deps: Deps) -> bool:
-    """Open the booked shipment's tracker, make its three numbers resolve, release scans parked for them.
+# The consumer's handlers: (tracker or None, event) -> the tracker after it and the events it causes. Pure
+# but for the clock; the batch unit loads, applies a poll's events in order, and saves with the outbox.
 
-    Order matters: the tracker exists before any alias points to it (so every recorded scan finds it),
-    and aliases exist before parked scans are released (see `_park`). A redelivery redoes the last two.
-    """
+def open_tracker(tracker: Tracker | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[Tracker]:
+    """The booked shipment's tracker, opened (a booking for a tracker already open changes nothing)."""
+    if tracker is not None:
+        return Applied(tracker)
     booked = ShipmentBooked.model_validate(event.data)
-    tracker = messages.tracker_from_booking(booked, event.time, deps.clock())
-    created = deps.trackers.add(tracker, messages.envelopes(tracker.shipment_id, tracker.events, event.requestid))
-    deps.aliases.add(tracker.shipment_id, tracker.numbers)
-    release_parked(tracker.shipment_id, tracker.numbers, deps, event.requestid)
-    return created
+    return _applied(messages.tracker_from_booking(booked, event.time, clock()), event)
 
 
-def cancel_tracker(event: CloudEvent, deps: Deps) -> bool:
+def cancel_tracker(tracker: Tracker | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[Tracker]:
     """The shipment was cancelled: its tracker becomes `cancelled` (terminal), once."""
     cancelled = ShipmentCancelled.model_validate(event.data)
-    at = cancelled.cancelled_at or event.time
-
-    def change(tracker: Tracker) -> list[CloudEvent]:
-        tracker.cancel(at, deps.clock())
-        return messages.envelopes(tracker.shipment_id, tracker.events, event.requestid)
-
-    return _apply_once(cancelled.shipment_id, event, change, deps)
+    tracker = _existing(tracker, event)
+    tracker.cancel(cancelled.cancelled_at or event.time, clock())
+    return _applied(tracker, event)
 
 
-def apply_scan(event: CloudEvent, deps: Deps) -> bool:
-    """Add a recorded scan to its tracker's timeline; the same scan twice is one scan."""
+def record_scan(tracker: Tracker | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[Tracker]:
+    """A recorded scan added to its tracker's timeline; the same scan twice is one scan."""
     data = ScanRecorded.model_validate(event.data)
-    change = _scan_change(messages.scan_from_data(data), data.received_at or event.time, event, deps)
-    return _apply_once(data.shipment_id, event, change, deps)
+    tracker = _existing(tracker, event)
+    tracker.record(messages.scan_from_data(data), data.received_at or event.time, clock())
+    return _applied(tracker, event)
 
 
-def apply_scans(events: list[CloudEvent], deps: Deps) -> int:
-    """Several recorded scans of one shipment (one poll's worth) applied in one write; returns how many were new."""
-    datas = [ScanRecorded.model_validate(event.data) for event in events]
-    shipment_id = datas[0].shipment_id
-    if any(data.shipment_id != shipment_id for data in datas):
-        raise ValueError("a batch must hold the scans of one shipment")  # the runner then goes one by one
-    changes = [(event.id, _scan_change(messages.scan_from_data(data), data.received_at or event.time, event, deps))
-               for event, data in zip(events, datas, strict=True)]
-    try:
-        return deps.trackers.apply_many(shipment_id, changes)
-    except TrackerNotFound as exc:
-        raise BusinessRuleViolation(f"scans for unknown shipment {shipment_id}") from exc
-
-
-def _scan_change(scan, received_at, event: CloudEvent, deps: Deps):
-    def change(tracker: Tracker) -> list[CloudEvent]:
-        tracker.record(scan, received_at, deps.clock())
-        return messages.envelopes(tracker.shipment_id, tracker.events, event.requestid)
-
-    return change
-
-
-def _apply_once(shipment_id: str, event: CloudEvent, change, deps: Deps) -> bool:
-    try:
-        return deps.trackers.apply_once(shipment_id, event.id, change)
-    except TrackerNotFound as exc:
+def _existing(tracker: Tracker | None, event: CloudEvent) -> Tracker:
+    if tracker is None:
         # Scans are recorded only for numbers whose tracker exists, and a cancellation follows its booking
         # on the same partition: an event for a missing tracker is not ours to apply (dead-letter it).
-        raise BusinessRuleViolation(f"{event.short_type} {event.id} names unknown shipment {shipment_id}") from exc
+        raise TrackerNotFound(f"{event.short_type} {event.id} names unknown shipment {event.subject}")
+    return tracker
 
 
-# Types whose events for one shipment, polled together, are applied in one write.
-BATCH_HANDLERS: dict[str, Callable[[list[CloudEvent], Deps], int]] = {"scan.recorded": apply_scans}
+def _applied(tracker: Tracker, event: CloudEvent) -> Applied[Tracker]:
+    """The tracker with the domain events of this one event as CloudEvents (taken off the tracker)."""
+    caused = messages.envelopes(tracker.shipment_id, tracker.events, event.requestid)
+    tracker.events.clear()
+    return Applied(tracker, caused)
+
+
+def publish_numbers(bookings: Sequence[CloudEvent], deps: Deps) -> list[tuple[CloudEvent, BaseException]]:
+    """After the booked trackers are written: their numbers resolve (one write), then scans parked for them go.
+
+    Order matters: the tracker exists before any alias points to it (so every recorded scan finds it), and
+    aliases exist before parked scans are released (see `_park`). A redelivered booking redoes both. A booking
+    whose number belongs to another shipment is refused (its tracker stays, unreachable by that number).
+    """
+    numbers = {event.id: _numbers(event) for event in bookings}
+    taken = deps.aliases.add_all([(n, event.subject) for event in bookings for n in numbers[event.id]])
+    refused = [(e, BusinessRuleViolation(f"number {n} already belongs to shipment {taken[n]}"))
+               for e in bookings for n in numbers[e.id] if n in taken and taken[n] != e.subject]
+    left_out = {id(event) for event, _ in refused}
+    kept = [event for event in bookings if id(event) not in left_out]
+    owners = {n: event.subject for event in kept for n in numbers[event.id]}
+    release_parked(owners, deps, {event.subject: event.requestid for event in kept})
+    return refused
+
+
+def _numbers(event: CloudEvent) -> tuple[str, str, str]:
+    booked = ShipmentBooked.model_validate(event.data)
+    return booked.shipment_id, booked.sf_waybill, booked.ups_tracking_number
+
 
 # What the consumer hands to which handler; other types on the consumed topics are skipped.
-EVENT_HANDLERS: dict[str, Callable[[CloudEvent, Deps], bool]] = {
-    "shipment.booked": create_tracker,
+TRACKER_HANDLERS: dict[str, Callable[..., Applied[Tracker]]] = {
+    "shipment.booked": open_tracker,
     "shipment.cancelled": cancel_tracker,
-    "scan.recorded": apply_scan,
+    "scan.recorded": record_scan,
 }
+AFTER_WRITE: dict[str, Callable[..., list[tuple[CloudEvent, BaseException]]]] = {"shipment.booked": publish_numbers}

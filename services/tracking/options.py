@@ -15,3 +15,5 @@ class TrackingOptions:
     max_scans_per_request: int = 10_000
     rate_per_second: float = 5.0  # per client address on the public API; 0 turns the limit off
     rate_burst: int = 20
+    outbox_sweep_seconds: float = 5.0  # how often the relay looks for events a crashed consumer left unpublished
+    outbox_grace_seconds: float = 15.0  # how old a hint must be before the relay takes it from the live writer

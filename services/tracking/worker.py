@@ -1,46 +1,62 @@
-"""`python -m services.tracking.worker consume|relay`: the tracker consumer and the outbox relay."""
+"""`python -m services.tracking.worker consume|relay`: the tracker consumer and the outbox crash sweeper."""
 
 from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from services.tracking import handlers
+from services.tracking.adapters.repository import TRACKER_CODEC, TRACKERS
 from services.tracking.bootstrap import TrackingService, bootstrap
-from shared.kafka.consumer import ConsumerRunner, Handler, make_kafka_consumer
+from shared.batch.cache import DocumentCache
+from shared.batch.ports import DocumentStore, Publisher
+from shared.batch.routes import Route
+from shared.batch.runner import BatchRunner, ForgetOnRevoke
+from shared.batch.unit import BatchUnit
+from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.producer import EventProducer
 from shared.kafka.topics import CARRIER_SCANS, SHIPMENTS
+from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from shared.runtime import run_consumer, run_mode, run_relay
 
 GROUP = "tracking"
 TOPICS = (SHIPMENTS.name, CARRIER_SCANS.name)
+CACHED_TRACKERS = 5_000  # per consumer process: ~10 kB each with a 20-entry timeline
 
 
-def event_handlers(service: TrackingService, producer: EventProducer | None = None) -> dict[str, Handler]:
-    """Which handler each consumed event type goes to; other types on these topics are skipped.
+def tracker_unit(deps: handlers.Deps, store: DocumentStore, publisher: Publisher,
+                 cache: DocumentCache | None = None) -> BatchUnit:
+    """The handlers' routing table as a batch unit over `store`; `publisher` carries the trackers' outbox."""
+    routes = {kind: Route(TRACKERS, partial(handler, clock=deps.clock))
+              for kind, handler in handlers.TRACKER_HANDLERS.items()}
+    after_write = {kind: partial(hook, deps=deps) for kind, hook in handlers.AFTER_WRITE.items()}
+    return BatchUnit(store, publisher, {TRACKERS: TRACKER_CODEC}, routes, after_write, cache)
 
-    `producer` carries released parked scans to carrier-scans.v1 (tests route it to a throwaway topic).
-    """
-    deps = service.deps(producer)
-    return {kind: partial(handler, deps=deps) for kind, handler in handlers.EVENT_HANDLERS.items()}
+
+def batch_unit(service: TrackingService, producer: EventProducer | None = None) -> BatchUnit:
+    """The consumer's unit; `producer` carries released parked scans (tests route it to a throwaway topic)."""
+    return tracker_unit(service.deps(producer), MongoDocumentStore(service.database()), service.producer(),
+                        DocumentCache(CACHED_TRACKERS))
 
 
 def consumer_runner(
     service: TrackingService, stop: threading.Event, topics: Sequence[str] = TOPICS, group: str = GROUP,
-    producer: EventProducer | None = None, **overrides,
-) -> ConsumerRunner:
-    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), **overrides)
-    deps = service.deps(producer)
-    batch = {kind: partial(handler, deps=deps) for kind, handler in handlers.BATCH_HANDLERS.items()}
-    return ConsumerRunner(consumer, service.producer(), event_handlers(service, producer), group, stop=stop,
-                          batch_handlers=batch)
+    producer: EventProducer | None = None, on_poll: Callable[[], None] | None = None, **overrides,
+) -> BatchRunner:
+    unit = batch_unit(service, producer)
+    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
+                                   **overrides)
+    return BatchRunner(consumer, service.producer(), unit, group, stop=stop, on_poll=on_poll)
 
 
 def relay(service: TrackingService) -> OutboxRelay:
-    return OutboxRelay(service.outbox_collections(), service.producer())
+    """Only a crash sweeper: the consumer publishes its trackers' events right after writing them."""
+    options = service.options
+    return OutboxRelay(service.outbox_collections(), service.producer(), grace=options.outbox_grace_seconds,
+                       interval=options.outbox_sweep_seconds)
 
 
 def _consume(service: TrackingService, stop: threading.Event) -> None:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
@@ -65,7 +65,11 @@ class _Stopped(Exception):
     """Raised inside a retry loop when shutdown was asked for; the record stays uncommitted."""
 
 
-def make_kafka_consumer(settings: KafkaSettings, group: str, topics: list[str], **overrides) -> KafkaConsumer:
+def make_kafka_consumer(
+    settings: KafkaSettings, group: str, topics: list[str], listener: ConsumerRebalanceListener | None = None,
+    **overrides,
+) -> KafkaConsumer:
+    """A subscribed consumer that commits only when told; `listener` hears of partitions assigned and revoked."""
     options = dict(
         bootstrap_servers=list(settings.bootstrap_servers),
         client_id=f"{settings.client_id}-{group}",
@@ -79,7 +83,7 @@ def make_kafka_consumer(settings: KafkaSettings, group: str, topics: list[str], 
     )
     options.update(overrides)
     consumer = KafkaConsumer(**options)
-    consumer.subscribe(topics)
+    consumer.subscribe(topics, listener=listener)
     return consumer
 
 

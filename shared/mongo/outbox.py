@@ -32,29 +32,37 @@ def outbox_index(collection: str) -> IndexSpec:
 
 
 class OutboxRelay:
+    """The live relay (`grace` 0: every hint, every `interval`), or a crash sweeper behind live writers.
+
+    As a sweeper (`grace` > 0, for collections written by a BatchUnit) it takes only hints older than `grace`
+    seconds, every `interval` seconds, and never sweeps whole collections: the unit hints before it writes, so
+    no crash loses a hint, and a full sweep would take documents a live writer is publishing right now.
+    """
+
     def __init__(
-        self, collections: Iterable[Collection], producer: EventProducer, batch: int = 200, sweep_every: float = 30.0
+        self, collections: Iterable[Collection], producer: EventProducer, batch: int = 200, sweep_every: float = 30.0,
+        grace: float = 0.0, interval: float = 0.05,
     ):
         self.stores = {c.name: VersionedCollection(c) for c in collections}
         by_database: dict[str, list[VersionedCollection]] = {}
         for store in self.stores.values():
             by_database.setdefault(store.collection.database.name, []).append(store)
         # One hints query a pass per database, whatever the number of its collections.
-        self.pending = [PendingDocuments(stores, OUTBOX, sweep_every) for stores in by_database.values()]
+        every = None if grace else sweep_every
+        self.pending = [PendingDocuments(stores, OUTBOX, every, grace=grace) for stores in by_database.values()]
         self.producer = producer
         self.batch = batch
+        self.interval = interval
 
     @property
     def collections(self) -> list[VersionedCollection]:
         return list(self.stores.values())
 
-    def run(
-        self, stop: threading.Event, idle_wait: float = 0.05, on_pass: Callable[[], None] | None = None
-    ) -> None:
-        """Relay until stopped, waiting briefly whenever nothing is pending; `on_pass` after each pass."""
+    def run(self, stop: threading.Event, on_pass: Callable[[], None] | None = None) -> None:
+        """Relay until stopped, waiting `interval` whenever nothing is pending; `on_pass` after each pass."""
         while not stop.is_set():
             if self.relay_once() == 0:
-                stop.wait(idle_wait)
+                stop.wait(self.interval)
             if on_pass is not None:
                 on_pass()
 

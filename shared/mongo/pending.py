@@ -4,12 +4,19 @@ Only `_id` lookups are indexed on FerretDB, so a filter on the queue's flag read
 leave a hint instead (see VersionedCollection); a drainer claims the hints, then reads their documents by `_id`.
 Claiming first means a write landing meanwhile re-creates its hint, so nothing waits for the sweep. A crash
 between a document write and its hint loses the hint: a full scan by the flag now and then covers that.
+
+Writers that hint before they write and drain their own work right after (the batch unit) need neither: their
+drainer is a crash sweeper that takes only hints older than `grace` (the live writer is done with those) and
+deletes each only if no writer refreshed it since (its `at` unchanged), so it never races the live writer.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from pymongo import DeleteOne
 
 from shared.mongo.documents import Document, Queue, VersionedCollection
 
@@ -23,8 +30,10 @@ class PendingDocuments:
         self,
         stores: Sequence[VersionedCollection],
         queue: Queue,
-        sweep_every: float = 30.0,
+        sweep_every: float | None = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        grace: float = 0.0,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         databases = {store.collection.database.name for store in stores}
         if len(databases) != 1:
@@ -35,22 +44,39 @@ class PendingDocuments:
         self.sweep_every = sweep_every
         self.clock = clock
         self._last_sweep = float("-inf")
+        self.grace = grace
+        self.wall_clock = wall_clock
 
     def take(self, limit: int) -> list[Pending]:
-        """Up to `limit` documents with work pending: the hinted ones, or a full sweep when one is due."""
+        """Up to `limit` documents with work pending: the hinted ones, or a full sweep when one is due (if ever)."""
         now = self.clock()
-        if now - self._last_sweep >= self.sweep_every:
+        if self.sweep_every is not None and now - self._last_sweep >= self.sweep_every:
             self._last_sweep = now
             return self.swept(limit)
         return self.hinted(limit)
 
     def hinted(self, limit: int) -> list[Pending]:
-        claimed = list(self.hints.find({"collection": {"$in": list(self.stores)}}).limit(limit))
-        if claimed:
-            self.hints.delete_many({"_id": {"$in": [hint["_id"] for hint in claimed]}})
+        claimed = list(self.hints.find(self._claimable()).limit(limit))
+        self._delete(claimed)
         found = ((self.stores[hint["collection"]], hint["doc_id"]) for hint in claimed)
         return [(store, document) for store, doc_id in found
                 if (document := store.get(doc_id)) is not None and document.get(self.queue.flag)]
+
+    def _claimable(self) -> dict:
+        mine = {"collection": {"$in": list(self.stores)}}
+        if not self.grace:
+            return mine
+        cutoff = self.wall_clock() - timedelta(seconds=self.grace)
+        return {**mine, "$or": [{"at": {"$lt": cutoff}}, {"at": {"$exists": False}}]}
+
+    def _delete(self, claimed: list[Document]) -> None:
+        if not claimed:
+            return
+        if not self.grace:
+            self.hints.delete_many({"_id": {"$in": [hint["_id"] for hint in claimed]}})
+            return
+        self.hints.bulk_write([DeleteOne({"_id": h["_id"], "at": h.get("at", {"$exists": False})})
+                               for h in claimed], ordered=False)
 
     def swept(self, limit: int) -> list[Pending]:
         return [(store, document) for store in self.stores.values()

@@ -3,7 +3,7 @@
 Collections (every hot lookup is by `_id`, the only fast one on FerretDB):
 - `trackers`: `_id` = shipment id; the timeline embedded as one JSON string (see timeline_codec); an
   embedded outbox of `tracking.status_changed`; written by one consumer per shipment (Kafka key = shipment
-  id) with version-guarded writes.
+  id) through a batch unit (shared/batch), with version-guarded writes.
 - `aliases`: `_id` = any of the three numbers -> shipment id. Immutable once written, so a process may
   cache what it resolved.
 - `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
@@ -15,7 +15,7 @@ from __future__ import annotations
 import abc
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -24,11 +24,11 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from services.tracking.adapters import timeline_codec
-from services.tracking.domain.model import Recipient, Tracker, TrackerNotFound, with_progress
+from services.tracking.domain.model import Recipient, Tracker, with_progress
 from services.tracking.domain.rules import PlannedLeg, Progress
+from shared.batch.routes import Codec
 from shared.errors import BusinessRuleViolation
-from shared.events.envelope import CloudEvent
-from shared.mongo.documents import AlreadyExists, Document, VersionedCollection, with_events
+from shared.mongo.documents import Document
 from shared.mongo.outbox import outbox_index
 
 TRACKERS, ALIASES, PARKED = "trackers", "aliases", "parked_scans"
@@ -36,7 +36,6 @@ INDEXES = (outbox_index(TRACKERS),)
 DUPLICATE_KEY = 11000
 LOOKUPS_ONE_BY_ONE = 8  # beyond this many numbers one `$in` query is cheaper (FerretDB scans for it)
 
-TrackerChange = Callable[[Tracker], Sequence[CloudEvent]]
 
 
 @dataclass(frozen=True)
@@ -51,32 +50,25 @@ class ParkedScan:
 
 
 class TrackerRepository(abc.ABC):
+    """Trackers as readers see them; the consumer writes them through a batch unit (TRACKER_CODEC)."""
+
     @abc.abstractmethod
     def get(self, shipment_id: str) -> Tracker | None: ...
-
-    @abc.abstractmethod
-    def add(self, tracker: Tracker, events: Sequence[CloudEvent]) -> bool:
-        """Store a new tracker with its events; False (nothing stored) if it exists already."""
-
-    @abc.abstractmethod
-    def apply_once(self, shipment_id: str, event_id: str, change: TrackerChange) -> bool:
-        """Apply `change` and store its events in one write unless `event_id` was applied (False then).
-
-        Raises TrackerNotFound.
-        """
-
-    def apply_many(self, shipment_id: str, changes: Sequence[tuple[str, TrackerChange]]) -> int:
-        """Apply, in order, each (event id, change) not applied yet; returns how many. Raises TrackerNotFound.
-
-        This version writes once per change; a store that can do better (one write for all) overrides it.
-        """
-        return sum(self.apply_once(shipment_id, event_id, change) for event_id, change in changes)
 
 
 class AliasRepository(abc.ABC):
     @abc.abstractmethod
+    def add_all(self, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+        """Make each (number, shipment id) resolve, in one write; returns number -> owner for numbers stored before.
+
+        A number stored before keeps its owner: the caller refuses a pair whose owner is another shipment.
+        """
+
     def add(self, shipment_id: str, numbers: Iterable[str]) -> None:
         """Make every number resolve to the shipment; a number taken by another shipment is refused."""
+        for number, owner in self.add_all([(n, shipment_id) for n in dict.fromkeys(numbers)]).items():
+            if owner != shipment_id:
+                raise BusinessRuleViolation(f"number {number} already belongs to shipment {owner}")
 
     @abc.abstractmethod
     def resolve(self, numbers: Iterable[str]) -> dict[str, str]:
@@ -98,35 +90,11 @@ class ParkingRepository(abc.ABC):
 
 class MongoTrackerRepository(TrackerRepository):
     def __init__(self, db: Database):
-        self.store = VersionedCollection(db[TRACKERS])
+        self.collection = db[TRACKERS]
 
     def get(self, shipment_id: str) -> Tracker | None:
-        document = self.store.get(shipment_id)
+        document = self.collection.find_one({"_id": shipment_id})
         return tracker_from_document(document) if document else None
-
-    def add(self, tracker: Tracker, events: Sequence[CloudEvent]) -> bool:
-        try:
-            self.store.insert(with_events(tracker_document(tracker), events))
-        except AlreadyExists:
-            return False
-        return True
-
-    def apply_once(self, shipment_id: str, event_id: str, change: TrackerChange) -> bool:
-        return self.apply_many(shipment_id, [(event_id, change)]) == 1
-
-    def apply_many(self, shipment_id: str, changes: Sequence[tuple[str, TrackerChange]]) -> int:
-        def document_change(change: TrackerChange):
-            def change_document(document: Document) -> Document:
-                tracker = tracker_from_document(document)
-                events = change(tracker)
-                return with_events({**document, **tracker_document(tracker)}, events)
-
-            return change_document
-
-        try:
-            return self.store.apply_many(shipment_id, [(event_id, document_change(c)) for event_id, c in changes])
-        except LookupError as exc:
-            raise TrackerNotFound(f"no tracker for shipment {shipment_id}") from exc
 
 
 class MongoAliasRepository(AliasRepository):
@@ -135,21 +103,19 @@ class MongoAliasRepository(AliasRepository):
         self.cache = cache if cache is not None else OrderedDict()
         self.cache_size = cache_size
 
-    def add(self, shipment_id: str, numbers: Iterable[str]) -> None:
-        """All numbers in one round trip; only a number already stored is looked at again."""
-        wanted = list(dict.fromkeys(numbers))
+    def add_all(self, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+        """All numbers in one round trip; only the numbers already stored are read, in one query."""
+        if not pairs:
+            return {}
         try:
-            self.collection.insert_many([{"_id": n, "shipment_id": shipment_id} for n in wanted], ordered=False)
+            self.collection.insert_many([{"_id": n, "shipment_id": s} for n, s in pairs], ordered=False)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors", [])
             if any(error.get("code") != DUPLICATE_KEY for error in errors):
                 raise
-            for number in (wanted[error["index"]] for error in errors):
-                owner = self.collection.find_one({"_id": number})
-                if owner and owner["shipment_id"] != shipment_id:
-                    raise BusinessRuleViolation(
-                        f"number {number} already belongs to shipment {owner['shipment_id']}"
-                    ) from None
+            taken = sorted({pairs[error["index"]][0] for error in errors})
+            return {d["_id"]: d["shipment_id"] for d in self.collection.find({"_id": {"$in": taken}})}
+        return {}
 
     def resolve(self, numbers: Iterable[str]) -> dict[str, str]:
         wanted = set(numbers)
@@ -254,3 +220,6 @@ def progress_from_document(document: Document) -> Progress:
     eta = document.get("carrier_eta")
     return Progress(**{**document, "carrier_eta": date.fromisoformat(eta) if eta else None,
                        "lateness": timedelta(seconds=document.get("lateness", 0))})
+
+
+TRACKER_CODEC = Codec(load=tracker_from_document, dump=tracker_document)

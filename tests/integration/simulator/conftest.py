@@ -12,8 +12,8 @@ from simulator_credentials import CHECK_WORD, CREDENTIAL
 
 from services.tracking import worker
 from services.tracking.bootstrap import TrackingService, bootstrap, create_tracking_app
+from shared.batch.runner import BatchRunner
 from shared.events.envelope import CloudEvent
-from shared.kafka.consumer import ConsumerRunner
 from shared.kafka.producer import EventProducer, make_kafka_producer
 
 
@@ -55,7 +55,7 @@ def publish(service: TrackingService, topics: dict[str, str]) -> Iterator[Callab
 
 
 @pytest.fixture
-def runner(service: TrackingService, topics: dict[str, str]) -> Iterator[ConsumerRunner]:
+def runner(service: TrackingService, topics: dict[str, str]) -> Iterator[BatchRunner]:
     consumer_runner = worker.consumer_runner(
         service, threading.Event(), topics=[topics["shipments"], topics["scans"]], group=f"test-{uuid.uuid4().hex}",
     )

@@ -54,8 +54,8 @@ def test_a_shuffled_duplicated_journey_ends_delivered_with_one_ordered_timeline(
     zh = client.get(f"/v1/tracking/{sf}", headers={"Accept-Language": "zh-CN"}).get_json()
     assert zh["status_description"] == "已签收" and zh["recipient"]["city"] == "Los Angeles"
 
-    relay = OutboxRelay(service.outbox_collections(), service.producer())
-    assert relay.relay_once() >= 1
+    # The consumer published its status changes right after writing them: nothing is left for the sweeper.
+    assert OutboxRelay(service.outbox_collections(), service.producer()).relay_once() == 0
     changes = _status_changes(service, topics["tracking"], shipment_id)
     assert changes[-1]["status"] == "delivered" and changes[-1]["physically_scanned"] is True
     pairs = [(c["status"], c["milestone"]) for c in changes]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from tracking_journey import booked_data, new_numbers, post_sf, post_ups
 
-from services.tracking import handlers
+from services.tracking import worker
 from services.tracking.openapi import EXAMPLE_BATCH, EXAMPLE_SF_PUSH, EXAMPLE_UPS_ALERT
 from services.tracking.views import BatchResponse, TrackingView
 from shared.events.envelope import new_event
@@ -40,7 +40,7 @@ def test_the_examples_are_accepted_by_the_running_api(client):
 def test_a_tracking_answer_matches_its_documented_schema(client, service):
     shipment_id, sf, ups = new_numbers()
     event = new_event("shipment.booked", shipment_id, booked_data(shipment_id, sf, ups, datetime.now(UTC)), "/t")
-    handlers.create_tracker(event, service.deps())
+    assert worker.batch_unit(service).apply([event]) == []
     TrackingView.model_validate(client.get(f"/v1/tracking/{sf}").get_json())
 
 

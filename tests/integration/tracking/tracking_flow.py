@@ -8,10 +8,10 @@ from collections.abc import Callable
 from kafka import KafkaConsumer, TopicPartition
 
 from services.tracking.bootstrap import TrackingService
-from shared.kafka.consumer import ConsumerRunner
+from shared.batch.runner import BatchRunner
 
 
-def run_until(runner: ConsumerRunner, done: Callable[[], bool], timeout: float = 60) -> None:
+def run_until(runner: BatchRunner, done: Callable[[], bool], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not done():
         if time.monotonic() > deadline:

@@ -8,64 +8,42 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.tracking import worker
 from services.tracking.adapters.repository import (
+    TRACKERS,
     AliasRepository,
     ParkedScan,
     ParkingRepository,
-    TrackerChange,
     TrackerRepository,
+    tracker_from_document,
 )
-from services.tracking.domain.model import Tracker, TrackerNotFound, with_progress
+from services.tracking.domain.model import Tracker
 from services.tracking.handlers import Deps
-from shared.errors import BusinessRuleViolation, TransientError
-from shared.events.envelope import CloudEvent
-from tests.unit.support import Clock
+from shared.batch.unit import BatchUnit
+from tests.unit.support import Clock, FakeDocumentStore, FakePublisher
 
 
 class FakeTrackerRepository(TrackerRepository):
-    def __init__(self) -> None:
-        self.trackers: dict[str, Tracker] = {}
-        self.outbox: list[CloudEvent] = []
-        self.applied: dict[str, set[str]] = {}
+    """Reads the trackers the batch unit wrote to the fake store."""
+
+    def __init__(self, store: FakeDocumentStore) -> None:
+        self.store = store
 
     def get(self, shipment_id: str) -> Tracker | None:
-        tracker = self.trackers.get(shipment_id)
-        return with_progress(copy.deepcopy(tracker)) if tracker else None
-
-    def add(self, tracker: Tracker, events: Sequence[CloudEvent]) -> bool:
-        if tracker.shipment_id in self.trackers:
-            return False
-        self._store(tracker, events)
-        return True
-
-    def apply_once(self, shipment_id: str, event_id: str, change: TrackerChange) -> bool:
-        tracker = self.get(shipment_id)
-        if tracker is None:
-            raise TrackerNotFound(shipment_id)
-        if event_id in self.applied.setdefault(shipment_id, set()):
-            return False
-        self._store(tracker, change(tracker))
-        self.applied[shipment_id].add(event_id)
-        return True
-
-    def status_events(self) -> list[dict]:
-        return [e.data for e in self.outbox if e.short_type == "tracking.status_changed"]
-
-    def _store(self, tracker: Tracker, events: Sequence[CloudEvent]) -> None:
-        stored = copy.deepcopy(tracker)
-        stored.events.clear()
-        self.trackers[tracker.shipment_id] = stored
-        self.outbox.extend(events)
+        document = self.store.documents(TRACKERS).get(shipment_id)
+        return tracker_from_document(copy.deepcopy(document)) if document else None
 
 
 class FakeAliasRepository(AliasRepository):
     def __init__(self) -> None:
         self.owners: dict[str, str] = {}
 
-    def add(self, shipment_id: str, numbers: Iterable[str]) -> None:
-        for number in numbers:
+    def add_all(self, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+        taken = {number: self.owners[number] for number, _ in pairs if number in self.owners}
+        for number, shipment_id in pairs:
             if self.owners.setdefault(number, shipment_id) != shipment_id:
-                raise BusinessRuleViolation(number)
+                taken[number] = self.owners[number]
+        return taken
 
     def resolve(self, numbers: Iterable[str]) -> dict[str, str]:
         return {n: self.owners[n] for n in numbers if n in self.owners}
@@ -88,30 +66,19 @@ class FakeParkingRepository(ParkingRepository):
             self.scans.pop(scan.key, None)
 
 
-class FakePublisher:
-    """Records what was published; `fail` makes the next publish raise like an unreachable broker."""
-
-    def __init__(self) -> None:
-        self.published: list[CloudEvent] = []
-        self.batches: list[int] = []
-        self.fail = False
-
-    def publish(self, events: Iterable[CloudEvent]) -> None:
-        events = list(events)
-        if self.fail:
-            raise TransientError("broker did not acknowledge")
-        self.batches.append(len(events))
-        self.published.extend(events)
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2025, 6, 12, 0, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-def trackers() -> FakeTrackerRepository:
-    return FakeTrackerRepository()
+def store() -> FakeDocumentStore:
+    return FakeDocumentStore()
+
+
+@pytest.fixture
+def trackers(store) -> FakeTrackerRepository:
+    return FakeTrackerRepository(store)
 
 
 @pytest.fixture
@@ -132,3 +99,9 @@ def publisher() -> FakePublisher:
 @pytest.fixture
 def deps(trackers, aliases, parked, publisher, clock) -> Deps:
     return Deps(trackers, aliases, parked, publisher, clock)
+
+
+@pytest.fixture
+def unit(deps, store, publisher) -> BatchUnit:
+    """The consumer's batch unit over the fakes: outbox and released scans both go to `publisher`."""
+    return worker.tracker_unit(deps, store, publisher)

@@ -8,7 +8,6 @@ import pytest
 from prometheus_client import REGISTRY
 from tracking_samples import SF, SHIPMENT, UPS, booked_data
 
-from services.tracking import handlers
 from services.tracking.api import tracking_blueprint
 from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.options import TrackingOptions
@@ -51,8 +50,8 @@ def client(deps, options):
 
 
 @pytest.fixture
-def booked(deps):
-    handlers.create_tracker(new_event("shipment.booked", SHIPMENT, booked_data(), source="/t"), deps)
+def booked(unit):
+    assert unit.apply([new_event("shipment.booked", SHIPMENT, booked_data(), source="/t")]) == []
 
 
 def sf_headers(body: str, check_word: str = CHECK_WORD, age: float = 0) -> dict[str, str]:
@@ -170,14 +169,13 @@ def test_a_shipment_id_reads_its_tracker_without_the_alias_hop(client, booked, d
     assert [n for numbers in asked for n in numbers] == [SF]
 
 
-def test_polling_gets_an_etag_and_304_while_nothing_changed(client, booked, deps, publisher):
+def test_polling_gets_an_etag_and_304_while_nothing_changed(client, booked, unit, publisher):
     first = client.get(f"/v1/tracking/{SF}")
     assert first.status_code == 200 and first.headers["ETag"] and "max-age" in first.headers["Cache-Control"]
     again = client.get(f"/v1/tracking/{SF}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
     post_sf(client, PUSH)
-    for event in publisher.published:
-        handlers.apply_scan(event, deps)
+    unit.apply(list(publisher.published))
     changed = client.get(f"/v1/tracking/{SF}", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.get_json()["status"] == "picked_up"
 

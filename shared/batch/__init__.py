@@ -1,0 +1,1 @@
+"""Batch-at-a-time consumption: a poll applied as one unit (see docs/architecture.md)."""

@@ -1,0 +1,174 @@
+"""The batch runner: poll, dead-letter the poison records one by one, apply the rest as one unit, commit.
+
+Same contract as ConsumerRunner: offsets are committed only after the unit's writes (and its outbox publish)
+succeeded; permanent failures go to `<topic>.dlq` with the same headers; transient ones retry the whole batch
+with capped backoff, never skipping a record; SIGTERM during a retry leaves the batch for the next owner.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import CommitFailedError
+from kafka.structs import OffsetAndMetadata
+
+from shared.batch.fold import Rejection
+from shared.events.envelope import CloudEvent, decode
+from shared.failures import is_transient
+from shared.kafka.consumer import RECORDS, Backoff, Counts
+from shared.kafka.dlq import dead_letter
+from shared.kafka.producer import EventProducer
+
+log = logging.getLogger(__name__)
+DEFAULT_BACKOFF = Backoff()
+Pair = tuple[ConsumerRecord, CloudEvent]
+
+
+class Unit(Protocol):
+    def handles(self, short_type: str) -> bool: ...
+
+    def apply(self, events: Sequence[CloudEvent]) -> list[Rejection]: ...
+
+    def forget(self) -> None: ...
+
+
+class ForgetOnRevoke(ConsumerRebalanceListener):
+    """Calls `forget` whenever partitions are taken away: their documents may now be written by another process."""
+
+    def __init__(self, forget: Callable[[], None]):
+        self.forget = forget
+
+    def on_partitions_revoked(self, revoked) -> None:
+        self.forget()
+
+    def on_partitions_assigned(self, assigned) -> None:
+        pass
+
+
+class _Stopped(Exception):
+    """Raised inside a retry wait when shutdown was asked for; the batch stays uncommitted."""
+
+
+class BatchRunner:
+    def __init__(self, consumer: KafkaConsumer, dlq: EventProducer, unit: Unit, group: str,
+                 backoff: Backoff = DEFAULT_BACKOFF, stop: threading.Event | None = None,
+                 on_poll: Callable[[], None] | None = None):
+        self.consumer = consumer
+        self.dlq = dlq
+        self.unit = unit
+        self.group = group
+        self.backoff = backoff
+        self.stop = stop or threading.Event()
+        self.on_poll = on_poll  # called after every poll, records or not (liveness)
+        self.counts = Counts()
+
+    def run(self, on_poll: Callable[[], None] | None = None) -> None:
+        """Poll until `stop` is set, then close the consumer (every finished batch is committed already)."""
+        if on_poll is not None:
+            self.on_poll = on_poll
+        try:
+            while not self.stop.is_set():
+                self.poll_once()
+        finally:
+            self.consumer.close(autocommit=False)
+
+    def poll_once(self, timeout_ms: int = 500) -> int:
+        """Apply one poll as a unit; returns how many records were consumed (applied, skipped or dead-lettered)."""
+        batch = self.consumer.poll(timeout_ms=timeout_ms)
+        if self.on_poll:
+            self.on_poll()
+        records = [record for partition in batch.values() for record in partition]
+        if not records:
+            return 0
+        try:
+            self._apply(records)
+        except _Stopped:
+            for tp, partition in batch.items():
+                self.consumer.seek(tp, partition[0].offset)
+            return 0
+        self._commit({tp: OffsetAndMetadata(partition[-1].offset + 1, "", -1) for tp, partition in batch.items()})
+        self.counts.consumed += len(records)
+        return len(records)
+
+    def _apply(self, records: list[ConsumerRecord]) -> None:
+        pairs = [pair for record in records if (pair := self._decode(record))]
+        refused = self._settle(pairs) if pairs else []
+        record_of = {id(event): record for record, event in pairs}
+        for event, error in refused:
+            self._dead_letter(record_of[id(event)], error)
+        left_out = {id(event) for event, _ in refused}
+        for record, event in pairs:
+            if id(event) not in left_out:
+                self._count(record, event, "applied")
+
+    def _decode(self, record: ConsumerRecord) -> Pair | None:
+        """The record's event if the unit handles it; a poison record is dead-lettered here, alone."""
+        try:
+            event = decode(record.value)
+        except Exception as exc:  # decode raises only permanent errors: the record cannot be read
+            self._dead_letter(record, exc)
+            return None
+        if not self.unit.handles(event.short_type):
+            # Another consumer's event on a shared topic: not ours to act on, and not a failure.
+            self.counts.skipped += 1
+            RECORDS.labels(self.group, record.topic, "skipped").inc()
+            return None
+        return record, event
+
+    def _settle(self, pairs: list[Pair]) -> list[Rejection]:
+        """The unit's refusals; transient failures retry, anything else is narrowed down to one event at a time."""
+        attempt = 0
+        while True:
+            try:
+                return self.unit.apply([event for _, event in pairs])
+            except Exception as exc:  # classified: retried, or split until the failing event stands alone
+                if not is_transient(exc):
+                    if len(pairs) == 1:
+                        return [(pairs[0][1], exc)]
+                    log.warning("batch failed; applying its events one by one", extra={"error": repr(exc)[:300]})
+                    return [rejection for pair in pairs for rejection in self._settle([pair])]
+                attempt += 1
+                self._wait_before_retry(pairs[0][0], exc, attempt)
+
+    def _count(self, record: ConsumerRecord, event: CloudEvent, outcome: str) -> None:
+        self.counts.applied += 1
+        self.counts.by_type[event.short_type] = self.counts.by_type.get(event.short_type, 0) + 1
+        RECORDS.labels(self.group, record.topic, outcome).inc()
+
+    def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        try:
+            self.consumer.commit(offsets)
+        except CommitFailedError as exc:
+            # The group rebalanced: the new owner re-reads from the last commit; the unit is idempotent.
+            log.warning("commit refused after a rebalance; records will be redelivered", extra={"error": str(exc)})
+
+    def _dead_letter(self, record: ConsumerRecord, exc: BaseException) -> None:
+        self.counts.failed += 1
+        log.error("dead-lettering record", extra={
+            "topic": record.topic, "partition": record.partition, "offset": record.offset,
+            "error_class": type(exc).__name__, "error": str(exc)[:500]})
+        attempt = 0
+        while True:
+            try:
+                self.dlq.send_records([dead_letter(record, self.group, exc)])
+                break
+            except Exception as send_error:  # a DLQ write that fails is retried, never skipped
+                attempt += 1
+                self._wait_before_retry(record, send_error, attempt)
+        self.counts.dead_lettered += 1
+        RECORDS.labels(self.group, record.topic, "dead_lettered").inc()
+
+    def _wait_before_retry(self, record: ConsumerRecord, exc: BaseException, attempt: int) -> None:
+        self.counts.retried += 1
+        RECORDS.labels(self.group, record.topic, "retried").inc()
+        delay = self.backoff.delay(attempt)
+        log.warning("transient failure; retrying the batch", extra={
+            "topic": record.topic, "partition": record.partition, "offset": record.offset,
+            "attempt": attempt, "delay_s": delay, "error": repr(exc)[:500]})
+        if self.stop.wait(delay):
+            raise _Stopped()
