@@ -56,3 +56,9 @@ def test_local_port_overrides_move_the_default_addresses():
     settings = load_settings("tracking", environ=env)
     assert settings.kafka.bootstrap_servers == ("127.0.0.1:29092",)
     assert settings.mongo.uri == "mongodb://127.0.0.1:27028/parcelbridge_tracking"
+
+
+def test_the_store_serves_no_debug_port_unless_one_is_given(tmp_path):
+    assert load_infra_settings(environ={}, root=tmp_path).ferretdb_debug_port == 0
+    env = {"PARCELBRIDGE_FERRETDB_DEBUG_PORT": "24019"}
+    assert load_infra_settings(environ=env, root=tmp_path).ferretdb_debug_port == 24019
