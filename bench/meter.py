@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from bench import cpu, settle, store_counters, unit_cost
 from bench.stack import Bench
 from bench.unit_cost import Sample
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a workload's window begins, and how long the stack took to settle before it."""
+
+    sample: Sample
+    settled: dict[str, float | bool]
 
 
 class Meter:
@@ -17,7 +26,6 @@ class Meter:
     def __init__(self, bench: Bench, quiet_s: float, settle_timeout_s: float):
         self.bench, self.quiet_s, self.settle_timeout_s = bench, quiet_s, settle_timeout_s
         self.background: dict[str, Any] = {}
-        self.settled_before: dict[str, float | bool] = {}
 
     def sample(self, extra: Mapping[str, int] | None = None) -> Sample:
         """Both counters now; `extra` {label: pid} adds processes outside the stack (the simulator)."""
@@ -36,14 +44,14 @@ class Meter:
         self.background = unit_cost.rates(before, self.sample()) | {"settled_first": settled}
         return self.background
 
-    def begin(self) -> Sample:
-        """A sample to measure a workload from, once the stack has settled (earlier work kept out of it)."""
-        self.settled_before = self.settle()
-        return self.sample()
+    def begin(self) -> Start:
+        """Where to measure a workload from, once the stack has settled (earlier work kept out of it)."""
+        settled = self.settle()
+        return Start(self.sample(), settled)
 
-    def cost(self, before: Sample, units: int, settle: bool = True) -> dict[str, Any]:
-        """Per-unit figures from `before` until now; with `settle`, once the stack has finished the workload's
+    def cost(self, start: Start, units: int, settle: bool = True) -> dict[str, Any]:
+        """Per-unit figures from `start` until now; with `settle`, once the stack has finished the workload's
         consequences (the settling is in the window, and the background takes it out of the net figures)."""
         settled = self.settle() if settle else None
-        return unit_cost.per_unit(before, self.sample(), units, self.background) | {
-            "settled_before": self.settled_before, "settled_after": settled}
+        return unit_cost.per_unit(start.sample, self.sample(), units, self.background) | {
+            "settled_before": start.settled, "settled_after": settled}
