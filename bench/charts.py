@@ -7,6 +7,8 @@ from typing import Any
 
 import matplotlib
 
+from bench.cost_tables import WORKLOADS
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
@@ -18,6 +20,7 @@ def draw_all(result: dict[str, Any], stem: Path) -> list[Path]:
         _intake(result["order_intake"], stem.with_name(f"{stem.name}-order-intake.png")),
         _reads(result["tracking_reads"], stem.with_name(f"{stem.name}-tracking-reads.png")),
         _memory(result["memory"], stem.with_name(f"{stem.name}-memory.png")),
+        _commands(result["cost_model"], stem.with_name(f"{stem.name}-store-commands.png")),
     ]
     return [path for path in drawn if path]
 
@@ -87,6 +90,27 @@ def _memory(memory: list[dict[str, Any]], path: Path) -> Path | None:
     axes.set_xlabel("peak RSS (MiB)")
     axes.set_title("Peak resident memory per process")
     axes.tick_params(axis="y", labelsize=7)
+    return _save(figure, path)
+
+
+def _commands(cost: dict[str, Any], path: Path) -> Path:
+    """Store commands per unit of each workload, stacked by command name (gross), the net total written beside."""
+    ran = [(key, label) for key, label in WORKLOADS if cost.get(key, {}).get("units")]
+    names = sorted({name for key, _ in ran for name in cost[key]["commands_per_unit"]})
+    figure, axes = plt.subplots(figsize=(10, 1.6 + 0.6 * len(ran)))
+    left = [0.0] * len(ran)
+    for name in names:
+        values = [cost[key]["commands_per_unit"].get(name) or 0.0 for key, _ in ran]
+        axes.barh([label for _, label in ran], values, left=left, label=name)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, (key, _) in enumerate(ran):
+        axes.text(left[y], y, f"  net {cost[key]['commands_net_per_unit']:,.1f}", va="center", fontsize=8)
+    axes.set_xlim(0, max([*left, 12]) * 1.15)  # room for the net figures written after each bar
+    axes.axvline(12, color="grey", linewidth=0.8, linestyle=":", label="target per order: 12")
+    axes.invert_yaxis()
+    axes.set_xlabel("store commands per unit, gross (FerretDB's counters); net of the quiet background beside each bar")
+    axes.set_title("Store commands per unit, by command")
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     return _save(figure, path)
 
 

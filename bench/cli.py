@@ -56,12 +56,16 @@ def _text(rates: tuple[float, ...]) -> str:
               show_default=True, help="Shipping consumer processes of the bench stack (SHIPPING_CONSUMERS).")
 @click.option("--tracking-consumers", type=click.IntRange(1, 6), default=BenchConfig.tracking_consumers,
               show_default=True, help="Tracking consumer processes of the bench stack (TRACKING_CONSUMERS).")
+@click.option("--cost-rate", type=click.FloatRange(0.1), default=BenchConfig.cost_order_rate, show_default=True,
+              help="Cost model: orders/s of the step that counts store commands and CPU per order (nobody polling).")
+@click.option("--idle-window", type=click.FloatRange(1), default=BenchConfig.idle_window_s, show_default=True,
+              help="Cost model: seconds the idle stack is measured, simulator at 0.5 orders/s (--quick: 20 at most).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=BenchConfig.out, show_default=True,
               help="Where the JSON, Markdown and PNG files go.")
 def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float, trackers: int, read_rates: str,
           read_duration: float, posters: int, batch: int, port_base: int, orders_consumers: int,
-          shipping_consumers: int, tracking_consumers: int, out: Path) -> None:
-    """Measure this machine: the ceilings, the scan pipeline, order intake and customer polling.
+          shipping_consumers: int, tracking_consumers: int, cost_rate: float, idle_window: float, out: Path) -> None:
+    """Measure this machine: the ceilings, the scan pipeline, order intake, customer polling and what each costs.
 
     Starts its own isolated stack (broker, store, services; ports from --port-base, data in .local/bench),
     wiped first and stopped at the end, so `make run` and the e2e tests are never disturbed.
@@ -70,7 +74,8 @@ def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float,
                          stored_trackers=trackers, read_rates=_rates(read_rates), read_duration_s=read_duration,
                          posters=posters, batch=batch, port_base=port_base,
                          orders_consumers=orders_consumers, shipping_consumers=shipping_consumers,
-                         tracking_consumers=tracking_consumers, out=out)
+                         tracking_consumers=tracking_consumers, cost_order_rate=cost_rate, idle_window_s=idle_window,
+                         out=out)
     config = quick(config) if is_quick else config
     console = Console(stderr=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

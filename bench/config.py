@@ -32,6 +32,16 @@ class BenchConfig:
     # order -> booked at 50 orders/s p50 4.3 s -> 2.4 s, p99 8.3 s -> 4.3 s, with one consumer each -> two).
     orders_consumers: int = 2
     shipping_consumers: int = 2
+    # The cost model: a quiet window with no traffic (the background taken out of the net figures), orders
+    # placed with nobody polling them, and the stack idling with the simulator at `make run`'s rate.
+    background_s: float = 10
+    cost_order_rate: float = 20
+    cost_order_duration_s: float = 20
+    idle_rate: float = 0.5
+    idle_warm_up_s: float = 15
+    idle_window_s: float = 60
+    settle_quiet_s: float = 2  # settled: every group caught up and no topic end moved for this long
+    settle_timeout_s: float = 600
     seed: int = 5
     out: Path = Path("bench/results")
     quick: bool = False
@@ -52,4 +62,5 @@ def quick(config: BenchConfig) -> BenchConfig:
                    order_rates=config.order_rates[:2], order_duration_s=5,
                    stored_trackers=min(config.stored_trackers, 5_000), read_sample=min(config.read_sample, 5_000),
                    read_rates=config.read_rates[:2], read_duration_s=5, read_warmup_s=2, kafka_records=5_000,
-                   store_operations=1_000, http_duration_s=4, quick=True)
+                   store_operations=1_000, http_duration_s=4, background_s=4, cost_order_duration_s=5,
+                   idle_warm_up_s=5, idle_window_s=min(config.idle_window_s, 20), quick=True)

@@ -8,41 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.infra.processes import read_pid
+from bench.stack_processes import command, members
 
 
 def peak_rss(run_dir: Path) -> list[dict[str, object]]:
     """One row per process started from a pid file in `run_dir`, and one per descendant."""
-    children = _children()
     rows: list[dict[str, object]] = []
-    for pid_file in sorted(run_dir.glob("*.pid")):
-        pid = read_pid(pid_file)
-        if pid is None:
-            continue
-        for depth, member in _tree(pid, children):
-            peak = _vm_hwm_mib(member)
-            if peak is not None:
-                label = pid_file.stem if depth == 0 else f"{pid_file.stem} / {_command(member)}"
-                rows.append({"process": label, "pid": member, "peak_rss_mib": peak})
+    for stem, depth, pid in members(run_dir):
+        peak = _vm_hwm_mib(pid)
+        if peak is not None:
+            label = stem if depth == 0 else f"{stem} / {command(pid)}"
+            rows.append({"process": label, "pid": pid, "peak_rss_mib": peak})
     return rows
-
-
-def _tree(pid: int, children: dict[int, list[int]], depth: int = 0) -> list[tuple[int, int]]:
-    found = [(depth, pid)]
-    for child in children.get(pid, []):
-        found.extend(_tree(child, children, depth + 1))
-    return found
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended while we looked
-        tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    return tree
 
 
 def _vm_hwm_mib(pid: int) -> float | None:
@@ -53,10 +30,3 @@ def _vm_hwm_mib(pid: int) -> float | None:
     except OSError:
         return None
     return None
-
-
-def _command(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return str(pid)

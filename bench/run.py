@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
-from bench import ceilings, dead_letters, intake, parcels, scans, seeding, steps, summary, tracking_reads, vegeta
+from bench import (
+    bars,
+    ceilings,
+    cost_steps,
+    dead_letters,
+    intake,
+    parcels,
+    scans,
+    seeding,
+    steps,
+    targets,
+    tracking_reads,
+    vegeta,
+)
 from bench.carrier_traffic import Traffic, traffic
 from bench.config import BenchConfig
 from bench.machine import describe
 from bench.memory import peak_rss
+from bench.meter import Meter
 from bench.stack import Bench, running_stack
 from bench.vegeta import Vegeta
 from services.tracking import messages
@@ -46,24 +59,30 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
     load = Vegeta(_vegeta(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
     say = lambda m: console.print(f"[dim]{m}[/]")  # noqa: E731
-    with running_stack(config.port_base, say, config.consumers) as bench, _progress(console) as bar:
+    with running_stack(config.port_base, say, config.consumers) as bench, bars.progress(console) as bar:
         result["machine"] = describe(bench.stack.logs.parent)
         traffic_http, traffic_topic, setup = _prepare(bench, config, bar)
         result["setup"] = setup
+        meter = Meter(bench, config.settle_quiet_s, config.settle_timeout_s)
+        cost = result["cost_model"] = {"background": cost_steps.background(meter, config, bar)}
         pipeline = result["scan_pipeline"] = {}
-        pipeline["http"] = _step(bar, "scans via HTTP ingest", traffic_http.total,
-                                 lambda tick: scans.via_http(bench, traffic_http, config.posters, tick))
-        pipeline["topic"] = _step(bar, "scans via the topic", traffic_topic.total,
-                                  lambda tick: scans.via_topic(bench, traffic_topic, tick))
+        pipeline["http"] = bars.step(bar, "scans via HTTP ingest", traffic_http.total,
+                                     lambda tick: scans.via_http(bench, traffic_http, config.posters, tick, meter))
+        pipeline["topic"] = bars.step(bar, "scans via the topic", traffic_topic.total,
+                                      lambda tick: scans.via_topic(bench, traffic_topic, tick, meter))
+        cost["scans_http"], cost["scans_topic"] = pipeline["http"].pop("cost"), pipeline["topic"].pop("cost")
         result["ceilings"] = _ceilings(bench, load, config, traffic_topic, bar)
         result["scan_pipeline"]["ratios"] = _ratios(result)
         result["order_intake"] = _intake(bench, config, bar)
-        result["tracking_reads"] = _reads(bench, load, config, setup["template"], result, bar)
+        cost["orders"] = cost_steps.orders(bench, meter, config, bar)
+        result["tracking_reads"] = _reads(bench, load, config, setup["template"], result, bar, meter)
+        cost["tracking_get"] = result["tracking_reads"].pop("cost")
+        cost["idle"] = cost_steps.idle_stack(bench, meter, config, bar)
         result["memory"] = peak_rss(bench.stack.logs.parent / "run")
         result["dead_letters"] = dead_letters.counts(bench)
     setup.pop("bookings")
     setup.pop("template")
-    result["targets"] = summary.targets(result)
+    result["targets"] = targets.judged(result)
     result["finished_at"] = _now()
     return result
 
@@ -128,8 +147,8 @@ def _ratios(result: dict[str, Any]) -> dict[str, Any]:
 def _intake(bench: Bench, config: BenchConfig, bar: Progress) -> dict[str, Any]:
     def one_rate(rate: float) -> dict[str, Any]:
         total = round(rate * config.order_duration_s)
-        return _step(bar, f"orders at {rate:g}/s", total,
-                     lambda tick: intake.run_rate(bench, rate, config.order_duration_s, tick))
+        return bars.step(bar, f"orders at {rate:g}/s", total,
+                         lambda tick: intake.run_rate(bench, rate, config.order_duration_s, tick))
 
     found = steps.until_broken(config.order_rates, one_rate,
                                lambda r: steps.orders_broke(r, config.booked_p99_limit_ms))
@@ -139,22 +158,25 @@ def _intake(bench: Bench, config: BenchConfig, bar: Progress) -> dict[str, Any]:
 
 
 def _reads(bench: Bench, load: Vegeta, config: BenchConfig, template: ShipmentBooked, result: dict[str, Any],
-           bar: Progress) -> dict[str, Any]:
+           bar: Progress, meter: Meter) -> dict[str, Any]:
     seeded, stored = _stored(bench, config, template, bar)
     numbers = tracking_reads.sample_numbers(bench.tracking_db(), config.read_sample, config.seed)
     warm_up = tracking_reads.warm_up(load, bench, numbers, config.read_rates[0], config.read_warmup_s)
+    before = meter.begin()
     found = tracking_reads.stepped(
         load, bench, numbers, list(config.read_rates), config.read_duration_s, config.read_p99_limit_ms,
-        lambda rate: _rate_bar(bar, f"tracking GET at {rate:g}/s", rate * config.read_duration_s))
+        lambda rate: bars.rate_bar(bar, f"tracking GET at {rate:g}/s", rate * config.read_duration_s))
+    # A GET writes nothing, so there is nothing to settle: the window ends with the last step.
+    cost = meter.cost(before, sum(r["requests"] for r in found["rates"]), settle=False)
     _say_not_run(bar, "tracking GET", found["not_run"])
     rate = tracking_reads.highest_passing_rate(found, config.read_p99_limit_ms)
-    not_modified = _step(bar, f"tracking GET 304 path at {rate:g}/s", round(rate * config.read_duration_s),
-                         lambda tick: tracking_reads.not_modified(load, bench, numbers, rate, config.read_duration_s,
-                                                                  tick))
+    seconds = config.read_duration_s
+    not_modified = bars.step(bar, f"tracking GET 304 path at {rate:g}/s", round(rate * seconds),
+                             lambda tick: tracking_reads.not_modified(load, bench, numbers, rate, seconds, tick))
     loop = tracking_reads.closed_loop(load, bench, numbers, config.http_clients, config.http_duration_s,
                                       start=sum(r["requests"] for r in found["rates"]))
     trivial = result["ceilings"]["http"]["requests_per_s"]
-    return {"generator": vegeta.NAME, "seeding": seeded, "stored": stored, "numbers": len(numbers),
+    return {"cost": cost, "generator": vegeta.NAME, "seeding": seeded, "stored": stored, "numbers": len(numbers),
             "number_kinds": tracking_reads.kinds(numbers), "warm_up": warm_up, **found,
             "stop_rule": f"errors or p99 > {config.read_p99_limit_ms:g} ms", "not_modified": not_modified,
             "closed_loop": loop, "ratio_to_trivial": round(loop["requests_per_s"] / trivial, 3) if trivial else 0.0}
@@ -165,8 +187,8 @@ def _stored(bench: Bench, config: BenchConfig, template: ShipmentBooked, bar: Pr
     """Seed trackers up to the configured count; what seeding took, and what the store then holds."""
     database = bench.tracking_db()
     missing = max(0, config.stored_trackers - seeding.stored_trackers(database)["trackers"])
-    seeded = _step(bar, "trackers seeded into the store", missing,
-                   lambda tick: seeding.seed(bench, template, missing, config.seed, tick))
+    seeded = bars.step(bar, "trackers seeded into the store", missing,
+                       lambda tick: seeding.seed(bench, template, missing, config.seed, tick))
     bar.console.print(f"[dim]seeded {seeded['trackers']:,} trackers in {seeded['seconds']:,.1f} s "
                       f"({seeded['trackers_per_s']:,.0f}/s, {seeded['processes']} processes)[/]")
     stored = seeding.stored_trackers(database)
@@ -175,28 +197,10 @@ def _stored(bench: Bench, config: BenchConfig, template: ShipmentBooked, bar: Pr
     return seeded, stored
 
 
-def _rate_bar(bar: Progress, label: str, total: float) -> Callable[[int], None]:
-    task = bar.add_task(label, total=round(total))
-    return lambda n: bar.advance(task, n)
-
-
 def _say_not_run(bar: Progress, what: str, rates: list[float]) -> None:
     if rates:
         bar.console.print(f"[yellow]{what} at {', '.join(f'{r:g}/s' for r in rates)}: not run "
                           "(previous rate broke)[/]")
-
-
-def _step(bar: Progress, label: str, total: int, work: Callable[[Callable[[int], None]], Any]) -> Any:
-    task = bar.add_task(label, total=total)
-    began = time.perf_counter()
-    done = work(lambda n: bar.advance(task, n))
-    bar.update(task, completed=total, description=f"{label} ({time.perf_counter() - began:.0f} s)")
-    return done
-
-
-def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
 
 
 def _now() -> str:

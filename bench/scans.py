@@ -19,6 +19,7 @@ import requests
 
 from bench.carrier_traffic import CarrierRequest, Traffic
 from bench.lag import LagProbe
+from bench.meter import Meter
 from bench.stack import Bench
 from bench.stats import summary_ms
 from services.simulator.carriers import sf, ups
@@ -38,9 +39,13 @@ def _apply_timeout(traffic: Traffic) -> float:
     return max(900.0, traffic.total / MIN_APPLY_RATE)
 
 
-def via_http(bench: Bench, traffic: Traffic, posters: int, progress: Progress) -> dict[str, Any]:
-    """Post every request from `posters` concurrent carriers; measure until all scans are applied."""
+def via_http(bench: Bench, traffic: Traffic, posters: int, progress: Progress, meter: Meter) -> dict[str, Any]:
+    """Post every request from `posters` concurrent carriers; measure until all scans are applied.
+
+    Its cost per scan is counted until every service has settled (the console applies the same scans).
+    """
     poster = _Poster(bench)
+    before = meter.begin()
     probe = LagProbe(bench.kafka, GROUP, CARRIER_SCANS.name)
     began = time.perf_counter()
     try:
@@ -52,17 +57,19 @@ def via_http(bench: Bench, traffic: Traffic, posters: int, progress: Progress) -
         applied = probe.wait_caught_up(probe.ends(), timeout_s=_apply_timeout(traffic))
     finally:
         probe.close()
+    cost = meter.cost(before, traffic.total)
     return _result(traffic, began, applied, bench) | {
-        "requests": len(traffic.requests), "posters": posters, "posting_s": round(posted - began, 2),
+        "cost": cost, "requests": len(traffic.requests), "posters": posters, "posting_s": round(posted - began, 2),
         "request_ms": summary_ms(poster.latencies), "failed_attempts": poster.failures,
         "unacknowledged_requests": poster.lost,
     }
 
 
-def via_topic(bench: Bench, traffic: Traffic, progress: Progress) -> dict[str, Any]:
+def via_topic(bench: Bench, traffic: Traffic, progress: Progress, meter: Meter) -> dict[str, Any]:
     """Publish the scans as `scan.recorded` (what ingest would have written); measure until applied."""
     records = _records(traffic)
     producer = EventProducer(make_kafka_producer(bench.kafka))
+    before = meter.begin()
     probe = LagProbe(bench.kafka, GROUP, CARRIER_SCANS.name)
     began = time.perf_counter()
     try:
@@ -73,7 +80,8 @@ def via_topic(bench: Bench, traffic: Traffic, progress: Progress) -> dict[str, A
         applied = probe.wait_caught_up(probe.ends(), timeout_s=_apply_timeout(traffic))
     finally:
         probe.close()
-    return _result(traffic, began, applied, bench) | {"publishing_s": round(published - began, 2)}
+    cost = meter.cost(before, traffic.total)
+    return _result(traffic, began, applied, bench) | {"cost": cost, "publishing_s": round(published - began, 2)}
 
 
 def _records(traffic: Traffic) -> list[OutgoingRecord]:

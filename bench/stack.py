@@ -16,6 +16,7 @@ from shared.config import KafkaSettings
 from shared.infra.isolated import IsolatedStack, isolated_env
 
 STACK_NAME = "bench"
+FERRETDB_DEBUG_OFFSET = 19  # beside the store (+18): its Prometheus counters, read for store commands per unit
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Bench:
 
     def database(self, name: str) -> Database:
         return MongoClient(self.stack.mongodb, tz_aware=True)[name]
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.stack.env['PARCELBRIDGE_FERRETDB_DEBUG_PORT']}/debug/metrics"
 
     def tracking_db(self) -> Database:
         return self.database("parcelbridge_tracking")
@@ -56,7 +61,8 @@ def bench_env(port_base: int, consumers: Mapping[str, int] | None = None) -> dic
     # The services run with their default gunicorn settings (2 workers x 8 threads), as `make run` runs them,
     # but with `consumers` consumer processes per service (the report says how many). The per-client rate
     # limit is off, as every request comes from one address.
-    return {**isolated_env(STACK_NAME, port_base), **consumer_env(consumers or {})}
+    return {**isolated_env(STACK_NAME, port_base), **consumer_env(consumers or {}),
+            "PARCELBRIDGE_FERRETDB_DEBUG_PORT": str(port_base + FERRETDB_DEBUG_OFFSET)}
 
 
 @contextmanager

@@ -1,8 +1,10 @@
-"""The headline rows of a result (shared by the printed table and the Markdown report), and the targets."""
+"""The headline rows of a result, shared by the printed table and the Markdown report."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from bench import cost_tables
 
 Row = tuple[str, str, str]  # section, measure, value
 
@@ -13,7 +15,8 @@ def _ms(summary: dict | None) -> str:
 
 def rows(result: dict[str, Any]) -> list[Row]:
     return [*_ceiling_rows(result["ceilings"]), *_scan_rows(result["scan_pipeline"]),
-            *_intake_rows(result["order_intake"]), *_read_rows(result["tracking_reads"])]
+            *_intake_rows(result["order_intake"]), *_read_rows(result["tracking_reads"]),
+            *cost_tables.summary_rows(result["cost_model"])]
 
 
 def _ceiling_rows(c: dict[str, Any]) -> list[Row]:
@@ -79,41 +82,6 @@ def _read_rows(reads: dict[str, Any]) -> list[Row]:
     found.append(("tracking GET", f"closed-loop maximum ({loop['clients']} clients)",
                   f"{loop['requests_per_s']:,.0f} req/s · {reads['ratio_to_trivial']:.0%} of trivial"))
     return found
-
-
-def targets(result: dict[str, Any]) -> list[dict[str, str]]:
-    """Issue 5's stretch goals on 2 cores, each with what this run measured against it: yes, no or not run."""
-    scan = result["scan_pipeline"]
-    http_rate, ratio = scan["http"]["scans_per_s"], scan["ratios"]["http"]
-    reads = result["tracking_reads"]
-    return [
-        _target("scan pipeline ≥ 2,000 scans/s (HTTP ingest)", f"{http_rate:,.0f} scans/s", http_rate >= 2000),
-        _target("scan pipeline ≥ 50% of the slowest ceiling", f"{ratio['of_slowest']:.0%} of {ratio['slowest']}",
-                ratio["of_slowest"] >= 0.5),
-        _at_rate("tracking GET p99 ≤ 20 ms at 500 req/s", reads, 500, "ms", 20, "req/s"),
-        _target("tracking GET ≥ 60% of the trivial endpoint", f"{reads['ratio_to_trivial']:.0%}",
-                reads["ratio_to_trivial"] >= 0.6),
-        _at_rate("order → booked p99 ≤ 1 s at 100 orders/s", result["order_intake"], 100, "order_to_booked_ms",
-                 1000, "orders/s"),
-    ]
-
-
-def _at_rate(goal: str, stepped: dict[str, Any], rate: float, key: str, p99_ms: float, unit: str) -> dict[str, str]:
-    """A p99 goal at one rate: judged if that rate ran, else "not run" with where the steps stopped."""
-    ran = next((r for r in stepped["rates"] if r["rate_per_s"] == rate), None)
-    if ran is not None:
-        p99 = (ran[key] or {}).get("p99", float("inf"))
-        failed = ran["errors"] or ran.get("not_booked")
-        return _target(goal, f"p99 {p99:,.1f} ms at {rate:g} {unit}", p99 <= p99_ms and not failed)
-    last = stepped["rates"][-1]
-    why = "broke" if rate in stepped["not_run"] else "was the highest rate"
-    p99 = (last[key] or {}).get("p99", float("nan"))
-    return {"target": goal, "met": "not run",
-            "measured": f"{last['rate_per_s']:g} {unit} {why} (p99 {p99:,.1f} ms, {last['errors']} errors)"}
-
-
-def _target(goal: str, measured: str, met: bool) -> dict[str, str]:
-    return {"target": goal, "measured": measured, "met": "yes" if met else "no"}
 
 
 def consumer_counts(configuration: dict[str, Any]) -> str:

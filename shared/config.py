@@ -63,6 +63,7 @@ class InfraSettings:
     kafka_controller_port: int
     ferretdb_port: int
     kafka_heap: str
+    ferretdb_debug_port: int = 0  # 0: FerretDB serves no debug HTTP (metrics, pprof)
 
 
 class _Reader:
@@ -200,6 +201,7 @@ def load_infra_settings(environ: Mapping[str, str] | None = None, root: Path | N
         kafka_controller_port=reader.port("PARCELBRIDGE_KAFKA_CONTROLLER_PORT", 19093),
         ferretdb_port=reader.port("PARCELBRIDGE_FERRETDB_PORT", 27018),
         kafka_heap=reader.text("PARCELBRIDGE_KAFKA_HEAP", "512m"),
+        ferretdb_debug_port=reader.integer("PARCELBRIDGE_FERRETDB_DEBUG_PORT", 0, 0, 65535),
     )
     if settings.kafka_port == settings.kafka_controller_port:
         reader.problems.append("PARCELBRIDGE_KAFKA_PORT and PARCELBRIDGE_KAFKA_CONTROLLER_PORT must differ")

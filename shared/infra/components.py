@@ -117,7 +117,8 @@ class FerretDB:
 
     @property
     def ports(self) -> tuple[int, ...]:
-        return (self.layout.settings.ferretdb_port,)
+        s = self.layout.settings
+        return (s.ferretdb_port, s.ferretdb_debug_port) if s.ferretdb_debug_port else (s.ferretdb_port,)
 
     @property
     def address(self) -> str:
@@ -162,12 +163,17 @@ class FerretDB:
             # log, which made every write cost ~25 ms here; a process crash still loses nothing.
             f"--sqlite-url=file:{self.layout.ferretdb_data}/?_pragma=synchronous(normal)",
             f"--listen-addr=127.0.0.1:{self.layout.settings.ferretdb_port}",
-            f"--state-dir={self.layout.ferretdb_state}", "--debug-addr=-", "--telemetry=disable",
+            f"--state-dir={self.layout.ferretdb_state}", f"--debug-addr={self._debug_addr()}", "--telemetry=disable",
             "--log-level=warn",
         ]
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "DO_NOT_TRACK": "1"}
+
+    def _debug_addr(self) -> str:
+        # Off unless a port is given: the bench reads its per-command counters (/debug/metrics) from there.
+        port = self.layout.settings.ferretdb_debug_port
+        return f"127.0.0.1:{port}" if port else "-"
 
     def ready(self) -> bool:
         from pymongo import MongoClient

@@ -80,3 +80,9 @@ def test_bad_health_bounds_are_each_named():
         load_settings("orders", environ=env)
     for name in env:
         assert name in str(caught.value)
+
+
+def test_the_store_serves_no_debug_port_unless_one_is_given(tmp_path):
+    assert load_infra_settings(environ={}, root=tmp_path).ferretdb_debug_port == 0
+    env = {"PARCELBRIDGE_FERRETDB_DEBUG_PORT": "24019"}
+    assert load_infra_settings(environ=env, root=tmp_path).ferretdb_debug_port == 24019
