@@ -39,7 +39,10 @@ def consumer_runner(
 
 
 def relay(service: OrdersService) -> OutboxRelay:
-    return OutboxRelay(service.outbox_collections(), service.producer())
+    """Only a crash sweeper: every writer of orders and shippers publishes their events right after writing."""
+    sweeper = service.sweeper
+    return OutboxRelay(service.outbox_collections(), service.producer(), grace=sweeper.grace,
+                       interval=sweeper.interval)
 
 
 def _consume(service: OrdersService, stop: threading.Event) -> None:

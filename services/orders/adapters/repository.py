@@ -17,6 +17,9 @@ from pymongo.database import Database
 from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
 from services.orders.domain.shippers import Shipper, ShipperKey
 from services.orders.domain.webhooks import PendingDelivery
+from shared.batch.ports import Write
+from shared.batch.writer import OutboxWriter
+from shared.errors import ConcurrencyConflict
 from shared.events.envelope import CloudEvent
 from shared.mongo.client import IndexSpec
 from shared.mongo.documents import OUTBOX, AlreadyExists, Document, Queue, VersionedCollection, with_events
@@ -105,8 +108,11 @@ class ShipperRepository(abc.ABC):
 
 
 class MongoOrderRepository(OrderRepository):
-    def __init__(self, db: Database):
+    """`add` and `save` publish the order's events right after writing it (see OutboxWriter)."""
+
+    def __init__(self, db: Database, writer: OutboxWriter):
         self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
+        self.writer = writer
         self._seen: dict[str, Document] = {}  # documents as read, so a save keeps their outbox and version
 
     def get(self, order_id: str) -> Order | None:
@@ -117,14 +123,14 @@ class MongoOrderRepository(OrderRepository):
         return order_from_document(document)
 
     def add(self, order: Order, events: Sequence[CloudEvent]) -> None:
-        try:
-            self._seen[order.id] = self.store.insert(with_events(order_document(order), events))
-        except AlreadyExists as exc:
-            raise OrderExists(order.id) from exc
+        written = self.writer.write(ORDERS, Write(order.id, None, new_document(order_document(order), events)))
+        if not written.landed:
+            raise OrderExists(order.id)
+        self._seen[order.id] = written.stored
 
     def save(self, order: Order, events: Sequence[CloudEvent]) -> None:
         base = self._seen[order.id]
-        self._seen[order.id] = self.store.save(with_events({**base, **order_document(order)}, events))
+        self._seen[order.id] = saved(self.writer, ORDERS, base, with_events({**base, **order_document(order)}, events))
 
     def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
         def change_document(document: Document) -> Document:
@@ -141,6 +147,20 @@ class MongoOrderRepository(OrderRepository):
     def page(self, query: OrderQuery) -> list[Order]:
         cursor = self.store.collection.find(order_filter(query)).sort([("created_at", -1), ("_id", -1)])
         return [order_from_document(document) for document in cursor.limit(query.limit)]
+
+
+def new_document(fields: Document, events: Sequence[CloudEvent]) -> Document:
+    """A first version of a document, holding its events."""
+    return {**with_events(fields, events), "version": 1, "applied_events": []}
+
+
+def saved(writer: OutboxWriter, collection: str, base: Document, document: Document) -> Document:
+    """`document` written over `base` (as read) if nobody wrote it since; raises ConcurrencyConflict otherwise."""
+    written = writer.write(collection, Write(base["_id"], base["version"],
+                                                      {**document, "version": base["version"] + 1}))
+    if not written.landed:
+        raise ConcurrencyConflict(f"{collection}/{base['_id']} changed since version {base['version']}")
+    return written.stored
 
 
 def with_deliveries(document: Document, deliveries: Sequence[PendingDelivery]) -> Document:
@@ -214,15 +234,19 @@ def order_from_document(document: Document) -> Order:
 class MongoShipperRepository(ShipperRepository):
     """Shipper documents plus `api_keys` (`_id` = key hash), the collection every request reads."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, writer: OutboxWriter):
         self.store = VersionedCollection(db[SHIPPERS])
+        self.writer = writer
         self.keys = db[API_KEYS]
         self._seen: dict[str, Document] = {}
 
     def add(self, shipper: Shipper, events: Sequence[CloudEvent]) -> None:
         # Key records first: once the shipper (and its key_issued event) exists, its key works here too.
         self.keys.insert_many([key_record(shipper.id, key) for key in shipper.keys])
-        self._seen[shipper.id] = self.store.insert(with_events(shipper_document(shipper), events))
+        written = self.writer.write(SHIPPERS, Write(shipper.id, None, new_document(shipper_document(shipper), events)))
+        if not written.landed:
+            raise AlreadyExists(f"{SHIPPERS}/{shipper.id}")
+        self._seen[shipper.id] = written.stored
 
     def get(self, shipper_id: str) -> Shipper | None:
         document = self.store.get(shipper_id)
@@ -240,7 +264,8 @@ class MongoShipperRepository(ShipperRepository):
         for key in shipper.keys:
             self.keys.update_one({"_id": key.key_hash}, {"$set": {"revoked": key.revoked_at is not None}})
         base = self._seen[shipper.id]
-        self._seen[shipper.id] = self.store.save(with_events({**base, **shipper_document(shipper)}, events))
+        changed = with_events({**base, **shipper_document(shipper)}, events)
+        self._seen[shipper.id] = saved(self.writer, SHIPPERS, base, changed)
 
 
 def key_record(shipper_id: str, key: ShipperKey) -> Document:
