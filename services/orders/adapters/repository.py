@@ -7,7 +7,7 @@ to it, so a state change and the events it causes are one single-document write.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,6 @@ from pymongo.database import Database
 
 from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
 from services.orders.domain.shippers import Shipper, ShipperKey
-from services.orders.domain.webhooks import PendingDelivery
 from shared.batch.ports import Write
 from shared.batch.writer import OutboxWriter
 from shared.errors import ConcurrencyConflict
@@ -35,17 +34,6 @@ INDEXES = (
     outbox_index(SHIPPERS),
     IndexSpec(ORDERS, ((WEBHOOK_QUEUE.flag, 1),)),
 )
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """What an order change sends out in the same write: events for Kafka, deliveries for webhooks."""
-
-    events: Sequence[CloudEvent] = ()
-    deliveries: Sequence[PendingDelivery] = ()
-
-
-OrderChange = Callable[[Order], Outgoing]
 
 
 class OrderExists(Exception):
@@ -75,10 +63,6 @@ class OrderRepository(abc.ABC):
     @abc.abstractmethod
     def save(self, order: Order, events: Sequence[CloudEvent]) -> None:
         """Store a loaded order with its events; raises ConcurrencyConflict if it changed meanwhile."""
-
-    @abc.abstractmethod
-    def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
-        """Apply `change` unless `event_id` was applied already (False then); raises OrderNotFound."""
 
     @abc.abstractmethod
     def page(self, query: OrderQuery) -> list[Order]: ...
@@ -132,18 +116,6 @@ class MongoOrderRepository(OrderRepository):
         base = self._seen[order.id]
         self._seen[order.id] = saved(self.writer, ORDERS, base, with_events({**base, **order_document(order)}, events))
 
-    def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
-        def change_document(document: Document) -> Document:
-            order = order_from_document(document)
-            outgoing = change(order)
-            return with_deliveries(with_events({**document, **order_document(order)}, outgoing.events),
-                                   outgoing.deliveries)
-
-        try:
-            return self.store.apply_once(order_id, event_id, change_document)
-        except LookupError as exc:
-            raise OrderNotFound(f"no order {order_id}") from exc
-
     def page(self, query: OrderQuery) -> list[Order]:
         cursor = self.store.collection.find(order_filter(query)).sort([("created_at", -1), ("_id", -1)])
         return [order_from_document(document) for document in cursor.limit(query.limit)]
@@ -161,12 +133,6 @@ def saved(writer: OutboxWriter, collection: str, base: Document, document: Docum
     if not written.landed:
         raise ConcurrencyConflict(f"{collection}/{base['_id']} changed since version {base['version']}")
     return written.stored
-
-
-def with_deliveries(document: Document, deliveries: Sequence[PendingDelivery]) -> Document:
-    """The document with webhook deliveries appended to its delivery queue (saved in the same write)."""
-    queued = list(document.get(WEBHOOK_OUTBOX, [])) + [asdict(d) for d in deliveries]
-    return {**document, WEBHOOK_OUTBOX: queued, WEBHOOK_QUEUE.flag: bool(queued)}
 
 
 def order_filter(query: OrderQuery) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from kafka import KafkaConsumer, TopicPartition
 from pydantic import BaseModel
 from werkzeug.test import TestResponse
 
-from services.orders import handlers
+from services.orders import handlers, worker
 from services.orders.bootstrap import OrdersService, bootstrap, create_orders_app
 from services.orders.domain.commands import CreateShipper
 from services.orders.domain.webhooks import EVENT_TYPE, Delivery, PendingDelivery, delivery_id, notification_body
@@ -28,8 +28,11 @@ from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.http.views import ProblemView
 from shared.kafka.admin import admin_client
+from shared.mongo.batch_store import MongoDocumentStore
+from tests.integration.orders.store_commands import listening
 
 MAX_BODY_BYTES = 64 * 1024
+STORE_COMMANDS = listening()  # before any client of these tests is made: it sees every command they send
 DOCUMENTED_MODELS: dict[str, type[BaseModel]] = {
     m.__name__: m for m in (OrderView, OrderPage, ProblemView, NewWebhookView, WebhookView, WebhookList, DeliveryPage)
 }
@@ -155,6 +158,20 @@ def tail(service: OrdersService) -> Iterator[Callable[[str], TopicTail]]:
     yield make
     for each in made:
         each.close()
+
+
+@pytest.fixture
+def store_commands(service: OrdersService) -> Callable[[], dict[str, int]]:
+    """Takes the commands the tests' orders database was sent since the last take."""
+    database = service.settings.mongo.database
+    STORE_COMMANDS.take(database)
+    return lambda: dict(STORE_COMMANDS.take(database))
+
+
+def apply_polled(service: OrdersService, *events: CloudEvent) -> list:
+    """The events applied as the orders consumer applies one poll; returns those refused, with why."""
+    store = MongoDocumentStore(service.database())
+    return worker.order_unit(store, service.publisher, service.webhooks()).apply(list(events))
 
 
 def stored_orders(service: OrdersService, shipper_id: str) -> list[dict]:

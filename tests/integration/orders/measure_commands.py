@@ -18,9 +18,10 @@ import os
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
-from pymongo import monitoring
+from store_commands import listening  # beside this script, so it runs against any checkout
 
 from services.orders import handlers, worker
 from services.orders.bootstrap import bootstrap, create_orders_app
@@ -35,32 +36,10 @@ from shared.mongo.outbox import OutboxRelay
 STATUSES = ("picked_up", "in_transit", "out_for_delivery", "delivered")
 
 
-class Commands(monitoring.CommandListener):
-    """Every command sent to one database, by name."""
-
-    def __init__(self, database: str):
-        self.database = database
-        self.seen: Counter[str] = Counter()
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if event.database_name == self.database:
-            self.seen[event.command_name] += 1
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
-
-    def take(self) -> Counter[str]:
-        taken, self.seen = self.seen, Counter()
-        return taken
-
-
 def _status_changed(order_id: str, status: str, minute: int):
     return new_event("tracking.status_changed", f"JV{order_id[-8:]}", {
-        "shipment_id": f"JV{order_id[-8:]}", "order_id": order_id, "status": status, "milestone": "first_mile_picked_up",
-        "previous_status": "pending", "leg": "first_mile", "carrier": "sf_express",
+        "shipment_id": f"JV{order_id[-8:]}", "order_id": order_id, "status": status,
+        "milestone": "first_mile_picked_up", "previous_status": "pending", "leg": "first_mile", "carrier": "sf_express",
         "occurred_at": f"2025-06-02T09:{minute:02d}:00Z", "physically_scanned": True,
     }, source="/parcelbridge/tracking")
 
@@ -75,8 +54,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=10)
     orders = parser.parse_args().orders
     database = f"parcelbridge_measure_{uuid.uuid4().hex[:12]}"
-    commands = Commands(database)
-    monitoring.register(commands)
+    commands = listening()
     port = os.environ.get("PARCELBRIDGE_FERRETDB_PORT", "27018")
     environ = {**os.environ, "ORDERS_MONGODB_URI": f"mongodb://127.0.0.1:{port}/{database}", "LOG_LEVEL": "WARNING"}
     out, *tracking = (f"measure-{uuid.uuid4().hex[:12]}" for _ in range(3))
@@ -85,14 +63,14 @@ def main() -> None:
     routed = "topic_of" in inspect.signature(bootstrap).parameters  # main's orders service never publishes itself
     service = bootstrap(environ, topic_of=lambda _t: out) if routed else bootstrap(environ)
     try:
-        _measure(service, commands, orders, out, tracking)
+        _measure(service, lambda: commands.take(database), orders, out, tracking)
     finally:
         service.database().client.drop_database(database)
         admin.delete_topics([out, *tracking])
         admin.close()
 
 
-def _measure(service, commands: Commands, orders: int, out: str, tracking: list[str]) -> None:
+def _measure(service, take: Callable[[], Counter[str]], orders: int, out: str, tracking: list[str]) -> None:
     producer = EventProducer(make_kafka_producer(service.settings.kafka), topic_of=lambda _t: out)
     sweeper = getattr(service, "sweeper", None)
     options = {"grace": sweeper.grace, "interval": sweeper.interval} if sweeper else {}
@@ -103,13 +81,13 @@ def _measure(service, commands: Commands, orders: int, out: str, tracking: list[
     ids = [client.post("/v1/orders", json=copy.deepcopy(EXAMPLE_ORDER), headers=auth).get_json()["id"]]
     relay.relay_once()  # warm: indexes made, the relay's first full sweep done
     relay.relay_once()
-    commands.take()
+    take()
     api, relayed = Counter(), Counter()
     for _ in range(orders):
         ids.append(client.post("/v1/orders", json=copy.deepcopy(EXAMPLE_ORDER), headers=auth).get_json()["id"])
-        api += commands.take()
+        api += take()
         relay.relay_once()
-        relayed += commands.take()
+        relayed += take()
     _per("POST /v1/orders", api, orders)
     _per("relay pass right after each order", relayed, orders)
 
@@ -120,10 +98,10 @@ def _measure(service, commands: Commands, orders: int, out: str, tracking: list[
         events = [_status_changed(i, STATUSES[rounds + n], n + rounds) for i in ids[1:] for n in range(2)]
         producer.send_records([replace(record_for(e), topic=topic) for e in events])
         runner = worker.consumer_runner(service, threading.Event(), topics=[topic], group=uuid.uuid4().hex)
-        commands.take()
+        take()
         while runner.counts.consumed < len(events):
             runner.poll_once(timeout_ms=500)
-        counted = commands.take()
+        counted = take()
         runner.consumer.close(autocommit=False)
         runner.dlq.close()
         _per(f"tracking.status_changed {'with' if hooked else 'without'} a webhook", counted, len(events))

@@ -7,7 +7,7 @@ import pytest
 from services.orders import handlers
 from services.orders.domain.commands import RevokeShipper
 from shared.events.envelope import new_event
-from tests.integration.orders.conftest import MAX_BODY_BYTES, stored_orders
+from tests.integration.orders.conftest import MAX_BODY_BYTES, apply_polled, stored_orders
 
 pytestmark = pytest.mark.integration
 
@@ -208,8 +208,8 @@ def test_an_order_is_not_cancelled_after_pickup(shipper, body, service):
         "previous_status": "pending", "leg": "first_mile", "carrier": "sf_express",
         "occurred_at": "2025-06-02T09:00:00Z", "physically_scanned": True,
     }, source="/parcelbridge/tracking")
-    assert handlers.apply_tracking_event(picked_up, service.orders())
-    assert not handlers.apply_tracking_event(picked_up, service.orders())
+    assert apply_polled(service, picked_up) == []
+    assert apply_polled(service, picked_up) == []  # applied once: the second changes nothing
     response = shipper.call("POST", f"/v1/orders/{order_id}/cancel", CANCEL)
     assert response.status_code == 409
     assert "first physical carrier scan" in response.get_json()["detail"]
