@@ -1,8 +1,9 @@
 """A shipper's orders by time as `_id` ranges: the `shipper_orders` collection, one entry per order.
 
 FerretDB answers only `_id` queries from an index, so a listing reads this small collection, whose `_id` is
-`<shipper id>|<created_at, UTC, fixed width>|<order id>`: it sorts like (shipper, created_at, order id), so a
-shipper's page is one `_id` range read newest first, and the page's orders are then one `_id` `$in` read.
+`<shipper id>|<created_at: UTC, to the millisecond, fixed width>|<order id>`: it sorts like (shipper,
+created_at, order id), so a shipper's page is one `_id` range read newest first, and the page's orders are
+then one `_id` `$in` read.
 
 An entry is written before its order. An entry whose order is missing (a placement that failed after it) or
 was placed at another time (a retried Idempotency-Key re-placed at a later instant) is stale: readers skip it.
@@ -12,21 +13,27 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 ORDER_LISTING = "shipper_orders"
 DUPLICATE_KEY = 11000
-_LOWEST, _HIGHEST = "0000-00-00T00:00:00.000000", "9999-99-99T99:99:99.999999"  # beyond datetime's range
+_LOWEST, _HIGHEST = "0000-00-00T00:00:00.000", "9999-99-99T99:99:99.999"  # beyond datetime's range
 _AFTER_SEPARATOR = "}"  # sorts just after "|": "<prefix>}" bounds every key starting "<prefix>|"
 
 
-def sortable_time(moment: datetime) -> str:
-    """The instant in UTC as a fixed-width string that sorts like the instants do."""
+def sortable_time(moment: datetime, round_up: bool = False) -> str:
+    """The instant in UTC to the millisecond (as BSON stores it), fixed width, so strings sort like instants.
+
+    `round_up` gives the first whole millisecond at or after the instant: a lower bound that a stored time
+    (always whole milliseconds) passes exactly when it is at or after the instant.
+    """
     try:
-        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+        if round_up:
+            moment += timedelta(microseconds=-moment.microsecond % 1000)
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds")
     except OverflowError:  # year 1 or 9999 with an offset that leaves datetime's range
         return _LOWEST if moment.year < 5000 else _HIGHEST
 
@@ -49,7 +56,7 @@ def key_range(
 
     Built only from validated values (a shipper id we issued, datetimes, an id matching its pattern).
     """
-    low = f"{shipper_id}|{sortable_time(created_from) if created_from else ''}"
+    low = f"{shipper_id}|{sortable_time(created_from, round_up=True) if created_from else ''}"
     highs = [f"{shipper_id}{_AFTER_SEPARATOR}"]
     if created_to:
         highs.append(f"{shipper_id}|{sortable_time(created_to)}{_AFTER_SEPARATOR}")

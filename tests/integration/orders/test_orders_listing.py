@@ -143,3 +143,10 @@ def test_a_retried_idempotency_key_is_listed_once(shipper, body):
 
     assert first.status_code == again.status_code == 201
     assert [o["id"] for o in listed] == [first.get_json()["id"]]
+
+
+def test_an_order_placed_at_a_sub_millisecond_instant_is_listed(service, shipper):
+    order = _order(shipper.id, datetime(2025, 3, 1, 0, 0, 0, 123456, tzinfo=UTC), random.Random(10))
+    service.orders().add(order, [])  # the store keeps 00:00:00.123
+
+    assert _ids(service.orders().page(OrderQuery(shipper.id))) == [order.id]

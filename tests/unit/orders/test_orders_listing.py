@@ -65,6 +65,10 @@ QUERIES = [
                created_to=START + timedelta(seconds=9, milliseconds=1), status="placed"),
     OrderQuery("shp_a", limit=100, created_to=(START + timedelta(seconds=5)).astimezone(timezone(timedelta(hours=8)))),
     OrderQuery("shp_a", limit=100, created_from=START + timedelta(days=1)),
+    OrderQuery("shp_a", limit=100, created_from=START + timedelta(seconds=6, microseconds=1),
+               created_to=START + timedelta(seconds=12, microseconds=999)),
+    OrderQuery("shp_a", limit=100, created_from=START + timedelta(seconds=6, microseconds=1001),
+               created_to=START + timedelta(seconds=12, microseconds=1000)),
     OrderQuery("shp_nobody", limit=100),
 ]
 
@@ -105,10 +109,15 @@ def test_a_page_reads_only_the_batches_it_needs(stored):
 def test_keys_sort_like_creation_instant_then_id_whatever_the_offset():
     rng = random.Random(3)
     zones = [timezone(timedelta(hours=h)) for h in (-8, 0, 5.5, 14)]
-    items = [((START + timedelta(microseconds=rng.randrange(10**8))).astimezone(rng.choice(zones)), _id(rng))
+    items = [((START + timedelta(milliseconds=rng.randrange(10**5))).astimezone(rng.choice(zones)), _id(rng))
              for _ in range(200)]
     by_key = sorted(items, key=lambda item: listing_key("shp_a", *item))
     assert by_key == sorted(items)
+
+
+def test_a_key_keeps_the_millisecond_the_store_keeps():
+    placed = START + timedelta(microseconds=1999)
+    assert listing_key("shp_a", placed, "ord_x") == listing_key("shp_a", START + timedelta(milliseconds=1), "ord_x")
 
 
 def test_instants_beyond_datetimes_range_in_utc_still_bound_a_range():
