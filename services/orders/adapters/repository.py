@@ -10,12 +10,13 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from services.orders.adapters.listing import ORDER_LISTING, ListingIndex, key_range, listing_key, order_id_of
+from services.orders.adapters.listing import ORDER_LISTING, ListingIndex
+from services.orders.adapters.listing_keys import key_range, listing_key, order_id_of, window_bounds
 from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
 from services.orders.domain.shippers import Shipper, ShipperKey
 from services.orders.domain.webhooks import PendingDelivery
@@ -29,6 +30,9 @@ WEBHOOK_OUTBOX = "webhook_outbox"  # deliveries queued on an order, moved out by
 WEBHOOK_QUEUE = Queue(f"{WEBHOOK_OUTBOX}_pending", "webhook_hints")
 ORDER_QUEUES = (OUTBOX, WEBHOOK_QUEUE)
 STATUS_FILTER_BATCH = 100  # listing entries read at a time when a status filter may skip most of them
+# How far past its own clock a listing looks for orders (placed by a process whose clock runs ahead). A bound
+# near now, not "the shipper's last key", is what lets FerretDB narrow the first window through its index.
+CLOCK_SKEW = timedelta(minutes=1)
 INDEXES = (
     outbox_index(ORDERS),
     outbox_index(SHIPPERS),
@@ -107,9 +111,10 @@ class ShipperRepository(abc.ABC):
 
 
 class MongoOrderRepository(OrderRepository):
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
         self.listing = ListingIndex(db[ORDER_LISTING])
+        self.clock = clock
         self._seen: dict[str, Document] = {}  # documents as read, so a save keeps their outbox and version
 
     def get(self, order_id: str) -> Order | None:
@@ -146,9 +151,8 @@ class MongoOrderRepository(OrderRepository):
 
     def page(self, query: OrderQuery) -> list[Order]:
         """Listing keys by `_id` range, newest first, then their orders by `_id` `$in`, a batch at a time."""
-        low, high = key_range(query.shipper_id, query.created_from, query.created_to, query.after)
-        batch = query.limit if query.status is None else max(query.limit, STATUS_FILTER_BATCH)
-        return newest_page(self.listing.newest_first(low, high, batch), self._orders_by_id, query)
+        low, high, batch, bounds = listing_reads(query, self.clock())
+        return newest_page(self.listing.newest_first(low, high, batch, bounds), self._orders_by_id, query)
 
     def backfill_listing(self) -> int:
         """List every stored order that has no listing entry (stored before there were any); how many."""
@@ -169,6 +173,19 @@ def newest_page(
         if len(found) >= query.limit:
             break
     return found[: query.limit]
+
+
+def listing_reads(query: OrderQuery, now: datetime) -> tuple[str, str, int, list[str]]:
+    """The key range [low, high) of the query, the keys wanted per batch, and the windows' lower bounds.
+
+    Orders created more than CLOCK_SKEW after `now` are left out (they are listed once that is no longer so).
+    """
+    horizon = now + CLOCK_SKEW
+    created_to = min(query.created_to, horizon) if query.created_to else horizon
+    low, high = key_range(query.shipper_id, query.created_from, created_to, query.after)
+    newest = min([now, *(t for t in (query.created_to, query.after and query.after[0]) if t)])
+    batch = query.limit if query.status is None else max(query.limit, STATUS_FILTER_BATCH)
+    return low, high, batch, window_bounds(query.shipper_id, newest)
 
 
 def listed(order: Order, key: str, query: OrderQuery) -> bool:

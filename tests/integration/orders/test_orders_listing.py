@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from pymongo import MongoClient, monitoring
 
-from services.orders.adapters.listing import ORDER_LISTING, listing_key
+from services.orders.adapters.listing import ORDER_LISTING
+from services.orders.adapters.listing_keys import listing_key, sortable_time
 from services.orders.adapters.repository import ORDERS, MongoOrderRepository, OrderQuery, order_document
 from services.orders.bootstrap import OrdersService
 from services.orders.domain.model import Order
@@ -83,13 +84,13 @@ def test_pages_come_newest_first_by_id_range_with_cursor_and_filters(service, sh
                                  <= start + timedelta(seconds=3)])
 
 
-def test_a_page_costs_one_range_read_and_one_in_read(service, shipper):
+def test_a_page_reads_its_newest_windows_by_id_range_then_its_orders_in_one_in_read(service, shipper):
     rng, start = random.Random(6), datetime(2025, 6, 1, tzinfo=UTC)
     log = CommandLog()
     client = MongoClient(service.settings.mongo.uri, tz_aware=True, event_listeners=[log])
     try:
-        repository = MongoOrderRepository(client[service.settings.mongo.database])
-        orders = [_order(shipper.id, start + timedelta(seconds=n), rng) for n in range(5)]
+        repository = MongoOrderRepository(client[service.settings.mongo.database], clock=lambda: start + second(41))
+        orders = [_order(shipper.id, start + second(10 * n), rng) for n in range(5)]
         for order in orders:
             repository.add(order, envelopes(order.id, order.events, None))
         placement, log.commands = log.commands, []
@@ -100,12 +101,18 @@ def test_a_page_costs_one_range_read_and_one_in_read(service, shipper):
     # One insert more than before per placement: the listing entry (the hint points the relay at the outbox).
     assert [(name, collection) for name, collection, _ in placement] == [
         ("insert", ORDER_LISTING), ("insert", ORDERS), ("insert", "outbox_hints")] * 5
-    high = f"{shipper.id}}}"
+    at = {n: f"{shipper.id}|{sortable_time(start + second(n))}" for n in (101, 40, 33, -23)}  # now - 1 s, 8 s, 64 s
     assert log.commands == [
-        ("find", ORDER_LISTING, {"_id": {"$gte": f"{shipper.id}|", "$lt": high}}),
-        ("find", ORDERS, {"_id": {"$in": sorted(_ids(orders[-3:]))}}),
+        ("find", ORDER_LISTING, {"_id": {"$gte": at[40], "$lt": at[101] + "}"}}),  # up to now + 1 min
+        ("find", ORDER_LISTING, {"_id": {"$gte": at[33], "$lt": at[40]}}),
+        ("find", ORDER_LISTING, {"_id": {"$gte": at[-23], "$lt": at[33]}}),
+        ("find", ORDERS, {"_id": {"$in": sorted(_ids(orders[2:]))}}),
     ]
     assert _ids(found) == _ids(orders[::-1][:3])
+
+
+def second(n: float) -> timedelta:
+    return timedelta(seconds=n)
 
 
 def test_orders_stored_before_listings_are_listed_once_backfilled(service, shipper):

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.orders.adapters.listing import key_range, listing_key, sortable_time
-from services.orders.adapters.repository import OrderQuery, newest_page
+from services.orders.adapters.listing_keys import (
+    key_range,
+    listing_key,
+    newest_first,
+    sortable_time,
+    window_bounds,
+)
+from services.orders.adapters.repository import OrderQuery, listing_reads, newest_page
 from services.orders.domain.model import Order
 from services.orders.views import decode_cursor, encode_cursor
 
 START = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+NOW = START + timedelta(seconds=40)  # just after the newest stored order
 STATUSES = ("placed", "booked", "cancelled")
 
 
@@ -35,20 +41,29 @@ def stored(orders) -> dict[str, Order]:
     return orders.orders
 
 
-def _batches(keys: list[str], low: str, high: str, batch: int) -> Iterator[list[str]]:
-    """What ListingIndex.newest_first reads from the store, from a list in memory."""
-    selected = sorted((key for key in keys if low <= key < high), reverse=True)
-    for start in range(0, len(selected), batch):
-        yield selected[start:start + batch]
+class Keys:
+    """The listing collection in memory, read as ListingIndex does; counts the entries the reads' ranges held
+    (what FerretDB reads and sorts before it applies the limit)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = sorted(keys, reverse=True)
+        self.held = 0
+
+    def read(self, lower: str, upper: str, limit: int) -> list[str]:
+        found = [key for key in self.keys if lower <= key < upper]
+        self.held += len(found)
+        return found[:limit]
 
 
 def _keys(stored: dict[str, Order]) -> list[str]:
     return [listing_key(o.shipper_id, o.created_at, o.id) for o in stored.values()]
 
 
-def _page(keys: list[str], stored: dict[str, Order], query: OrderQuery, batch: int = 7) -> list[Order]:
-    low, high = key_range(query.shipper_id, query.created_from, query.created_to, query.after)
-    return newest_page(_batches(keys, low, high, batch), lambda ids: {i: stored[i] for i in ids if i in stored}, query)
+def _page(keys: list[str], stored: dict[str, Order], query: OrderQuery, now: datetime = NOW) -> list[Order]:
+    """The page MongoOrderRepository.page reads, from keys and orders in memory."""
+    low, high, batch, bounds = listing_reads(query, now)
+    batches = newest_first(Keys(keys).read, low, high, batch, bounds)
+    return newest_page(batches, lambda ids: {i: stored[i] for i in ids if i in stored}, query)
 
 
 def _ids(found: list[Order]) -> list[str]:
@@ -101,9 +116,49 @@ def test_stale_entries_are_skipped(stored):
 
 def test_a_page_reads_only_the_batches_it_needs(stored):
     low, high = key_range("shp_a")
-    batches = _batches(_keys(stored), low, high, 5)
+    batches = newest_first(Keys(_keys(stored)).read, low, high, 5)
     found = newest_page(batches, lambda ids: {i: stored[i] for i in ids}, OrderQuery("shp_a", limit=8))
     assert len(found) == 8 and len(list(batches)) == 12 - 2
+
+
+@pytest.mark.parametrize("batch", [1, 3, 21, 500])
+def test_windows_split_the_range_without_losing_or_repeating_a_key(batch):
+    rng = random.Random(batch)
+    keys = Keys([listing_key("shp_a", START - timedelta(seconds=rng.randrange(10**9)), _id(rng)) for _ in range(400)])
+    low, high = key_range("shp_a")
+    batches = newest_first(keys.read, low, high, batch, window_bounds("shp_a", START))
+    assert [key for found in batches for key in found] == keys.keys
+
+
+def test_a_page_reads_the_newest_windows_not_the_whole_history():
+    rng = random.Random(4)
+    old = [START - timedelta(days=30, minutes=n) for n in range(5000)]
+    recent = [START - timedelta(seconds=n * 3) for n in range(100)]
+    keys = Keys([listing_key("shp_a", t, _id(rng)) for t in old + recent])
+    low, high = key_range("shp_a")
+
+    first = next(newest_first(keys.read, low, high, 21, window_bounds("shp_a", START)))
+
+    assert first == keys.keys[:21] and keys.held == 22  # of 5,100: the windows of the last 1, 8 and 64 s
+
+
+def test_the_first_window_starts_at_the_newest_instant_the_query_can_list():
+    def first_window(query: OrderQuery) -> str:
+        return listing_reads(query, NOW)[3][0]
+
+    assert first_window(OrderQuery("shp_a")) == f"shp_a|{sortable_time(NOW - timedelta(seconds=1))}"
+    assert first_window(OrderQuery("shp_a", created_to=START)) == f"shp_a|{sortable_time(START - timedelta(seconds=1))}"
+    cursor = OrderQuery("shp_a", created_to=NOW, after=(START, "ord_x"))
+    assert first_window(cursor) == f"shp_a|{sortable_time(START - timedelta(seconds=1))}"
+
+
+def test_orders_placed_by_a_clock_ahead_are_listed_once_within_a_minute_of_ours(orders, stored):
+    ahead = Order.place("ord_" + "f" * 20, "shp_a", {}, "f" * 64, NOW + timedelta(minutes=5))
+    orders.add(ahead, [])
+    keys = _keys(orders.orders)
+    query = OrderQuery("shp_a", limit=1)
+    assert _ids(_page(keys, orders.orders, query)) != [ahead.id]
+    assert _ids(_page(keys, orders.orders, query, now=NOW + timedelta(minutes=4))) == [ahead.id]
 
 
 def test_keys_sort_like_creation_instant_then_id_whatever_the_offset():
