@@ -1,4 +1,5 @@
-"""After an outage the console's consumer works through a backlog in full: every parcel ends where it should.
+"""After an outage the console's consumer works through a backlog in full: every parcel ends where it should,
+and a poison record among them is dead-lettered alone.
 
 It also prints what catching up took (records/s, store commands by name); no timing is asserted. Run it
 alone with `-s` to see the figures.
@@ -15,7 +16,7 @@ from pymongo import monitoring
 
 from services.console.bootstrap import ConsoleService
 from services.console.worker import consumer_runner
-from shared.kafka.producer import EventProducer, catalog_topic, make_kafka_producer
+from shared.kafka.producer import EventProducer, OutgoingRecord, catalog_topic, make_kafka_producer
 from shared.kafka.topics import CARRIER_SCANS, ORDERS, SHIPMENTS, TRACKING
 from tests.integration.shared.kafka_helpers import poll_until
 from tests.unit.console.console_events import JOURNEY, T0, ids, journey
@@ -42,13 +43,16 @@ class CommandCounter(monitoring.CommandListener):
 
 
 def _publish_backlog(kafka_settings, topics: dict[str, str]) -> int:
+    """Every journey's events, and one record in the middle that is not an event; returns how many records."""
     producer = EventProducer(make_kafka_producer(kafka_settings), topic_of=lambda kind: topics[catalog_topic(kind)])
     events = [event for n in range(JOURNEYS) for event in journey(n)]
     try:
-        producer.publish(events)
+        producer.publish(events[:2_500])
+        producer.send_records([OutgoingRecord(topics[CARRIER_SCANS.name], b"PBC000000007", b'{"not": "an event"', [])])
+        producer.publish(events[2_500:])
     finally:
         producer.close()
-    return len(events)
+    return len(events) + 1
 
 
 def test_a_backlog_published_while_the_consumer_was_stopped_is_applied_in_full(console: ConsoleService, make_topic,
@@ -69,7 +73,7 @@ def test_a_backlog_published_while_the_consumer_was_stopped_is_applied_in_full(c
     print(f"\ncaught up {backlog} records in {took:.1f} s ({backlog / took:.0f} records/s); "
           f"{sum(commands.values())} store commands ({sum(commands.values()) / backlog:.2f} a record): {commands}")
 
-    assert (runner.counts.applied, runner.counts.dead_lettered) == (backlog, 0)
+    assert (runner.counts.applied, runner.counts.dead_lettered) == (backlog - 1, 1)  # the poison one alone
     model = console.model()
     for n in range(JOURNEYS):
         order_id, shipment_id = ids(n)
