@@ -2,8 +2,9 @@
 
 Orders go first so that a booking's parcel copies its order as the whole poll left it (placement time, when
 its event reached Kafka). Store commands per poll, nothing conflicting and nothing cached: one read and one
-bulk write per collection (orders, parcels), then one insert per row collection that has rows (aliases,
-exceptions, unmapped). Cached documents need no read; the documents hold no outbox, so nothing is published.
+bulk write (per 90 documents) per collection (orders, parcels), then one insert per row collection that has
+rows (aliases, exceptions, unmapped). Cached documents need no read; the documents hold no outbox, so nothing
+is published.
 """
 
 from __future__ import annotations
