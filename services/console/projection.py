@@ -1,50 +1,23 @@
-"""The read model's event handlers: one per consumed event type, each load → pure change → one write.
+"""The read model's handlers: (document or None, event) -> Applied(document after it), pure, one per event type.
 
-The consumer runner hands over only the event; where it sat in Kafka (topic, partition, offset, timestamp)
-comes through `current_record`, which the console's runner sets around every handler call.
+Orders and parcels are separate documents. An order event changes its order, a shipment, scan or status event
+its parcel; a booking changes both (once through each table). A parcel copies what it needs of its order
+through `order_of`, which the unit answers with the order as this poll left it (see projection_unit).
+Where an event sat in Kafka (its trace entry, the publish delay) comes from the runner, through `position_of`.
 """
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from functools import partial
 
-from kafka.consumer.fetcher import ConsumerRecord
-
-from services.console.adapters.readmodel import EXCEPTIONS, UNMAPPED, MongoReadModel
+from services.console.adapters.readmodel import EXCEPTIONS, ORDERS, PARCELS, UNMAPPED
 from services.console.domain import pipeline as pl
+from shared.batch.position import RecordPosition, position_of
+from shared.batch.routes import Applied, Route
 from shared.events.envelope import CloudEvent
-from shared.kafka.consumer import ConsumerRunner
 
-current_record: contextvars.ContextVar[ConsumerRecord | None] = contextvars.ContextVar("current_record", default=None)
-
-
-class RecordAwareRunner(ConsumerRunner):
-    """The shared runner, plus the record's position made visible to the handlers."""
-
-    def _handle(self, record: ConsumerRecord) -> None:
-        token = current_record.set(record)
-        try:
-            super()._handle(record)
-        finally:
-            current_record.reset(token)
-
-
-@dataclass(frozen=True)
-class Position:
-    topic: str
-    partition: int
-    offset: int
-    timestamp_ms: int
-
-
-def position() -> Position:
-    record = current_record.get()
-    if record is None:
-        return Position("?", -1, -1, 0)
-    return Position(record.topic, record.partition, record.offset, record.timestamp)
+OrderOf = Callable[[str], pl.Document | None]
 
 
 def _summary(event: CloudEvent) -> str:
@@ -56,102 +29,135 @@ def _summary(event: CloudEvent) -> str:
     return " ".join(parts)
 
 
-def _trace(event: CloudEvent, at: Position) -> dict:
+def _trace(event: CloudEvent, at: RecordPosition) -> pl.Document:
     return pl.trace_entry(at.topic, at.partition, at.offset, event.model_dump(mode="json"), _summary(event))
 
 
-def _publish_delay(document: pl.Document, event: CloudEvent, at: Position) -> pl.Document:
-    """How long the producing service's outbox relay took: Kafka's timestamp minus the event's own time."""
+def _publish_delay(document: pl.Document, event: CloudEvent, at: RecordPosition) -> pl.Document:
+    """How long the producing service took to publish: Kafka's timestamp minus the event's own time."""
     service = event.source.rsplit("/", 1)[-1] or "unknown"
     if at.timestamp_ms <= 0:
         return document
     return pl.add_delay(document, f"publish_{service}", at.timestamp_ms - event.time.timestamp() * 1000)
 
 
-def order_placed(event: CloudEvent, model: MongoReadModel) -> None:
-    at = position()
-
-    def change(order: pl.Document) -> pl.Document:
-        order = pl.on_order_placed(order, event.data, at.timestamp_ms or int(event.time.timestamp() * 1000))
-        order.setdefault("stage", "order_created")
-        order["stage_since"] = order.get("stage_since") or event.time
-        return pl.with_trace(order, _trace(event, at))
-
-    model.change_order(event.data["order_id"], event.id, change)
-    order = model.order(event.data["order_id"])
-    if order and order.get("shipment_id"):
-        model.change_parcel(order["shipment_id"], event.id, lambda p: pl.with_order(p, order))
+def _traced(document: pl.Document, event: CloudEvent) -> Applied[pl.Document]:
+    return Applied(pl.with_trace(document, _trace(event, position_of(event))))
 
 
-def order_cancelled(event: CloudEvent, model: MongoReadModel) -> None:
-    at = position()
-
-    def change(order: pl.Document) -> pl.Document:
-        if not order.get("shipment_id"):
-            order = {**order, "stage": "cancelled", "stage_since": event.time}
-        return pl.with_trace(order, _trace(event, at))
-
-    model.change_order(event.data["order_id"], event.id, change)
+def _order(order: pl.Document | None, event: CloudEvent) -> pl.Document:
+    return order or {"_id": event.data["order_id"], "trace": []}
 
 
-def shipment_booked(event: CloudEvent, model: MongoReadModel) -> None:
-    at = position()
+def _parcel(parcel: pl.Document | None, shipment_id: str) -> pl.Document:
+    return parcel or pl.new_parcel(shipment_id)
+
+
+# Orders, keyed by order id.
+
+def order_placed(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+    record_ms = position_of(event).timestamp_ms or int(event.time.timestamp() * 1000)
+    order = pl.on_order_placed(_order(order, event), event.data, record_ms)
+    order.setdefault("stage", "order_created")
+    order["stage_since"] = order.get("stage_since") or event.time
+    return _traced(order, event)
+
+
+def order_cancelled(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+    order = _order(order, event)
+    if not order.get("shipment_id"):
+        order = {**order, "stage": "cancelled", "stage_since": event.time}
+    return _traced(order, event)
+
+
+def order_booked(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+    return _traced({**_order(order, event), "shipment_id": event.data["shipment_id"], "stage": "booked"}, event)
+
+
+def booking_failed(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+    order = {**_order(order, event), "stage": "booking_failed", "stage_since": event.time,
+             "reason": event.data["reason_code"]}
+    return _traced(order, event)
+
+
+# Parcels, keyed by shipment id.
+
+def parcel_booked(parcel: pl.Document | None, event: CloudEvent, order_of: OrderOf) -> Applied[pl.Document]:
     data = event.data
-    shipment_id = data["shipment_id"]
-    model.change_order(data["order_id"], event.id, lambda o: pl.with_trace(
-        {**o, "shipment_id": shipment_id, "stage": "booked"}, _trace(event, at)))
-    order = model.order(data["order_id"])
-    model.add_aliases(shipment_id, [shipment_id, data["sf_waybill"], data["ups_tracking_number"], data["order_id"]])
-    model.change_parcel(shipment_id, event.id, lambda p: pl.with_trace(
-        _publish_delay(pl.on_booked(p, data, event.time, order), event, at), _trace(event, at)))
+    booked = pl.on_booked(_parcel(parcel, data["shipment_id"]), data, event.time, order_of(data["order_id"]))
+    return _traced(_publish_delay(booked, event, position_of(event)), event)
 
 
-def booking_failed(event: CloudEvent, model: MongoReadModel) -> None:
-    at = position()
-    model.change_order(event.data["order_id"], event.id, lambda o: pl.with_trace(
-        {**o, "stage": "booking_failed", "stage_since": event.time, "reason": event.data["reason_code"]},
-        _trace(event, at)))
+def order_joined(parcel: pl.Document | None, event: CloudEvent, order_of: OrderOf) -> Applied[pl.Document]:
+    """An order placed event read after its booking: the parcel takes the order's placement time (no trace)."""
+    order = order_of(event.data["order_id"]) or {}
+    return Applied(pl.with_order(_parcel(parcel, order["shipment_id"]), order))
 
 
-def shipment_changed(event: CloudEvent, model: MongoReadModel) -> None:
+def shipment_changed(parcel: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
     """shipment.cancelled moves the parcel aside; a refused cancellation only joins its timeline."""
-    at = position()
-
-    def change(parcel: pl.Document) -> pl.Document:
-        if event.short_type == "shipment.cancelled":
-            parcel = pl.on_cancelled(parcel, event.time)
-        return pl.with_trace(parcel, _trace(event, at))
-
-    model.change_parcel(event.data["shipment_id"], event.id, change)
+    parcel = _parcel(parcel, event.data["shipment_id"])
+    if event.short_type == "shipment.cancelled":
+        parcel = pl.on_cancelled(parcel, event.time)
+    return _traced(parcel, event)
 
 
-def scan_recorded(event: CloudEvent, model: MongoReadModel) -> None:
-    at = position()
-    data = event.data
-    model.change_parcel(data["shipment_id"], event.id, lambda p: pl.with_trace(
-        _publish_delay(pl.on_scan(p, data, at.timestamp_ms), event, at), _trace(event, at)))
-    for collection, row in ((EXCEPTIONS, pl.exception_of(data)), (UNMAPPED, pl.unmapped_of(data))):
-        if row is not None:
-            model.add_row(collection, row)
+def scan_recorded(parcel: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+    at = position_of(event)
+    scanned = pl.on_scan(_parcel(parcel, event.data["shipment_id"]), event.data, at.timestamp_ms)
+    return _traced(_publish_delay(scanned, event, at), event)
 
 
-def status_changed(event: CloudEvent, model: MongoReadModel) -> None:
-    at = position()
-    model.change_parcel(event.data["shipment_id"], event.id, lambda p: pl.with_trace(
-        _publish_delay(pl.on_status(p, event.data, event.time), event, at), _trace(event, at)))
+def status_changed(parcel: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+    changed = pl.on_status(_parcel(parcel, event.data["shipment_id"]), event.data, event.time)
+    return _traced(_publish_delay(changed, event, position_of(event)), event)
 
 
-HANDLERS: dict[str, Callable[..., None]] = {
-    "order.placed": order_placed,
-    "order.cancelled": order_cancelled,
-    "shipment.booked": shipment_booked,
-    "shipment.booking_failed": booking_failed,
-    "shipment.cancelled": shipment_changed,
-    "shipment.cancellation_refused": shipment_changed,
-    "scan.recorded": scan_recorded,
-    "tracking.status_changed": status_changed,
+def _by_order_id(event: CloudEvent) -> str:
+    return event.data["order_id"]
+
+
+def _by_shipment_id(event: CloudEvent) -> str:
+    return event.data["shipment_id"]
+
+
+def _by_orders_shipment(event: CloudEvent, order_of: OrderOf) -> str:
+    return (order_of(event.data["order_id"]) or {})["shipment_id"]
+
+
+ORDER_ROUTES: dict[str, Route] = {
+    kind: Route(ORDERS, handler, _by_order_id) for kind, handler in {
+        "order.placed": order_placed,
+        "order.cancelled": order_cancelled,
+        "shipment.booked": order_booked,
+        "shipment.booking_failed": booking_failed,
+    }.items()
 }
 
 
-def event_handlers(model: MongoReadModel) -> dict[str, Callable[[CloudEvent], None]]:
-    return {kind: partial(handler, model=model) for kind, handler in HANDLERS.items()}
+def parcel_routes(order_of: OrderOf) -> dict[str, Route]:
+    """The parcel table; `order.placed` reaches a parcel only when its order is booked already (the unit checks)."""
+    return {
+        "shipment.booked": Route(PARCELS, partial(parcel_booked, order_of=order_of), _by_shipment_id),
+        "shipment.cancelled": Route(PARCELS, shipment_changed, _by_shipment_id),
+        "shipment.cancellation_refused": Route(PARCELS, shipment_changed, _by_shipment_id),
+        "scan.recorded": Route(PARCELS, scan_recorded, _by_shipment_id),
+        "tracking.status_changed": Route(PARCELS, status_changed, _by_shipment_id),
+        "order.placed": Route(PARCELS, partial(order_joined, order_of=order_of),
+                              partial(_by_orders_shipment, order_of=order_of)),
+    }
+
+
+# Insert-once rows beside the documents.
+
+def alias_rows(bookings: Sequence[CloudEvent]) -> list[pl.Document]:
+    """Every number a booked parcel may be searched by (JV number, SF waybill, UPS 1Z, order id)."""
+    return [{"_id": number.upper(), "shipment_id": event.data["shipment_id"]} for event in bookings
+            for number in (event.data["shipment_id"], event.data["sf_waybill"], event.data["ups_tracking_number"],
+                           event.data["order_id"])]
+
+
+def panel_rows(scans: Sequence[CloudEvent]) -> dict[str, list[pl.Document]]:
+    """The exception and unmapped-code rows of these scans (`_id` = scan id), by collection."""
+    return {collection: [row for event in scans if (row := of(event.data)) is not None]
+            for collection, of in ((EXCEPTIONS, pl.exception_of), (UNMAPPED, pl.unmapped_of))}

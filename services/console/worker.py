@@ -9,23 +9,34 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from services.console.adapters.rows import MongoInsertOnce
 from services.console.bootstrap import ConsoleService, bootstrap
-from services.console.projection import RecordAwareRunner, event_handlers
+from services.console.projection_unit import ProjectionUnit
+from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import CARRIER_SCANS, ORDERS, SHIPMENTS, TRACKING
 from shared.liveness import heartbeat
+from shared.mongo.batch_store import MongoDocumentStore
 from shared.runtime import run_consumer, run_mode
 
 GROUP = "console"
 TOPICS = (ORDERS.name, SHIPMENTS.name, CARRIER_SCANS.name, TRACKING.name)
 
 
+def projection_unit(service: ConsoleService) -> ProjectionUnit:
+    database = service.database()
+    return ProjectionUnit(MongoDocumentStore(database), MongoInsertOnce(database))
+
+
 def consumer_runner(service: ConsoleService, stop: threading.Event, topics: Sequence[str] = TOPICS,
-                    group: str = GROUP, **overrides) -> RecordAwareRunner:
-    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), **overrides)
-    return RecordAwareRunner(consumer, service.producer(), event_handlers(service.model()), group, stop=stop)
+                    group: str = GROUP, on_poll: Callable[[], None] | None = None, **overrides) -> BatchRunner:
+    """The read model's consumer: each poll applied as one unit (see projection_unit), then committed."""
+    unit = projection_unit(service)
+    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
+                                   **overrides)
+    return BatchRunner(consumer, service.producer(), unit, group, stop=stop, on_poll=on_poll)
 
 
 def _consume(service: ConsoleService, stop: threading.Event) -> None:

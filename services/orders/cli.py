@@ -1,4 +1,4 @@
-"""`parcelbridge shippers create|list|revoke`: manage who may call the shipper APIs."""
+"""`parcelbridge shippers create|list|revoke`: manage who may call the shipper APIs; `parcelbridge orders`."""
 
 from __future__ import annotations
 
@@ -52,3 +52,15 @@ def revoke_command(shipper_id: str) -> None:
     except ShipperNotFound as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"revoked {shipper.id} ({shipper.name}); its keys now answer 401")
+
+
+@click.group()
+def orders() -> None:
+    """Maintenance of the orders database."""
+
+
+@orders.command("backfill-listing")
+def backfill_listing_command() -> None:
+    """List orders stored before listings were kept (once after upgrading; running it again is harmless)."""
+    added = bootstrap().orders().backfill_listing()
+    click.echo(f"{added} orders added to their shippers' listings")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import ValidationError
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -35,6 +35,7 @@ from services.tracking.metrics import INGEST_REFUSED
 from services.tracking.openapi import openapi_document
 from services.tracking.options import TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
+from services.tracking.view_cache import Rendered, ViewCache
 from services.tracking.views import MAX_BATCH, BatchItem, BatchRequest, tracking_view
 from shared.failures import is_transient
 from shared.http.body import field_errors, json_body
@@ -54,6 +55,8 @@ class Stores(Protocol):
     def trackers(self) -> TrackerRepository: ...
 
     def aliases(self) -> AliasRepository: ...
+
+    def views(self) -> ViewCache: ...
 
     def deps(self) -> handlers.Deps: ...
 
@@ -111,11 +114,9 @@ def tracking_blueprint(stores: Stores) -> Blueprint:
         _rate_limit(stores)
         wanted = _recognised(number)
         language = _language()
-        tracker = _trackers_for(stores, [wanted]).get(wanted.value)
-        if tracker is None:
-            raise Problem(404, "Tracking number not found",
-                          f"no parcel with number {wanted.value}; a new number appears once its shipment is booked")
-        return _polling_response(tracking_view(tracker, wanted, language), language, tracker.state.terminal)
+        views, key = stores.views(), (wanted.value, language)
+        rendered = views.get(key) or views.put(key, _rendered(stores, wanted, language))
+        return _polling_response(rendered, language)
 
     @api.post("/v1/tracking/batch")
     def track_batch():
@@ -200,16 +201,25 @@ def _language() -> i18n.Language:
     return i18n.choose_language(tag for tag, _quality in request.accept_languages)
 
 
-def _trackers_for(stores: Stores, numbers: list[TrackingNumber]) -> dict:
-    """number -> tracker for the numbers that resolve; single-key reads of aliases, then trackers.
+def _rendered(stores: Stores, wanted: TrackingNumber, language: i18n.Language) -> Rendered:
+    """The answer for one number, read from the store; 404 (never cached) until its shipment is booked."""
+    tracker = _trackers_for(stores, [wanted]).get(wanted.value)
+    if tracker is None:
+        raise Problem(404, "Tracking number not found",
+                      f"no parcel with number {wanted.value}; a new number appears once its shipment is booked")
+    body = jsonify(tracking_view(tracker, wanted, language)).get_data()
+    return Rendered(body, hashlib.sha256(body).hexdigest()[:32], tracker.state.terminal)
 
-    A shipment id is its tracker's `_id`, so it skips the alias read: one store round trip fewer.
+
+def _trackers_for(stores: Stores, numbers: list[TrackingNumber]) -> dict:
+    """number -> tracker for the numbers that resolve: at most one alias query, then one tracker query.
+
+    A shipment id is its tracker's `_id`, so it skips the alias read; cached aliases skip it too.
     """
     owners = {n.value: n.value for n in numbers if n.kind == "shipment_id"}
     owners |= stores.aliases().resolve([n.value for n in numbers if n.kind != "shipment_id"])
-    repository = stores.trackers()
-    trackers = {shipment_id: repository.get(shipment_id) for shipment_id in set(owners.values())}
-    return {number: trackers[owner] for number, owner in owners.items() if trackers.get(owner)}
+    trackers = stores.trackers().get_many(owners.values())
+    return {number: trackers[owner] for number, owner in owners.items() if owner in trackers}
 
 
 def _batch_request() -> BatchRequest:
@@ -232,11 +242,11 @@ def _batch_item(raw: str, number: TrackingNumber | MalformedNumber, found: dict,
     return BatchItem(number=raw, status=200, tracking=tracking_view(tracker, number, language))
 
 
-def _polling_response(body: dict, language: str, settled: bool) -> Response:
-    """The body with a strong ETag; `If-None-Match` with that ETag answers 304 without a body."""
-    response = jsonify(body)
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    response.headers["Cache-Control"] = f"public, max-age={SETTLED_SECONDS if settled else POLL_SECONDS}"
+def _polling_response(rendered: Rendered, language: str) -> Response:
+    """The body with its strong ETag; `If-None-Match` with that ETag answers 304 without a body."""
+    response = current_app.response_class(rendered.body, mimetype=current_app.json.mimetype)
+    response.set_etag(rendered.etag)
+    response.headers["Cache-Control"] = f"public, max-age={SETTLED_SECONDS if rendered.settled else POLL_SECONDS}"
     response.headers["Vary"] = "Accept-Language"
     response.headers["Content-Language"] = language
     return response.make_conditional(request)

@@ -10,6 +10,8 @@ Besides shared.config's variables, the tracking service reads (here, and only he
 - `TRACKING_RATE_LIMIT_PER_SECOND` (5; 0 = off) and `TRACKING_RATE_LIMIT_BURST` (20): per client address;
 - `TRACKING_OUTBOX_SWEEP_SECONDS` (5) and `TRACKING_OUTBOX_GRACE_SECONDS` (15): how often the relay sweeps for
   events a crashed consumer left unpublished, and how old they must be (the live consumer publishes its own).
+- `TRACKING_VIEW_CACHE_SECONDS` (1; 0 = off): how long a web process answers a number from memory, so a change
+  shows up at most this late.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from services.tracking.api import tracking_blueprint
 from services.tracking.handlers import Deps
 from services.tracking.options import TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
+from services.tracking.view_cache import ViewCache
 from shared.config import Settings, load_settings
 from shared.errors import ConfigError
 from shared.http.app import create_app
@@ -47,6 +50,7 @@ ENVIRONMENT_VARIABLES = (
     "SF_CHECK_WORD", "SF_SIGNATURE_MAX_AGE_SECONDS", "UPS_TRACK_ALERT_CREDENTIAL", "TRACKING_CARRIER_MAX_BODY_BYTES",
     "TRACKING_MAX_SCANS_PER_REQUEST", "TRACKING_RATE_LIMIT_PER_SECOND", "TRACKING_RATE_LIMIT_BURST",
     "TRACKING_OUTBOX_SWEEP_SECONDS", "TRACKING_OUTBOX_GRACE_SECONDS",
+    "TRACKING_VIEW_CACHE_SECONDS",
 )
 
 
@@ -62,6 +66,7 @@ class TrackingService:
         self.readiness = readiness_checks(settings, "parcelbridge-tracking")
         self._producer: tuple[int, EventProducer] | None = None
         self._alias_cache: dict[int, OrderedDict[str, str]] = {}
+        self._views: tuple[int, ViewCache] | None = None
 
     def trackers(self) -> MongoTrackerRepository:
         return MongoTrackerRepository(self.database())
@@ -70,6 +75,12 @@ class TrackingService:
         # One cache per process, shared by every request of it (aliases never change once written).
         cache = self._alias_cache.setdefault(os.getpid(), OrderedDict())
         return MongoAliasRepository(self.database(), cache)
+
+    def views(self) -> ViewCache:
+        """This process's cache of rendered answers (made on first use, after any fork)."""
+        if self._views is None or self._views[0] != os.getpid():
+            self._views = (os.getpid(), ViewCache(self.options.view_cache_seconds))
+        return self._views[1]
 
     def parked(self) -> MongoParkingRepository:
         return MongoParkingRepository(self.database())
@@ -118,6 +129,7 @@ def load_options(environ: Mapping[str, str]) -> TrackingOptions:
         rate_burst=number("TRACKING_RATE_LIMIT_BURST", 20, 1, 1_000_000),
         outbox_sweep_seconds=number("TRACKING_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600, kind=float),
         outbox_grace_seconds=number("TRACKING_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600, kind=float),
+        view_cache_seconds=number("TRACKING_VIEW_CACHE_SECONDS", 1.0, 0, 60, kind=float),
     )
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))

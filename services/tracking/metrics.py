@@ -25,3 +25,9 @@ INGEST_REFUSED = Counter(
     "carrier and HTTP status.",
     ["carrier", "status"],
 )
+READ_CACHE = Counter(
+    "parcelbridge_tracking_read_cache_total",
+    "Public tracking reads answered from this process's memory (hit) or the store (miss), by cache: `alias` "
+    "(a carrier number's shipment id) and `view` (a rendered answer, kept TRACKING_VIEW_CACHE_SECONDS).",
+    ["cache", "outcome"],
+)

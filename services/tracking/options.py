@@ -17,3 +17,4 @@ class TrackingOptions:
     rate_burst: int = 20
     outbox_sweep_seconds: float = 5.0  # how often the relay looks for events a crashed consumer left unpublished
     outbox_grace_seconds: float = 15.0  # how old a hint must be before the relay takes it from the live writer
+    view_cache_seconds: float = 1.0  # how long a process serves a rendered answer before reading again; 0 = off

@@ -18,6 +18,7 @@ from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 
 from shared.batch.fold import Rejection
+from shared.batch.position import positioned
 from shared.events.envelope import CloudEvent, decode
 from shared.failures import is_transient
 from shared.kafka.consumer import RECORDS, Backoff, Counts
@@ -97,7 +98,8 @@ class BatchRunner:
 
     def _apply(self, records: list[ConsumerRecord]) -> None:
         pairs = [pair for record in records if (pair := self._decode(record))]
-        refused = self._settle(pairs) if pairs else []
+        with positioned(pairs):
+            refused = self._settle(pairs) if pairs else []
         record_of = {id(event): record for record, event in pairs}
         for event, error in refused:
             self._dead_letter(record_of[id(event)], error)

@@ -11,6 +11,7 @@ import click
 SUBCOMMANDS = {
     "infra": "shared.cli.infra:infra",
     "shippers": "services.orders.cli:shippers",
+    "orders": "services.orders.cli:orders",
     "operators": "services.console.cli:operators",
     "topics": "shared.cli.topics:topics",
     "services": "shared.cli.services:services",

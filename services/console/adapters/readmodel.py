@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.console.domain.pipeline import Document, new_parcel, when
+from shared.batch.routes import Codec
 from shared.mongo.documents import AlreadyExists, VersionedCollection
 
 PARCELS = "parcels"
@@ -29,11 +29,11 @@ class MongoReadModel:
         self.orders = VersionedCollection(db[ORDERS])
 
     def change_parcel(self, shipment_id: str, event_id: str, change: Callable[[Document], Document]) -> bool:
-        """Apply `change` once per event id (the check and the change in one write); creates the parcel."""
-        return _apply(self.parcels, new_parcel(shipment_id), event_id, change)
+        """Apply `change` once per event id (the check and the change in one write); creates the parcel.
 
-    def change_order(self, order_id: str, event_id: str, change: Callable[[Document], Document]) -> bool:
-        return _apply(self.orders, {"_id": order_id, "trace": []}, event_id, change)
+        One document at a time: for seeding (the browser tests); the consumer writes a poll at a time.
+        """
+        return _apply(self.parcels, new_parcel(shipment_id), event_id, change)
 
     def order(self, order_id: str) -> Document | None:
         return _decoded(self.orders.get(order_id))
@@ -41,22 +41,11 @@ class MongoReadModel:
     def parcel(self, shipment_id: str) -> Document | None:
         return _decoded(self.parcels.get(shipment_id))
 
-    def add_aliases(self, shipment_id: str, numbers: list[str]) -> None:
-        """Every number of a shipment, in one round trip; numbers already known stay as they are."""
-        docs = [{"_id": n.upper(), "shipment_id": shipment_id} for n in dict.fromkeys(numbers)]
-        with contextlib.suppress(BulkWriteError):  # duplicates only: the same booking seen again
-            self.db[ALIASES].insert_many(docs, ordered=False)
-
     def resolve(self, number: str) -> str | None:
         """The shipment id any parcel number (JV number, SF waybill, UPS 1Z, order id) stands for."""
         cleaned = number.strip().upper().replace(" ", "")
         doc = self.db[ALIASES].find_one({"_id": cleaned}) or self.db[ALIASES].find_one({"_id": number.strip()})
         return doc["shipment_id"] if doc else None
-
-    def add_row(self, collection: str, row: Document) -> None:
-        """Insert-once rows (`_id` = scan id): a redelivered scan adds nothing."""
-        with contextlib.suppress(DuplicateKeyError):
-            self.db[collection].insert_one(row)
 
     def all_parcels(self) -> list[Document]:
         return list(self.db[PARCELS].find({}, SUMMARY_FIELDS))
@@ -104,3 +93,7 @@ def _decoded(document: Document | None) -> Document | None:
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+# What the batch unit loads and dumps: parcels and orders alike, the trace as one JSON string when stored.
+TRACE_CODEC: Codec[Document] = Codec(load=_decoded, dump=_encoded)

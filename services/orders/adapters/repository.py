@@ -1,19 +1,22 @@
 """Orders and shippers in MongoDB, behind small interfaces the unit tests fake.
 
 Each aggregate is one document (`_id` = its id) carrying its outbox and the ids of the events applied
-to it, so a state change and the events it causes are one single-document write.
+to it, so a state change and the events it causes are one single-document write. A shipper's orders are
+listed through `shipper_orders` (see listing.py), never by a query on `orders` fields.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
+from pymongo.collection import Collection
 from pymongo.database import Database
 
+from services.orders.adapters.listing import ORDER_LISTING, ListingIndex
+from services.orders.adapters.listing_keys import key_range, listing_key, order_id_of, window_bounds
 from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
 from services.orders.domain.shippers import Shipper, ShipperKey
 from shared.batch.ports import Write
@@ -28,8 +31,11 @@ ORDERS, SHIPPERS, API_KEYS = "orders", "shippers", "api_keys"
 WEBHOOK_OUTBOX = "webhook_outbox"  # deliveries queued on an order, moved out by the deliver process
 WEBHOOK_QUEUE = Queue(f"{WEBHOOK_OUTBOX}_pending", "webhook_hints")
 ORDER_QUEUES = (OUTBOX, WEBHOOK_QUEUE)
+STATUS_FILTER_BATCH = 100  # listing entries read at a time when a status filter may skip most of them
+# How far past its own clock a listing looks for orders (placed by a process whose clock runs ahead). A bound
+# near now, not "the shipper's last key", is what lets FerretDB narrow the first window through its index.
+CLOCK_SKEW = timedelta(minutes=1)
 INDEXES = (
-    IndexSpec(ORDERS, (("shipper_id", 1), ("created_at", -1), ("_id", -1))),
     outbox_index(ORDERS),
     outbox_index(SHIPPERS),
     IndexSpec(ORDERS, ((WEBHOOK_QUEUE.flag, 1),)),
@@ -94,9 +100,11 @@ class ShipperRepository(abc.ABC):
 class MongoOrderRepository(OrderRepository):
     """`add` and `save` publish the order's events right after writing it (see OutboxWriter)."""
 
-    def __init__(self, db: Database, writer: OutboxWriter):
+    def __init__(self, db: Database, writer: OutboxWriter, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
         self.writer = writer
+        self.listing = ListingIndex(db[ORDER_LISTING])
+        self.clock = clock
         self._seen: dict[str, Document] = {}  # documents as read, so a save keeps their outbox and version
 
     def get(self, order_id: str) -> Order | None:
@@ -107,6 +115,9 @@ class MongoOrderRepository(OrderRepository):
         return order_from_document(document)
 
     def add(self, order: Order, events: Sequence[CloudEvent]) -> None:
+        # The listing entry first: a failure in between leaves a stale entry, which readers skip, rather than
+        # an order its shipper never sees listed.
+        self.listing.add(listing_key(order.shipper_id, order.created_at, order.id))
         written = self.writer.write(ORDERS, Write(order.id, None, new_document(order_document(order), events)))
         if not written.landed:
             raise OrderExists(order.id)
@@ -117,8 +128,56 @@ class MongoOrderRepository(OrderRepository):
         self._seen[order.id] = saved(self.writer, ORDERS, base, with_events({**base, **order_document(order)}, events))
 
     def page(self, query: OrderQuery) -> list[Order]:
-        cursor = self.store.collection.find(order_filter(query)).sort([("created_at", -1), ("_id", -1)])
-        return [order_from_document(document) for document in cursor.limit(query.limit)]
+        """Listing keys by `_id` range, newest first, then their orders by `_id` `$in`, a batch at a time."""
+        low, high, batch, bounds = listing_reads(query, self.clock())
+        return newest_page(self.listing.newest_first(low, high, batch, bounds), self._orders_by_id, query)
+
+    def backfill_listing(self) -> int:
+        """List every stored order that has no listing entry (stored before there were any); how many."""
+        return self.listing.backfill(self.store.collection)
+
+    def _orders_by_id(self, order_ids: list[str]) -> dict[str, Order]:
+        return {d["_id"]: order_from_document(d) for d in find_by_ids(self.store.collection, order_ids)}
+
+
+def newest_page(
+    batches: Iterable[list[str]], orders_by_id: Callable[[list[str]], dict[str, Order]], query: OrderQuery
+) -> list[Order]:
+    """Up to `query.limit` orders of the listing keys (batches newest first), read only as far as needed."""
+    found: list[Order] = []
+    for keys in batches:
+        orders = orders_by_id([order_id_of(key) for key in keys])
+        found += [order for key in keys if (order := orders.get(order_id_of(key))) and listed(order, key, query)]
+        if len(found) >= query.limit:
+            break
+    return found[: query.limit]
+
+
+def listing_reads(query: OrderQuery, now: datetime) -> tuple[str, str, int, list[str]]:
+    """The key range [low, high) of the query, the keys wanted per batch, and the windows' lower bounds.
+
+    Orders created more than CLOCK_SKEW after `now` are left out (they are listed once that is no longer so).
+    """
+    horizon = now + CLOCK_SKEW
+    created_to = min(query.created_to, horizon) if query.created_to else horizon
+    low, high = key_range(query.shipper_id, query.created_from, created_to, query.after)
+    newest = min([now, *(t for t in (query.created_to, query.after and query.after[0]) if t)])
+    batch = query.limit if query.status is None else max(query.limit, STATUS_FILTER_BATCH)
+    return low, high, batch, window_bounds(query.shipper_id, newest)
+
+
+def listed(order: Order, key: str, query: OrderQuery) -> bool:
+    """The entry is the order's own (not stale) and the order passes the filter only the order can answer."""
+    own = listing_key(order.shipper_id, order.created_at, order.id) == key
+    return own and (query.status is None or order.status == query.status)
+
+
+def find_by_ids(collection: Collection, ids: Iterable[str]) -> list[Document]:
+    """The stored documents among `ids`, in one query (absent ones are left out)."""
+    wanted = sorted(set(ids))
+    if len(wanted) <= 1:
+        return [d for d in (collection.find_one({"_id": wanted[0]}),) if d] if wanted else []
+    return list(collection.find({"_id": {"$in": wanted}}))
 
 
 def new_document(fields: Document, events: Sequence[CloudEvent]) -> Document:
@@ -133,24 +192,6 @@ def saved(writer: OutboxWriter, collection: str, base: Document, document: Docum
     if not written.landed:
         raise ConcurrencyConflict(f"{collection}/{base['_id']} changed since version {base['version']}")
     return written.stored
-
-
-def order_filter(query: OrderQuery) -> dict[str, Any]:
-    """The MongoDB filter of a query: built from validated values only, never from raw input."""
-    clauses: list[dict[str, Any]] = [{"shipper_id": query.shipper_id}]
-    if query.status:
-        clauses.append({"status": query.status})
-    if query.created_from:
-        clauses.append({"created_at": {"$gte": query.created_from}})
-    if query.created_to:
-        clauses.append({"created_at": {"$lte": query.created_to}})
-    if query.after:
-        created_at, order_id = query.after
-        clauses.append({"$or": [
-            {"created_at": {"$lt": created_at}},
-            {"created_at": created_at, "_id": {"$lt": order_id}},
-        ]})
-    return {"$and": clauses}
 
 
 def order_document(order: Order) -> Document:

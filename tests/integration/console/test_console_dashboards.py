@@ -7,6 +7,8 @@ import uuid
 from kafka import KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
+from services.console.adapters.readmodel import ALIASES
+from services.console.adapters.rows import MongoInsertOnce
 from shared.kafka.producer import make_kafka_producer
 
 
@@ -81,7 +83,8 @@ def test_a_commit_below_the_log_start_is_shown_as_data_loss(console, as_role, ma
 def test_the_browser_finds_records_by_any_parcel_number_newest_first(console, as_role, make_topic, kafka_settings):
     topic = make_topic(partitions=2)
     _produce(kafka_settings, topic, per_partition=5)
-    console.model().add_aliases("PB3", ["PB3", "SF0000000000003", "1Z0000000000000003"])
+    MongoInsertOnce(console.database()).add(
+        ALIASES, [{"_id": n, "shipment_id": "PB3"} for n in ("PB3", "SF0000000000003", "1Z0000000000000003")])
     viewer = as_role("viewer")
 
     found = viewer.get(f"/api/topics/{topic}/messages", query_string={"key": "sf0000000000003"}).json

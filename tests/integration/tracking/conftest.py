@@ -38,6 +38,7 @@ def environ() -> dict[str, str]:
         "SF_CHECK_WORD": CHECK_WORD,
         "UPS_TRACK_ALERT_CREDENTIAL": CREDENTIAL,
         "TRACKING_RATE_LIMIT_PER_SECOND": "0",
+        "TRACKING_VIEW_CACHE_SECONDS": "0",  # these tests read a change at once; test_tracking_reads turns it on
     }
 
 

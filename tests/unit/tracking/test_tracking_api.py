@@ -1,5 +1,6 @@
 """The HTTP edge on in-memory fakes: carrier auth and shapes, polling with ETags, batch, limits."""
 
+import hashlib
 import json
 import time
 from datetime import timedelta
@@ -12,6 +13,7 @@ from services.tracking.api import tracking_blueprint
 from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.options import TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
+from services.tracking.view_cache import ViewCache
 from shared.events.envelope import new_event
 from shared.http.app import create_app
 
@@ -22,10 +24,14 @@ ALERT = {"trackingNumber": UPS, "activityStatus": {"type": "I", "code": "OT"}, "
 
 
 class FakeStores:
-    def __init__(self, deps, options: TrackingOptions):
+    def __init__(self, deps, options: TrackingOptions, views: ViewCache | None = None):
         self._deps = deps
         self.options = options
         self.limiter = TokenBuckets(options.rate_per_second, options.rate_burst)
+        self._views = views or ViewCache(0)
+
+    def views(self):
+        return self._views
 
     def trackers(self):
         return self._deps.trackers
@@ -217,3 +223,63 @@ def test_the_public_api_is_rate_limited_per_address(deps, booked):
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
     other = client.get(f"/v1/tracking/{SF}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 200
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_cached_answer_keeps_its_etag_and_a_change_shows_once_the_ttl_passed(deps, options, booked, unit,
+                                                                                 publisher):
+    ticks = Ticks()
+    stores = FakeStores(deps, options, ViewCache(1.0, clock=ticks))
+    client = create_app("tracking", [tracking_blueprint(stores)], {}, max_body_bytes=16 * 1024).test_client()
+    first = client.get(f"/v1/tracking/{SF}")
+    post_sf(client, PUSH)
+    unit.apply(list(publisher.published))
+
+    ticks.now = 0.9
+    cached = client.get(f"/v1/tracking/{SF}")
+    unchanged = client.get(f"/v1/tracking/{SF}", headers={"If-None-Match": first.headers["ETag"]})
+    ticks.now = 1.0
+    changed = client.get(f"/v1/tracking/{SF}", headers={"If-None-Match": first.headers["ETag"]})
+
+    assert cached.get_data() == first.get_data() and cached.headers["ETag"] == first.headers["ETag"]
+    assert unchanged.status_code == 304
+    assert changed.status_code == 200 and changed.get_json()["status"] == "picked_up"
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize("ttl", [0, 60])
+def test_the_etag_is_the_hash_of_the_exact_body_sent(deps, options, booked, ttl):
+    stores = FakeStores(deps, options, ViewCache(ttl))
+    client = create_app("tracking", [tracking_blueprint(stores)], {}, max_body_bytes=16 * 1024).test_client()
+    for response in (client.get(f"/v1/tracking/{SF}"), client.get(f"/v1/tracking/{SF}")):
+        assert response.headers["ETag"] == f'"{hashlib.sha256(response.get_data()).hexdigest()[:32]}"'
+        assert response.mimetype == "application/json" and response.get_json()["number"] == SF
+
+
+def test_each_language_is_cached_apart(deps, options, booked):
+    client = create_app("tracking", [tracking_blueprint(FakeStores(deps, options, ViewCache(60)))], {},
+                        max_body_bytes=16 * 1024).test_client()
+    english = client.get(f"/v1/tracking/{SF}")
+    chinese = client.get(f"/v1/tracking/{SF}", headers={"Accept-Language": "zh-CN"})
+    assert english.headers["Content-Language"] == "en" and chinese.headers["Content-Language"] == "zh-CN"
+    assert english.get_json()["status_description"] != chinese.get_json()["status_description"]
+
+
+def test_an_unknown_number_is_not_cached_so_it_appears_as_soon_as_it_is_booked(deps, options, unit):
+    client = create_app("tracking", [tracking_blueprint(FakeStores(deps, options, ViewCache(60)))], {},
+                        max_body_bytes=16 * 1024).test_client()
+    assert client.get(f"/v1/tracking/{SF}").status_code == 404
+    assert unit.apply([new_event("shipment.booked", SHIPMENT, booked_data(), source="/t")]) == []
+    assert client.get(f"/v1/tracking/{SF}").status_code == 200
+
+
+def test_get_many_answers_the_stored_trackers_once_each(trackers, booked):
+    found = trackers.get_many([SHIPMENT, "PB-not-stored", SHIPMENT])
+    assert list(found) == [SHIPMENT] and found[SHIPMENT].sf_waybill == SF

@@ -19,9 +19,17 @@ def test_every_variable_is_read():
     environ = {"SF_CHECK_WORD": "w", "SF_SIGNATURE_MAX_AGE_SECONDS": "60", "UPS_TRACK_ALERT_CREDENTIAL": "c",
                "TRACKING_CARRIER_MAX_BODY_BYTES": "4096", "TRACKING_MAX_SCANS_PER_REQUEST": "7",
                "TRACKING_RATE_LIMIT_PER_SECOND": "2.5", "TRACKING_RATE_LIMIT_BURST": "9",
-               "TRACKING_OUTBOX_SWEEP_SECONDS": "2", "TRACKING_OUTBOX_GRACE_SECONDS": "30"}
+               "TRACKING_OUTBOX_SWEEP_SECONDS": "2", "TRACKING_OUTBOX_GRACE_SECONDS": "30",
+               "TRACKING_VIEW_CACHE_SECONDS": "0.5"}
     assert set(environ) == set(ENVIRONMENT_VARIABLES)
-    assert load_options(environ) == TrackingOptions("w", timedelta(seconds=60), "c", 4096, 7, 2.5, 9, 2.0, 30.0)
+    assert load_options(environ) == TrackingOptions("w", timedelta(seconds=60), "c", 4096, 7, 2.5, 9, 2.0, 30.0, 0.5)
+
+
+def test_answers_are_cached_one_second_unless_turned_off():
+    assert load_options({}).view_cache_seconds == 1.0
+    assert load_options({"TRACKING_VIEW_CACHE_SECONDS": "0"}).view_cache_seconds == 0
+    with pytest.raises(ConfigError, match="TRACKING_VIEW_CACHE_SECONDS"):
+        load_options({"TRACKING_VIEW_CACHE_SECONDS": "-1"})
 
 
 def test_bad_values_are_all_named():
