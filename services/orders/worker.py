@@ -50,10 +50,11 @@ def consumer_runner(
     service: OrdersService, stop: threading.Event, topics: Sequence[str] = TOPICS, group: str = GROUP,
     on_poll: Callable[[], None] | None = None, **overrides,
 ) -> BatchRunner:
-    unit = order_unit(MongoDocumentStore(service.database()), service.producer(), service.webhooks())
+    producer = service.producer()  # the unit's events and the dead letters: closed with the runner's DLQ
+    unit = order_unit(MongoDocumentStore(service.database()), producer, service.webhooks())
     consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
                                    **overrides)
-    return BatchRunner(consumer, service.producer(), unit, group, stop=stop, on_poll=on_poll)
+    return BatchRunner(consumer, producer, unit, group, stop=stop, on_poll=on_poll)
 
 
 def relay(service: OrdersService) -> OutboxRelay:
