@@ -1,4 +1,4 @@
-"""`python -m services.shipping.worker consume|relay`: the Kafka consumer or the outbox relay."""
+"""`python -m services.shipping.worker consume|relay`: the batch consumer or the outbox crash sweeper."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def consume(settings) -> None:
 
 
 def relay(settings) -> None:
-    """Publish the shipments' and bookings' outbox events until SIGTERM."""
+    """Publish what a crashed consumer left in the shipments' and bookings' outboxes, until SIGTERM."""
     stop = stop_on_signals()
     bootstrap.prepare_topics(settings)
     bootstrap.prepare_store(settings)

@@ -51,6 +51,7 @@ def _fold_once(codec: Codec, routes: Mapping[str, Route], doc_id: str, stored: D
     applied = list(stored.get("applied_events", [])) if stored else []
     aggregate = _UNLOADED
     caused: list[CloudEvent] = []
+    changed = False
     for event in events:
         if event.id in applied:
             continue
@@ -59,8 +60,9 @@ def _fold_once(codec: Codec, routes: Mapping[str, Route], doc_id: str, stored: D
         result = _handle(routes[event.short_type], aggregate, event)
         aggregate = result.aggregate
         caused.extend(result.events)
+        changed = changed or result.changed
         applied.append(event.id)
-    if aggregate is _UNLOADED or aggregate is None:
+    if aggregate is _UNLOADED or aggregate is None or not changed:
         return None, []
     outbox = [*(stored or {}).get("outbox", []), *(to_document(e) for e in caused)]
     return {

@@ -14,10 +14,16 @@ A = TypeVar("A")
 
 @dataclass(frozen=True)
 class Applied(Generic[A]):
-    """What a handler returns: the aggregate after the event (None: no document) and the events it causes."""
+    """What a handler returns: the aggregate after the event (None: no document) and the events it causes.
+
+    `changed=False` says the event left the aggregate as it was and caused nothing: when no event of a
+    document's batch changed it, nothing is written (its event ids are not recorded: such a handler must
+    decide the same again on a redelivery).
+    """
 
     aggregate: A | None
     events: Sequence[CloudEvent] = field(default_factory=tuple)
+    changed: bool = True
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,20 @@ def subject(event: CloudEvent) -> str:
 
 @dataclass(frozen=True)
 class Route:
-    """An event type's document (`collection`, `key`) and its handler: (aggregate or None, event) -> Applied."""
+    """An event type's document (`collection`, `key`) and its handler: (aggregate or None, event) -> Applied.
+
+    `locate`, when given, names the document per event instead, as (collection, key): for a type whose
+    events land in one of several collections (shipping: a placed order's shipment, or its refusal).
+    """
 
     collection: str
     apply: Callable[[Any, CloudEvent], Applied]
     key: Callable[[CloudEvent], str] = subject
+    locate: Callable[[CloudEvent], tuple[str, str]] | None = None
+
+    def document(self, event: CloudEvent) -> tuple[str, str]:
+        """The (collection, key) of the one document this event changes."""
+        return self.locate(event) if self.locate else (self.collection, self.key(event))
 
 
 # Runs once the batch's documents are written, with every event of its type that was not refused; returns

@@ -48,7 +48,8 @@ class BatchUnit:
         self._caused: dict[str, CloudEvent] = {}
 
     def handles(self, short_type: str) -> bool:
-        return short_type in self.routes
+        # A type with only an after_write hook is handled by the hook alone (no document of the unit's).
+        return short_type in self.routes or short_type in self.after_write
 
     def forget(self) -> None:
         """Drop every cached document (the partitions, and so the right to trust them, were revoked)."""
@@ -70,8 +71,8 @@ class BatchUnit:
     def _group(self, events: Sequence[CloudEvent]) -> dict[CacheKey, list[CloudEvent]]:
         groups: dict[CacheKey, list[CloudEvent]] = {}
         for event in events:
-            route = self.routes[event.short_type]
-            groups.setdefault((route.collection, route.key(event)), []).append(event)
+            if route := self.routes.get(event.short_type):
+                groups.setdefault(route.document(event), []).append(event)
         return groups
 
     def _settle(self, groups: dict[CacheKey, list[CloudEvent]]) -> list[Rejection]:

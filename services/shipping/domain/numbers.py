@@ -2,10 +2,13 @@
 
 Schemes (the tracking service recognises a number by its shape alone):
 
-- Shipment id, the joint-venture tracking number: ``PB`` + 12 Crockford base32 characters (60 random bits;
+- Shipment id, the joint-venture tracking number: ``PB`` + 12 Crockford base32 characters (60 bits;
   Crockford drops I, L, O, U so a number read aloud or off a label is not misread) + 1 check character computed
   with ISO 7064 MOD 37,36 over the 14 preceding characters (it catches every single-character error and
-  nearly every adjacent transposition). 15 characters, e.g. ``PBGWYSWAHCD9N97``.
+  nearly every adjacent transposition). 15 characters, e.g. ``PBGWYSWAHCD9N97``. A booking takes its 60 bits
+  from a hash of the order id (`shipment_id_for_order`): as random as the order id (100 random bits, or a
+  hash of the shipper's idempotency key), and the same however often the order is delivered, so the
+  consumer knows which document a placed or cancelled order names before reading anything.
 - SF waybill: ``SF`` + 12 random digits + 1 Luhn check digit. SF's own check scheme is not public; in
   production the 12 digits come from the range SF allocates to the joint venture.
 - UPS: ``1Z`` + 6-character shipper account + 2-digit service indicator + 7-digit package reference + UPS's
@@ -16,6 +19,7 @@ Schemes (the tracking service recognises a number by its shape alone):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -39,7 +43,16 @@ UPS_SERVICE_CODES: dict[str, str] = {"standard": "03", "express": "02"}  # Groun
 
 def new_shipment_id(randbelow: RandBelow) -> str:
     """A fresh joint-venture tracking number: PB + 60 random bits in base32 + check character."""
-    value = randbelow(len(CROCKFORD_BASE32) ** SHIPMENT_BODY_LENGTH)
+    return _shipment_id(randbelow(len(CROCKFORD_BASE32) ** SHIPMENT_BODY_LENGTH))
+
+
+def shipment_id_for_order(order_id: str) -> str:
+    """The shipment id of an order's booking: 60 bits of a SHA-256 of the order id, + check character."""
+    digest = hashlib.sha256(f"parcelbridge shipment\n{order_id}".encode()).digest()
+    return _shipment_id(int.from_bytes(digest[:8], "big") >> 4)
+
+
+def _shipment_id(value: int) -> str:
     body = "".join(
         CROCKFORD_BASE32[(value >> (5 * i)) & 31] for i in reversed(range(SHIPMENT_BODY_LENGTH))
     )
@@ -76,6 +89,15 @@ def new_numbers(randbelow: RandBelow, service_level: ServiceLevel) -> Numbers:
     """A fresh set of the three numbers for one booking."""
     return Numbers(
         shipment_id=new_shipment_id(randbelow),
+        sf_waybill=new_sf_waybill(randbelow),
+        ups_tracking_number=new_ups_number(randbelow, service_level),
+    )
+
+
+def numbers_for_order(order_id: str, randbelow: RandBelow, service_level: ServiceLevel) -> Numbers:
+    """The order's own shipment id, with carrier numbers drawn afresh (drawn again if one is taken)."""
+    return Numbers(
+        shipment_id=shipment_id_for_order(order_id),
         sf_waybill=new_sf_waybill(randbelow),
         ups_tracking_number=new_ups_number(randbelow, service_level),
     )

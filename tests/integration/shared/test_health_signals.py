@@ -203,7 +203,8 @@ def test_a_consumer_whose_store_is_stuck_stops_beating_and_beats_again_once_it_r
 def test_a_worker_process_serves_liveness_on_its_port_and_stalls_with_its_store(own_store: OwnStore):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "WORKER_HEALTH_PORT": str(port),
-           "WORKER_STALL_SECONDS": "2", "SHIPPING_MONGODB_URI": own_store.uri + "parcelbridge_shipping"}
+           "WORKER_STALL_SECONDS": "2", "SHIPPING_MONGODB_URI": own_store.uri + "parcelbridge_shipping",
+           "SHIPPING_OUTBOX_SWEEP_SECONDS": "0.5"}  # a sweeper pass (and beat) well inside the 2 s stall
     relay = subprocess.Popen([sys.executable, "-m", "services.shipping.worker", "relay"], env=env, cwd=PROJECT_ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     healthz = f"http://127.0.0.1:{port}/healthz"

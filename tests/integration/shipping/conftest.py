@@ -1,17 +1,21 @@
-"""A throwaway database per test (dropped afterwards), wired the way bootstrap wires production."""
+"""A throwaway database and topic per test (dropped afterwards), wired the way bootstrap wires production."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from pymongo.database import Database
 
-from services.shipping.adapters.repository import INDEXES, MongoKeyRegistry, MongoShipmentRepository
+from services.shipping.adapters.repository import INDEXES, MongoKeyRegistry
+from services.shipping.bootstrap import shipping_unit
 from services.shipping.handlers import Deps
+from shared.batch.unit import BatchUnit
 from shared.config import Settings, load_settings
+from shared.kafka.producer import EventProducer, make_kafka_producer
+from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.client import apply_indexes, database_for
 
 
@@ -19,7 +23,7 @@ from shared.mongo.client import apply_indexes, database_for
 def settings() -> Settings:
     port = os.environ.get("PARCELBRIDGE_FERRETDB_PORT", "27018")
     name = f"parcelbridge_test_shipping_{uuid.uuid4().hex[:12]}"
-    environ = {**os.environ, "SHIPPING_MONGODB_URI": f"mongodb://127.0.0.1:{port}/{name}"}
+    environ = {**os.environ, "SHIPPING_MONGODB_URI": f"mongodb://127.0.0.1:{port}/{name}", "LOG_LEVEL": "WARNING"}
     return load_settings("shipping", environ)
 
 
@@ -33,4 +37,23 @@ def db(settings: Settings) -> Iterator[Database]:
 
 @pytest.fixture
 def deps(db: Database) -> Deps:
-    return Deps(shipments=MongoShipmentRepository(lambda: db), keys=MongoKeyRegistry(lambda: db))
+    return Deps(keys=MongoKeyRegistry(lambda: db))
+
+
+@pytest.fixture
+def shipments_topic(make_topic: Callable[..., str]) -> str:
+    """A throwaway stand-in for shipments.v1: everything the shipping service publishes goes there."""
+    return make_topic()
+
+
+@pytest.fixture
+def publisher(settings: Settings, shipments_topic: str) -> Iterator[EventProducer]:
+    producer = EventProducer(make_kafka_producer(settings.kafka), topic_of=lambda short_type: shipments_topic)
+    yield producer
+    producer.close()
+
+
+@pytest.fixture
+def unit(deps: Deps, db: Database, publisher: EventProducer) -> BatchUnit:
+    """The consumer's unit on the real store, publishing to the throwaway topic."""
+    return shipping_unit(deps, MongoDocumentStore(db), publisher)

@@ -2,7 +2,7 @@ import pytest
 from shipping_store_samples import key_event, order_placed
 
 from services.shipping.bootstrap import create_app
-from services.shipping.handlers import book_shipment, register_key, revoke_key
+from services.shipping.domain.numbers import shipment_id_for_order
 from services.shipping.views import ShipmentView
 from shared.http.auth import key_hash, new_api_key
 
@@ -10,10 +10,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def keys(deps):
+def keys(unit):
     issued = {shipper: new_api_key() for shipper in ("shp_a", "shp_b")}
-    for shipper, key in issued.items():
-        register_key(key_event("shipper.key_issued", key_hash(key), shipper), deps)
+    events = [key_event("shipper.key_issued", key_hash(key), shipper) for shipper, key in issued.items()]
+    assert unit.apply(events) == []
     return issued
 
 
@@ -23,9 +23,9 @@ def client(settings, db):
 
 
 @pytest.fixture
-def shipment_id(deps, db):
-    book_shipment(order_placed(), deps)
-    return db.shipments.find_one()["_id"]
+def shipment_id(unit):
+    assert unit.apply([order_placed()]) == []
+    return shipment_id_for_order("ord_001")
 
 
 def _bearer(key):
@@ -49,9 +49,9 @@ def test_another_shipper_gets_404_like_a_missing_shipment(client, keys, shipment
     assert client.get(f"/v1/shipments/{shipment_id}/label", headers=_bearer(keys["shp_b"])).status_code == 404
 
 
-def test_unknown_and_revoked_keys_are_401(client, deps, keys, shipment_id):
+def test_unknown_and_revoked_keys_are_401(client, unit, keys, shipment_id):
     assert client.get(f"/v1/shipments/{shipment_id}", headers=_bearer(new_api_key())).status_code == 401
-    revoke_key(key_event("shipper.key_revoked", key_hash(keys["shp_a"])), deps)
+    unit.apply([key_event("shipper.key_revoked", key_hash(keys["shp_a"]))])
     response = client.get(f"/v1/shipments/{shipment_id}", headers=_bearer(keys["shp_a"]))
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")

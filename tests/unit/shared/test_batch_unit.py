@@ -122,3 +122,36 @@ def test_after_write_hooks_see_every_event_not_refused(store, publisher):
     late = _issued("shp_b", "late")
     refused = unit.apply([_issued("shp_a", "bad"), late])
     assert seen == ["late"] and [event for event, _ in refused][-1] is late
+
+
+def test_a_located_route_puts_each_event_in_the_collection_it_names(store, publisher):
+    codec = Codec(load=lambda d: {"keys": d["keys"]}, dump=dict)
+    route = Route(COUNTERS, _count, locate=lambda e: ("vip" if e.subject == "shp_v" else COUNTERS, e.subject))
+    unit = BatchUnit(store, publisher, {COUNTERS: codec, "vip": codec}, {"shipper.key_issued": route})
+    unit.apply([_issued("shp_a"), _issued("shp_v"), _issued("shp_v")])
+    assert _keys(store) == {"shp_a": 1} and store.documents("vip")["shp_v"]["keys"] == 2
+
+
+def test_events_that_change_nothing_are_not_written(store, publisher):
+    def note(counter, event):
+        return Applied(counter, changed=False) if event.data["shipper_name"] == "noop" else _count(counter, event)
+
+    codec = Codec(load=lambda d: {"keys": d["keys"]}, dump=dict)
+    unit = BatchUnit(store, publisher, {COUNTERS: codec}, {"shipper.key_issued": Route(COUNTERS, note)})
+    unit.apply([_issued("shp_a")])
+    unit.apply([_issued("shp_a", "noop"), _issued("shp_b", "noop")])
+    assert store.commands == ["read", "write", "read"]
+    unit.apply([_issued("shp_a", "noop"), _issued("shp_a")])  # with a change, the document is written
+    assert _keys(store) == {"shp_a": 2} and store.commands[-1] == "write"
+
+
+def test_a_type_with_only_an_after_write_hook_is_handled_by_the_hook(store, publisher):
+    seen: list[str] = []
+    codec = Codec(load=dict, dump=dict)
+    unit = BatchUnit(store, publisher, {COUNTERS: codec}, {"shipper.key_issued": Route(COUNTERS, _count)},
+                     after_write={"shipper.key_revoked": lambda events: seen.extend(e.subject for e in events) or []})
+    revoked = new_event("shipper.key_revoked", "shp_r", {"shipper_id": "shp_r", "key_id": "k", "key_hash": "c" * 64},
+                        source="/test")
+    assert unit.handles("shipper.key_revoked")
+    assert unit.apply([revoked, _issued("shp_a")]) == []
+    assert seen == ["shp_r"] and _keys(store) == {"shp_a": 1}

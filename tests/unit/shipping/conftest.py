@@ -1,4 +1,4 @@
-"""In-memory fakes of the shipping ports, and a valid `order.placed` payload to vary."""
+"""In-memory fakes of the shipping ports, the consumer's unit over them, and a valid `order.placed` to vary."""
 
 from __future__ import annotations
 
@@ -9,86 +9,81 @@ from typing import Any
 import pytest
 from shipping_samples import NOW, order_placed_data
 
-from services.shipping.adapters.repository import Change, KeyRegistry, NumberTaken, ShipmentRepository
-from services.shipping.domain.model import Refusal, Shipment
+from services.shipping.adapters.repository import SHIPMENTS, KeyRegistry, ShipmentRepository, shipment_from
+from services.shipping.bootstrap import shipping_unit
+from services.shipping.domain.model import Shipment
 from services.shipping.handlers import Deps
-from shared.events.envelope import CloudEvent
+from shared.batch.ports import Write
+from shared.batch.unit import BatchUnit
+from shared.mongo.documents import Document
+from tests.unit.support import FakeDocumentStore, FakePublisher
+
+UNIQUE_NUMBERS = ("order_id", "sf_waybill", "ups_tracking_number")
+
+
+class FakeShippingStore(FakeDocumentStore):
+    """The fake store with the shipments' unique indexes: an insert whose order or number is taken misses."""
+
+    def write(self, collection: str, writes: Sequence[Write]) -> dict[str, Document | None]:
+        if collection != SHIPMENTS:
+            return super().write(collection, writes)
+        taken = {(f, d.get(f)) for d in self.documents(SHIPMENTS).values() for f in UNIQUE_NUMBERS}
+        clashing = {w.doc_id for w in writes
+                    if w.version is None and any((f, w.document.get(f)) in taken for f in UNIQUE_NUMBERS)}
+        missed = super().write(collection, [w for w in writes if w.doc_id not in clashing])
+        return {**missed, **{doc_id: self.documents(SHIPMENTS).get(doc_id) for doc_id in clashing}}
 
 
 class FakeShipmentRepository(ShipmentRepository):
-    """Same contract as the MongoDB one; `outbox` collects every event that would be relayed."""
+    """Reads the shipments the unit wrote to the fake store."""
 
-    def __init__(self) -> None:
-        self.shipments: dict[str, Shipment] = {}
-        self.bookings: dict[str, str | None] = {}
-        self.refusals: dict[str, Refusal] = {}
-        self.applied: dict[str, set[str]] = {}
-        self.outbox: list[CloudEvent] = []
-        self.numbers_in_use: set[str] = set()
-
-    def add(self, shipment: Shipment, events: Sequence[CloudEvent]) -> bool:
-        existing = next((s for s in self.shipments.values() if s.order_id == shipment.order_id), None)
-        if existing is not None:
-            self.bookings.setdefault(shipment.order_id, existing.shipment_id)
-            return False
-        numbers = {shipment.shipment_id, shipment.sf_waybill, shipment.ups_tracking_number}
-        if numbers & self.numbers_in_use:
-            raise NumberTaken(shipment.shipment_id)
-        self.numbers_in_use |= numbers
-        self.shipments[shipment.shipment_id] = shipment
-        self.bookings[shipment.order_id] = shipment.shipment_id
-        self.outbox.extend(events)
-        return True
-
-    def add_refusal(self, refusal: Refusal, events: Sequence[CloudEvent]) -> bool:
-        if refusal.order_id in self.bookings:
-            return False
-        self.bookings[refusal.order_id] = None
-        self.refusals[refusal.order_id] = refusal
-        self.outbox.extend(events)
-        return True
-
-    def order_seen(self, order_id: str) -> bool:
-        return order_id in self.bookings
-
-    def shipment_id_for_order(self, order_id: str) -> str | None:
-        return self.bookings.get(order_id)
+    def __init__(self, store: FakeDocumentStore) -> None:
+        self.store = store
 
     def get(self, shipment_id: str) -> Shipment | None:
-        return self.shipments.get(shipment_id)
-
-    def update(self, shipment_id: str, event_id: str, change: Change) -> bool:
-        if shipment_id not in self.shipments:
-            raise LookupError(shipment_id)
-        applied = self.applied.setdefault(shipment_id, set())
-        if event_id in applied:
-            return False
-        shipment, events = change(self.shipments[shipment_id])
-        self.shipments[shipment_id] = shipment
-        self.outbox.extend(events)
-        applied.add(event_id)
-        return True
+        document = self.store.documents(SHIPMENTS).get(shipment_id)
+        return None if document is None else shipment_from(document)
 
 
 class FakeKeyRegistry(KeyRegistry):
     def __init__(self) -> None:
         self.keys: dict[str, dict[str, Any]] = {}
+        self.writes = 0
 
-    def register(self, key_hash: str, shipper_id: str, key_id: str) -> None:
-        self.keys.setdefault(key_hash, {"shipper_id": shipper_id, "key_id": key_id, "revoked": False})
+    def register(self, keys: Sequence[tuple[str, str, str]]) -> None:
+        self.writes += 1
+        for key_hash, shipper_id, key_id in keys:
+            self.keys.setdefault(key_hash, {"shipper_id": shipper_id, "key_id": key_id, "revoked": False})
 
-    def revoke(self, key_hash: str, shipper_id: str, key_id: str) -> None:
-        self.keys.setdefault(key_hash, {"shipper_id": shipper_id, "key_id": key_id})["revoked"] = True
+    def revoke(self, keys: Sequence[tuple[str, str, str]]) -> None:
+        self.writes += 1
+        for key_hash, shipper_id, key_id in keys:
+            self.keys.setdefault(key_hash, {"shipper_id": shipper_id, "key_id": key_id})["revoked"] = True
+
+
+@pytest.fixture
+def store() -> FakeShippingStore:
+    return FakeShippingStore()
+
+
+@pytest.fixture
+def publisher() -> FakePublisher:
+    return FakePublisher()
 
 
 @pytest.fixture
 def deps() -> Deps:
-    return Deps(
-        shipments=FakeShipmentRepository(),
-        keys=FakeKeyRegistry(),
-        clock=lambda: NOW,
-        randbelow=random.Random(7).randrange,
-    )
+    return Deps(keys=FakeKeyRegistry(), clock=lambda: NOW, randbelow=random.Random(7).randrange)
+
+
+@pytest.fixture
+def unit(deps: Deps, store: FakeShippingStore, publisher: FakePublisher) -> BatchUnit:
+    return shipping_unit(deps, store, publisher)
+
+
+@pytest.fixture
+def shipments(store: FakeShippingStore) -> FakeShipmentRepository:
+    return FakeShipmentRepository(store)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ import pytest
 from flask import request
 from shipping_samples import NOW, make_order
 
+from services.shipping.adapters.repository import SHIPMENTS, shipment_fields
 from services.shipping.api import make_blueprint
 from services.shipping.domain.booking import book
 from services.shipping.domain.numbers import new_numbers
@@ -13,21 +14,22 @@ from shared.probes import BoundedReadiness
 
 
 @pytest.fixture
-def shipment(deps):
+def shipment(store):
     booked = book(make_order(), NOW, lambda: new_numbers(lambda bound: 42, "standard"))
-    deps.shipments.add(booked, [])
+    store.documents(SHIPMENTS)[booked.shipment_id] = {"_id": booked.shipment_id, "version": 1,
+                                                      **shipment_fields(booked)}
     return booked
 
 
 @pytest.fixture
-def client(deps):
+def client(shipments):
     def authenticate():
         shipper = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if not shipper:
             raise Problem(401, "Unauthorized")
         return shipper
 
-    blueprint = make_blueprint(deps.shipments, authenticate)
+    blueprint = make_blueprint(shipments, authenticate)
     app = create_app("shipping", [blueprint], readiness=BoundedReadiness({"store": lambda: True}), max_body_bytes=4096)
     return app.test_client()
 
