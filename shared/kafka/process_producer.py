@@ -7,6 +7,7 @@ that is down is one more transient publish failure instead of a process that can
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
 
 from kafka.errors import KafkaError
@@ -20,18 +21,20 @@ class ProcessProducer:
     def __init__(self, make: Callable[[], EventProducer]):
         self.make = make
         self._made: tuple[int, EventProducer] | None = None
+        self._making = threading.Lock()  # a web worker's threads publish at once: make one producer, not several
 
     def publish(self, events: Iterable[CloudEvent]) -> None:
         """Return once every event is acknowledged by the broker; raise TransientError otherwise."""
         self._producer().publish(events)
 
     def _producer(self) -> EventProducer:
-        if self._made is None or self._made[0] != os.getpid():
-            try:
-                self._made = (os.getpid(), self.make())
-            except KafkaError as exc:
-                raise TransientError(f"no producer: {exc!r}") from exc
-        return self._made[1]
+        with self._making:
+            if self._made is None or self._made[0] != os.getpid():
+                try:
+                    self._made = (os.getpid(), self.make())
+                except KafkaError as exc:
+                    raise TransientError(f"no producer: {exc!r}") from exc
+            return self._made[1]
 
     def close(self) -> None:
         if self._made is not None and self._made[0] == os.getpid():
