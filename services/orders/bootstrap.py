@@ -1,6 +1,10 @@
 """The composition root of every orders process: reads the configuration and wires the clients.
 
 Clients are created on first use in each process, so gunicorn workers never share the master's sockets.
+Besides shared.config's variables, the orders service reads (here, and only here) the `WEBHOOKS_*` variables
+and `ORDERS_OUTBOX_SWEEP_SECONDS` (5) and `ORDERS_OUTBOX_GRACE_SECONDS` (15): how often the relay sweeps for
+events a crashed writer (or an unanswered publish) left behind, and how old they must be (live writers publish
+their own).
 """
 
 from __future__ import annotations
@@ -33,12 +37,15 @@ from services.orders.api import orders_blueprint
 from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
 from services.orders.domain.webhooks import RetryPolicy
 from services.orders.webhook_api import webhooks_blueprint
+from shared.batch.writer import OutboxWriter
 from shared.config import Settings, load_settings
 from shared.errors import ConfigError
 from shared.http.app import create_app
-from shared.kafka.producer import EventProducer, make_kafka_producer
+from shared.kafka.process_producer import ProcessProducer
+from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_kafka_producer
 from shared.kafka.topics import TRACKING
 from shared.logs import configure_logging
+from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.client import IndexedDatabase
 from shared.readiness import readiness_checks
 
@@ -51,6 +58,39 @@ WEBHOOK_DEFAULTS = {
     "WEBHOOKS_CONCURRENCY": "8",  # receivers called at once by one deliver process
     "WEBHOOKS_SWEEP_SECONDS": "5",  # longest idle wait of the deliverer (it also wakes on tracking.v1)
 }
+# A request waits this long at most for the broker; past it, its events are left to the sweeper.
+REQUEST_PRODUCER = {"bootstrap_timeout_ms": 2000, "max_block_ms": 2000, "request_timeout_ms": 2000,
+                    "delivery_timeout_ms": 2500}
+
+
+@dataclass(frozen=True)
+class SweeperSettings:
+    """The outbox relay as a crash sweeper: hints older than `grace` seconds, every `interval` seconds."""
+
+    interval: float = 5.0
+    grace: float = 15.0
+
+
+def load_sweeper_settings(environ: Mapping[str, str]) -> SweeperSettings:
+    """ORDERS_OUTBOX_SWEEP_SECONDS and ORDERS_OUTBOX_GRACE_SECONDS; raises ConfigError naming every bad one."""
+    problems: list[str] = []
+
+    def seconds(name: str, default: float, low: float, high: float) -> float:
+        raw = environ.get(name, "").strip() or str(default)
+        try:
+            value = float(raw)
+        except ValueError:
+            problems.append(f"{name}={raw!r} is not a number")
+            return default
+        if not low <= value <= high:
+            problems.append(f"{name}={value} is outside {low}..{high}")
+        return value
+
+    settings = SweeperSettings(seconds("ORDERS_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600),
+                               seconds("ORDERS_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600))
+    if problems:
+        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    return settings
 
 
 @dataclass(frozen=True)
@@ -98,19 +138,28 @@ def _delays(raw: str, problems: list[str]) -> tuple[float, ...]:
 
 
 class OrdersService:
-    """Settings plus lazily made, per-process clients."""
+    """Settings plus lazily made, per-process clients; `topic_of` routes what it publishes (tests)."""
 
-    def __init__(self, settings: Settings, webhook_settings: WebhookSettings | None = None):
+    def __init__(self, settings: Settings, webhook_settings: WebhookSettings | None = None,
+                 sweeper: SweeperSettings | None = None, topic_of: TopicOf = catalog_topic):
         self.settings = settings
         self.webhook_settings = webhook_settings or WebhookSettings()
+        self.sweeper = sweeper or SweeperSettings()
+        self.topic_of = topic_of
+        self.publisher = ProcessProducer(
+            lambda: EventProducer(make_kafka_producer(settings.kafka, **REQUEST_PRODUCER), topic_of))
         self.database = IndexedDatabase(settings.mongo, INDEXES + WEBHOOK_INDEXES)
         self.readiness = readiness_checks(settings, "parcelbridge-orders")
 
     def orders(self) -> MongoOrderRepository:
-        return MongoOrderRepository(self.database())
+        return MongoOrderRepository(self.database(), self.writer())
 
     def shippers(self) -> MongoShipperRepository:
-        return MongoShipperRepository(self.database())
+        return MongoShipperRepository(self.database(), self.writer())
+
+    def writer(self) -> OutboxWriter:
+        """Writes a document and publishes its events right after, through this process's producer."""
+        return OutboxWriter(MongoDocumentStore(self.database()), self.publisher)
 
     def webhooks(self) -> MongoWebhookRepository:
         return MongoWebhookRepository(self.database())
@@ -141,15 +190,15 @@ class OrdersService:
         return [db[ORDERS], db[SHIPPERS]]
 
     def producer(self) -> EventProducer:
-        return EventProducer(make_kafka_producer(self.settings.kafka))
+        return EventProducer(make_kafka_producer(self.settings.kafka), self.topic_of)
 
 
-def bootstrap(environ: Mapping[str, str] | None = None) -> OrdersService:
+def bootstrap(environ: Mapping[str, str] | None = None, topic_of: TopicOf = catalog_topic) -> OrdersService:
     """Read the configuration once and set up logging; no connection is opened yet."""
     environ = os.environ if environ is None else environ
     settings = load_settings("orders", environ)
     configure_logging("orders", settings.log_level)
-    return OrdersService(settings, load_webhook_settings(environ))
+    return OrdersService(settings, load_webhook_settings(environ), load_sweeper_settings(environ), topic_of)
 
 
 def create_orders_app(service: OrdersService) -> Flask:

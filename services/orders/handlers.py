@@ -1,4 +1,4 @@
-"""One plain function per command and per consumed event: load, one domain call, save with the outbox."""
+"""One plain function per command and per consumed event: load, call the domain, save (the consumer's: pure folds)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
-from services.orders.adapters.repository import OrderExists, OrderRepository, Outgoing, ShipperRepository
-from services.orders.adapters.webhook_store import WebhookRepository
+from services.orders.adapters.order_codec import QueuedOrder
+from services.orders.adapters.repository import OrderExists, OrderRepository, ShipperRepository
 from services.orders.domain.commands import CancelOrder, CreateShipper, PlaceOrder, RevokeShipper
 from services.orders.domain.model import Booking, DomainEvent, Order, OrderNotFound, Rejection
 from services.orders.domain.placement import (
@@ -19,7 +20,8 @@ from services.orders.domain.placement import (
     random_order_id,
 )
 from services.orders.domain.shippers import Shipper, ShipperNotFound
-from services.orders.domain.webhooks import PendingDelivery, notification_body, queue_for
+from services.orders.domain.webhooks import PendingDelivery, Webhook, notification_body, queue_for
+from shared.batch.routes import Applied
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.schemas.shipments import (
@@ -90,40 +92,37 @@ def cancel_order(command: CancelOrder, orders: OrderRepository, clock: Clock = u
     return order
 
 
-def apply_shipment_event(event: CloudEvent, orders: OrderRepository, clock: Clock = utc_now) -> bool:
-    """Reflect a shipments.v1 event on its order, once; False if it was applied already."""
+# The consumer's handlers: (order as queued or None, event) -> the order after it and the events it causes. Pure
+# but for the clock and the webhook lookup; the batch unit loads, applies a poll's events in order, and saves.
+
+class ActiveWebhooks(Protocol):
+    def active_for(self, shipper_id: str) -> list[Webhook]: ...
+
+
+def apply_shipment(queued: QueuedOrder | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[QueuedOrder]:
+    """Reflect a shipments.v1 event on its order (the unit applies each event id once)."""
     parse, apply = _SHIPMENT_EVENTS[event.short_type]
     data = parse(event.data)
-
-    def change(order: Order) -> Outgoing:
-        if order.shipper_id != data.shipper_id:
-            raise BusinessRuleViolation(f"{event.short_type} {event.id}: order {order.id} belongs to another shipper")
-        apply(order, data, clock())
-        return Outgoing(envelopes(order.id, order.events, event.requestid))
-
-    return _apply_once(orders, data.order_id, event, change)
+    queued = _existing(queued, event, data.order_id)
+    if queued.order.shipper_id != data.shipper_id:
+        raise BusinessRuleViolation(f"{event.short_type} {event.id}: order {data.order_id} belongs to another shipper")
+    apply(queued.order, data, clock())
+    return _applied(queued, event)
 
 
-def apply_tracking_event(
-    event: CloudEvent, orders: OrderRepository, clock: Clock = utc_now, webhooks: WebhookRepository | None = None
-) -> bool:
-    """Let the parcel's new tracking status drive its order, once; False if it was applied already.
-
-    Every applied status change is queued for the shipper's webhooks in the same write as the order.
-    """
+def follow_tracking(queued: QueuedOrder | None, event: CloudEvent, webhooks: ActiveWebhooks,
+                    clock: Clock = utc_now) -> Applied[QueuedOrder]:
+    """Let the parcel's new tracking status drive its order, and queue it for the shipper's webhooks (same write)."""
     data = TrackingStatusChanged.model_validate(event.data)
-
-    def change(order: Order) -> Outgoing:
-        now = clock()
-        order.follow_parcel(data.status, data.occurred_at, data.physically_scanned, data.reason, now)
-        deliveries = queue_status_change(event, data, order, webhooks, now) if webhooks else []
-        return Outgoing(envelopes(order.id, order.events, event.requestid), deliveries)
-
-    return _apply_once(orders, data.order_id, event, change)
+    queued = _existing(queued, event, data.order_id)
+    now = clock()
+    queued.order.follow_parcel(data.status, data.occurred_at, data.physically_scanned, data.reason, now)
+    queued.deliveries.extend(queue_status_change(event, data, queued.order, webhooks, now))
+    return _applied(queued, event)
 
 
 def queue_status_change(
-    event: CloudEvent, data: TrackingStatusChanged, order: Order, webhooks: WebhookRepository, now: datetime
+    event: CloudEvent, data: TrackingStatusChanged, order: Order, webhooks: ActiveWebhooks, now: datetime
 ) -> list[PendingDelivery]:
     """This tracking event for each active webhook of the order's shipper that wants its status."""
     wanted = [w for w in webhooks.active_for(order.shipper_id) if w.wants(data.status)]
@@ -144,12 +143,23 @@ def queue_status_change(
     return queue_for(wanted, event.id, data.status, body, now)
 
 
-def _apply_once(orders: OrderRepository, order_id: str, event: CloudEvent, change) -> bool:
-    try:
-        return orders.apply_once(order_id, event.id, change)
-    except OrderNotFound as exc:
+def _existing(queued: QueuedOrder | None, event: CloudEvent, order_id: str) -> QueuedOrder:
+    if queued is None:
         # Every order exists before its first event can be produced: this one is not ours (dead-letter it).
-        raise BusinessRuleViolation(f"{event.short_type} {event.id} names unknown order {order_id}") from exc
+        raise OrderNotFound(f"{event.short_type} {event.id} names unknown order {order_id}")
+    return queued
+
+
+def _applied(queued: QueuedOrder, event: CloudEvent) -> Applied[QueuedOrder]:
+    """The order with the domain events of this one event as CloudEvents (taken off the order)."""
+    caused = envelopes(queued.order.id, queued.order.events, event.requestid)
+    queued.order.events.clear()
+    return Applied(queued, caused)
+
+
+def order_key(event: CloudEvent) -> str:
+    """The order a consumed event changes: shipments.v1 and tracking.v1 are keyed by shipment, not order."""
+    return event.data["order_id"]
 
 
 def _book(order: Order, data: ShipmentBooked, now: datetime) -> None:

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from services.orders import handlers
+from services.orders.adapters.order_codec import ORDER_CODEC
+from services.orders.adapters.repository import ORDERS, WEBHOOK_QUEUE
+from services.orders.adapters.webhook_directory import WebhookDirectory
+from services.orders.adapters.webhook_store import WebhookRepository
 from services.orders.bootstrap import OrdersService, bootstrap
-from shared.kafka.consumer import ConsumerRunner, Handler, make_kafka_consumer
+from shared.batch.cache import DocumentCache
+from shared.batch.ports import DocumentStore, Publisher
+from shared.batch.routes import Route
+from shared.batch.runner import BatchRunner, ForgetOnRevoke
+from shared.batch.unit import BatchUnit
+from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import SHIPMENTS, TRACKING
 from shared.liveness import heartbeat
+from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from shared.runtime import run_consumer, run_mode, run_relay
 
@@ -20,26 +30,38 @@ GROUP = "orders"
 TOPICS = (SHIPMENTS.name, TRACKING.name)
 
 
-def event_handlers(service: OrdersService) -> dict[str, Handler]:
-    """Which handler each consumed event type goes to; other types on these topics are skipped."""
-    table: dict[str, Handler] = {
-        kind: partial(handlers.apply_shipment_event, orders=service.orders()) for kind in handlers.SHIPMENT_EVENT_TYPES
-    }
-    table["tracking.status_changed"] = partial(
-        handlers.apply_tracking_event, orders=service.orders(), webhooks=service.webhooks()
-    )
-    return table
+def order_unit(store: DocumentStore, publisher: Publisher, webhooks: WebhookRepository,
+               clock: handlers.Clock = handlers.utc_now) -> BatchUnit:
+    """The consumer's handlers as a batch unit over `store`; queued webhook deliveries are hinted before the write.
+
+    Nothing is cached between polls: orders are written by the API (cancel) and the deliverer too, so this
+    consumer is not their only writer, and a cached order would mostly cost a conflict instead of a read.
+    """
+    directory = WebhookDirectory(webhooks)
+    routes = {kind: Route(ORDERS, partial(handlers.apply_shipment, clock=clock), handlers.order_key)
+              for kind in handlers.SHIPMENT_EVENT_TYPES}
+    routes["tracking.status_changed"] = Route(
+        ORDERS, partial(handlers.follow_tracking, webhooks=directory, clock=clock), handlers.order_key)
+    return BatchUnit(store, publisher, {ORDERS: ORDER_CODEC}, routes, cache=DocumentCache(size=0),
+                     queues=(WEBHOOK_QUEUE,), on_load=directory.prepare)
 
 
 def consumer_runner(
-    service: OrdersService, stop: threading.Event, topics: Sequence[str] = TOPICS, group: str = GROUP, **overrides
-) -> ConsumerRunner:
-    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), **overrides)
-    return ConsumerRunner(consumer, service.producer(), event_handlers(service), group, stop=stop)
+    service: OrdersService, stop: threading.Event, topics: Sequence[str] = TOPICS, group: str = GROUP,
+    on_poll: Callable[[], None] | None = None, **overrides,
+) -> BatchRunner:
+    producer = service.producer()  # the unit's events and the dead letters: closed with the runner's DLQ
+    unit = order_unit(MongoDocumentStore(service.database()), producer, service.webhooks())
+    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
+                                   **overrides)
+    return BatchRunner(consumer, producer, unit, group, stop=stop, on_poll=on_poll)
 
 
 def relay(service: OrdersService) -> OutboxRelay:
-    return OutboxRelay(service.outbox_collections(), service.producer())
+    """Only a crash sweeper: every writer of orders and shippers publishes their events right after writing."""
+    sweeper = service.sweeper
+    return OutboxRelay(service.outbox_collections(), service.producer(), grace=sweeper.grace,
+                       interval=sweeper.interval)
 
 
 def _consume(service: OrdersService, stop: threading.Event) -> None:

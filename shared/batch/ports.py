@@ -43,6 +43,13 @@ class DocumentStore(abc.ABC):
     def unhint(self, keys: Sequence[tuple[str, str]]) -> None:
         """Forget the hints of (collection, id) whose outbox was published and trimmed, in one command."""
 
+    def hint_queue(self, hints: str, keys: Sequence[tuple[str, str]]) -> None:
+        """Point another embedded queue's drainer (its `hints` collection) at these (collection, id), in one command.
+
+        Not abstract, so stores of units without such a queue need not change.
+        """
+        raise NotImplementedError(f"{type(self).__name__} keeps no hints for other queues")
+
 
 class Publisher(Protocol):
     def publish(self, events: Iterable[CloudEvent]) -> None:

@@ -2,17 +2,18 @@
 
 Store commands per batch, when nothing conflicts (N events, K documents, C collections touched):
 - one `_id $in` read per collection for the documents not cached (none once a consumer's keys are warm);
-- one bulk upsert of outbox hints, before the write, when any document will hold pending events;
+- one bulk upsert of outbox hints, before the write, when any document will hold pending events (and one per
+  other embedded queue in `queues` that any written document holds work in, such as orders' webhook deliveries);
 - one unordered bulk write (guarded replaces and inserts) per collection (a conflict: one read more, then
   one write more for the conflicting keys only);
 - after one producer flush: one bulk trim per collection and one hints delete, when events were published.
-So at most 3C + 2 commands whatever N and K (5 for tracking's one collection). `after_write` hooks add their
-own (tracking: 2-3 for a batch holding bookings).
+So at most 3C + 2 + Q commands whatever N and K (5 for tracking's one collection; Q: other queues). `after_write`
+hooks add their own (tracking: 2-3 for a batch holding bookings).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import groupby
 
 from shared.batch.cache import CacheKey, DocumentCache
@@ -21,7 +22,11 @@ from shared.batch.ports import DocumentStore, Publisher, Write
 from shared.batch.routes import AfterWrite, Codec, Route
 from shared.errors import ConcurrencyConflict
 from shared.events.envelope import CloudEvent, from_document
-from shared.mongo.documents import Document
+from shared.mongo.documents import Document, Queue
+
+# Sees each attempt's documents (collection, id) -> stored, before they are folded: a unit whose handlers look
+# something up per document (orders: its shipper's webhooks) reads it here for the whole batch, in one query.
+OnLoad = Callable[[Mapping[CacheKey, Document]], None]
 
 
 class BatchUnit:
@@ -29,7 +34,8 @@ class BatchUnit:
 
     def __init__(self, store: DocumentStore, publisher: Publisher, codecs: Mapping[str, Codec],
                  routes: Mapping[str, Route], after_write: Mapping[str, AfterWrite] | None = None,
-                 cache: DocumentCache | None = None, attempts: int = 5):
+                 cache: DocumentCache | None = None, attempts: int = 5, queues: Sequence[Queue] = (),
+                 on_load: OnLoad | None = None):
         self.store = store
         self.publisher = publisher
         self.codecs = dict(codecs)
@@ -37,6 +43,8 @@ class BatchUnit:
         self.after_write = dict(after_write or {})
         self.cache = cache if cache is not None else DocumentCache()
         self.attempts = attempts
+        self.queues = tuple(queues)  # embedded queues besides the outbox, hinted before the write like it
+        self.on_load = on_load
         self._caused: dict[str, CloudEvent] = {}
 
     def handles(self, short_type: str) -> bool:
@@ -72,6 +80,8 @@ class BatchUnit:
         pending = groups
         for _ in range(self.attempts):
             stored = self._load(list(pending))
+            if self.on_load is not None:
+                self.on_load(stored)
             writes: dict[CacheKey, Document] = {}
             for key, events in pending.items():
                 folded = fold(self.codecs[key[0]], self.routes, key[1], stored.get(key), events)
@@ -98,6 +108,9 @@ class BatchUnit:
     def _write(self, writes: dict[CacheKey, Document], stored: dict[CacheKey, Document]) -> set[CacheKey]:
         """Hints first, then one bulk per collection; returns the keys whose write did not land."""
         self.store.hint([key for key, document in writes.items() if document["outbox"]])
+        for queue in self.queues:
+            if keys := [key for key, document in writes.items() if document.get(queue.flag)]:
+                self.store.hint_queue(queue.hints, keys)
         conflicts: dict[CacheKey, Document | None] = {}
         for collection, keys in _by_collection(writes).items():
             batch = [Write(doc_id, stored[(collection, doc_id)]["version"] if (collection, doc_id) in stored else None,

@@ -65,12 +65,15 @@ class MongoDocumentStore(DocumentStore):
         return result.get("nMatched", 0) + result.get("nInserted", 0) + result.get("nUpserted", 0)
 
     def hint(self, keys: Sequence[tuple[str, str]]) -> None:
+        self.hint_queue(self.hints.name, keys)
+
+    def hint_queue(self, hints: str, keys: Sequence[tuple[str, str]]) -> None:
         at = self.clock()
         ops = [UpdateOne({"_id": hint_id(collection, doc_id)},
                          {"$set": {"collection": collection, "doc_id": doc_id, "at": at}}, upsert=True)
                for collection, doc_id in keys]
         for start in range(0, len(ops), UPDATE_CHUNK):
-            self._bulk(self.hints.name, ops[start:start + UPDATE_CHUNK])
+            self._bulk(hints, ops[start:start + UPDATE_CHUNK])
 
     def trim(self, collection: str, published: Sequence[tuple[str, int]]) -> bool:
         if not published:

@@ -32,6 +32,7 @@ class FakeDocumentStore(DocumentStore):
     def __init__(self) -> None:
         self.collections: dict[str, dict[str, Document]] = {}
         self.hints: set[tuple[str, str]] = set()
+        self.queue_hints: dict[str, set[tuple[str, str]]] = {}  # other embedded queues' hints, by collection
         self.commands: list[str] = []
         self.reads: list[list[str]] = []
         self.writes: list[list[str]] = []
@@ -69,6 +70,11 @@ class FakeDocumentStore(DocumentStore):
         if keys:
             self.commands.append("hint")
             self.hints.update(keys)
+
+    def hint_queue(self, hints: str, keys: Sequence[tuple[str, str]]) -> None:
+        if keys:
+            self.commands.append(f"hint {hints}")
+            self.queue_hints.setdefault(hints, set()).update(keys)
 
     def trim(self, collection: str, published: Sequence[tuple[str, int]]) -> bool:
         self.commands.append("trim")

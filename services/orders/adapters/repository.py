@@ -19,7 +19,9 @@ from services.orders.adapters.listing import ORDER_LISTING, ListingIndex
 from services.orders.adapters.listing_keys import key_range, listing_key, order_id_of, window_bounds
 from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
 from services.orders.domain.shippers import Shipper, ShipperKey
-from services.orders.domain.webhooks import PendingDelivery
+from shared.batch.ports import Write
+from shared.batch.writer import OutboxWriter
+from shared.errors import ConcurrencyConflict
 from shared.events.envelope import CloudEvent
 from shared.mongo.client import IndexSpec
 from shared.mongo.documents import OUTBOX, AlreadyExists, Document, Queue, VersionedCollection, with_events
@@ -38,17 +40,6 @@ INDEXES = (
     outbox_index(SHIPPERS),
     IndexSpec(ORDERS, ((WEBHOOK_QUEUE.flag, 1),)),
 )
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """What an order change sends out in the same write: events for Kafka, deliveries for webhooks."""
-
-    events: Sequence[CloudEvent] = ()
-    deliveries: Sequence[PendingDelivery] = ()
-
-
-OrderChange = Callable[[Order], Outgoing]
 
 
 class OrderExists(Exception):
@@ -80,10 +71,6 @@ class OrderRepository(abc.ABC):
         """Store a loaded order with its events; raises ConcurrencyConflict if it changed meanwhile."""
 
     @abc.abstractmethod
-    def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
-        """Apply `change` unless `event_id` was applied already (False then); raises OrderNotFound."""
-
-    @abc.abstractmethod
     def page(self, query: OrderQuery) -> list[Order]: ...
 
     def get_for(self, shipper_id: str, order_id: str) -> Order:
@@ -111,8 +98,11 @@ class ShipperRepository(abc.ABC):
 
 
 class MongoOrderRepository(OrderRepository):
-    def __init__(self, db: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    """`add` and `save` publish the order's events right after writing it (see OutboxWriter)."""
+
+    def __init__(self, db: Database, writer: OutboxWriter, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
+        self.writer = writer
         self.listing = ListingIndex(db[ORDER_LISTING])
         self.clock = clock
         self._seen: dict[str, Document] = {}  # documents as read, so a save keeps their outbox and version
@@ -128,26 +118,14 @@ class MongoOrderRepository(OrderRepository):
         # The listing entry first: a failure in between leaves a stale entry, which readers skip, rather than
         # an order its shipper never sees listed.
         self.listing.add(listing_key(order.shipper_id, order.created_at, order.id))
-        try:
-            self._seen[order.id] = self.store.insert(with_events(order_document(order), events))
-        except AlreadyExists as exc:
-            raise OrderExists(order.id) from exc
+        written = self.writer.write(ORDERS, Write(order.id, None, new_document(order_document(order), events)))
+        if not written.landed:
+            raise OrderExists(order.id)
+        self._seen[order.id] = written.stored
 
     def save(self, order: Order, events: Sequence[CloudEvent]) -> None:
         base = self._seen[order.id]
-        self._seen[order.id] = self.store.save(with_events({**base, **order_document(order)}, events))
-
-    def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
-        def change_document(document: Document) -> Document:
-            order = order_from_document(document)
-            outgoing = change(order)
-            return with_deliveries(with_events({**document, **order_document(order)}, outgoing.events),
-                                   outgoing.deliveries)
-
-        try:
-            return self.store.apply_once(order_id, event_id, change_document)
-        except LookupError as exc:
-            raise OrderNotFound(f"no order {order_id}") from exc
+        self._seen[order.id] = saved(self.writer, ORDERS, base, with_events({**base, **order_document(order)}, events))
 
     def page(self, query: OrderQuery) -> list[Order]:
         """Listing keys by `_id` range, newest first, then their orders by `_id` `$in`, a batch at a time."""
@@ -202,10 +180,18 @@ def find_by_ids(collection: Collection, ids: Iterable[str]) -> list[Document]:
     return list(collection.find({"_id": {"$in": wanted}}))
 
 
-def with_deliveries(document: Document, deliveries: Sequence[PendingDelivery]) -> Document:
-    """The document with webhook deliveries appended to its delivery queue (saved in the same write)."""
-    queued = list(document.get(WEBHOOK_OUTBOX, [])) + [asdict(d) for d in deliveries]
-    return {**document, WEBHOOK_OUTBOX: queued, WEBHOOK_QUEUE.flag: bool(queued)}
+def new_document(fields: Document, events: Sequence[CloudEvent]) -> Document:
+    """A first version of a document, holding its events."""
+    return {**with_events(fields, events), "version": 1, "applied_events": []}
+
+
+def saved(writer: OutboxWriter, collection: str, base: Document, document: Document) -> Document:
+    """`document` written over `base` (as read) if nobody wrote it since; raises ConcurrencyConflict otherwise."""
+    written = writer.write(collection, Write(base["_id"], base["version"],
+                                                      {**document, "version": base["version"] + 1}))
+    if not written.landed:
+        raise ConcurrencyConflict(f"{collection}/{base['_id']} changed since version {base['version']}")
+    return written.stored
 
 
 def order_document(order: Order) -> Document:
@@ -255,15 +241,19 @@ def order_from_document(document: Document) -> Order:
 class MongoShipperRepository(ShipperRepository):
     """Shipper documents plus `api_keys` (`_id` = key hash), the collection every request reads."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, writer: OutboxWriter):
         self.store = VersionedCollection(db[SHIPPERS])
+        self.writer = writer
         self.keys = db[API_KEYS]
         self._seen: dict[str, Document] = {}
 
     def add(self, shipper: Shipper, events: Sequence[CloudEvent]) -> None:
         # Key records first: once the shipper (and its key_issued event) exists, its key works here too.
         self.keys.insert_many([key_record(shipper.id, key) for key in shipper.keys])
-        self._seen[shipper.id] = self.store.insert(with_events(shipper_document(shipper), events))
+        written = self.writer.write(SHIPPERS, Write(shipper.id, None, new_document(shipper_document(shipper), events)))
+        if not written.landed:
+            raise AlreadyExists(f"{SHIPPERS}/{shipper.id}")
+        self._seen[shipper.id] = written.stored
 
     def get(self, shipper_id: str) -> Shipper | None:
         document = self.store.get(shipper_id)
@@ -281,7 +271,8 @@ class MongoShipperRepository(ShipperRepository):
         for key in shipper.keys:
             self.keys.update_one({"_id": key.key_hash}, {"$set": {"revoked": key.revoked_at is not None}})
         base = self._seen[shipper.id]
-        self._seen[shipper.id] = self.store.save(with_events({**base, **shipper_document(shipper)}, events))
+        changed = with_events({**base, **shipper_document(shipper)}, events)
+        self._seen[shipper.id] = saved(self.writer, SHIPPERS, base, changed)
 
 
 def key_record(shipper_id: str, key: ShipperKey) -> Document:

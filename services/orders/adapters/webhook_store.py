@@ -8,6 +8,7 @@ Orders with queued deliveries are found through `webhook_hints` (see PendingDocu
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -81,6 +82,10 @@ class WebhookRepository(abc.ABC):
     def active_for(self, shipper_id: str) -> list[Webhook]:
         return [w for w in self.for_shipper(shipper_id) if w.active]
 
+    def active_for_shippers(self, shipper_ids: Sequence[str]) -> dict[str, list[Webhook]]:
+        """The active webhooks of each of these shippers (a store may answer in one query)."""
+        return {shipper_id: self.active_for(shipper_id) for shipper_id in shipper_ids}
+
 
 class DeliveryRepository(abc.ABC):
     @abc.abstractmethod
@@ -126,6 +131,13 @@ class MongoWebhookRepository(WebhookRepository):
     def for_shipper(self, shipper_id: str) -> list[Webhook]:
         found = self.collection.find({"shipper_id": shipper_id}).sort([("created_at", 1), ("_id", 1)])
         return [webhook_from_document(d) for d in found]
+
+    def active_for_shippers(self, shipper_ids: Sequence[str]) -> dict[str, list[Webhook]]:
+        found: dict[str, list[Webhook]] = {shipper_id: [] for shipper_id in shipper_ids}
+        query = {"shipper_id": {"$in": list(shipper_ids)}, "state": "active"}
+        for document in self.collection.find(query).sort([("created_at", 1), ("_id", 1)]):
+            found[document["shipper_id"]].append(webhook_from_document(document))
+        return found
 
     def save(self, webhook: Webhook) -> None:
         self.collection.replace_one({"_id": webhook.id}, webhook_document(webhook))  # no upsert: deleted stays so
@@ -190,10 +202,12 @@ def delivery_from_document(document: Document) -> Delivery:
 
 
 class MongoDeliveryQueue(DeliveryQueue):
-    def __init__(self, db: Database, attempts: int = 5, sweep_every: float = 30.0):
+    """The consumer hints an order before writing its deliveries: a hint may wait `settle` s for its document."""
+
+    def __init__(self, db: Database, attempts: int = 5, sweep_every: float = 30.0, settle: float = 10.0):
         self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
         self.attempts = attempts
-        self.queued = PendingDocuments([self.store], WEBHOOK_QUEUE, sweep_every)
+        self.queued = PendingDocuments([self.store], WEBHOOK_QUEUE, sweep_every, settle=settle)
 
     def pending(self, limit: int) -> list[QueuedDeliveries]:
         return [

@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from kafka import KafkaConsumer, TopicPartition
 from pydantic import BaseModel
 from werkzeug.test import TestResponse
 
-from services.orders import handlers
+from services.orders import handlers, worker
 from services.orders.bootstrap import OrdersService, bootstrap, create_orders_app
 from services.orders.domain.commands import CreateShipper
 from services.orders.domain.webhooks import EVENT_TYPE, Delivery, PendingDelivery, delivery_id, notification_body
 from services.orders.openapi import EXAMPLE_ORDER, openapi_document
 from services.orders.views import OrderPage, OrderView
 from services.orders.webhook_views import DeliveryPage, NewWebhookView, WebhookList, WebhookView
+from shared.config import KafkaSettings
+from shared.events.envelope import CloudEvent, decode
 from shared.http.views import ProblemView
+from shared.kafka.admin import admin_client
+from shared.mongo.batch_store import MongoDocumentStore
+from tests.integration.orders.store_commands import listening
 
 MAX_BODY_BYTES = 64 * 1024
+STORE_COMMANDS = listening()  # before any client of these tests is made: it sees every command they send
 DOCUMENTED_MODELS: dict[str, type[BaseModel]] = {
     m.__name__: m for m in (OrderView, OrderPage, ProblemView, NewWebhookView, WebhookView, WebhookList, DeliveryPage)
 }
@@ -38,7 +46,18 @@ WEBHOOK_ENVIRON = {
 
 
 @pytest.fixture(scope="session")
-def service() -> Iterator[OrdersService]:
+def published_topic(kafka_settings: KafkaSettings) -> Iterator[str]:
+    """Where the tests' orders service publishes, instead of orders.v1 and shippers.v1 (running stacks read those)."""
+    name = f"test-orders-out-{uuid.uuid4().hex[:10]}"
+    admin = admin_client(kafka_settings.bootstrap_servers)
+    admin.create_topics({name: {"num_partitions": 1, "replication_factor": 1}}, wait_for_metadata=True)
+    yield name
+    admin.delete_topics([name])
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def service(published_topic: str) -> Iterator[OrdersService]:
     port = os.environ.get("PARCELBRIDGE_FERRETDB_PORT", "27018")
     database = f"parcelbridge_test_orders_{uuid.uuid4().hex[:12]}"
     environ = {
@@ -48,8 +67,9 @@ def service() -> Iterator[OrdersService]:
         "LOG_LEVEL": "WARNING",
         **WEBHOOK_ENVIRON,
     }
-    orders_service = bootstrap(environ)
+    orders_service = bootstrap(environ, topic_of=lambda _type: published_topic)
     yield orders_service
+    orders_service.publisher.close()
     orders_service.database().client.drop_database(database)
 
 
@@ -102,6 +122,56 @@ def seed_delivery(service: OrdersService, shipper_id: str, webhook_id: str, even
     delivery = Delivery.from_pending(pending, shipper_id)
     assert service.deliveries().add(delivery)
     return delivery
+
+
+class TopicTail:
+    """The events that reach a topic from now on (its end offsets are taken when made)."""
+
+    def __init__(self, kafka: KafkaSettings, topic: str):
+        self.consumer = KafkaConsumer(bootstrap_servers=list(kafka.bootstrap_servers), enable_auto_commit=False)
+        partitions = [TopicPartition(topic, p) for p in sorted(self.consumer.partitions_for_topic(topic) or [])]
+        self.consumer.assign(partitions)
+        for partition, offset in self.consumer.end_offsets(partitions).items():
+            self.consumer.seek(partition, offset)
+        self.seen: list[CloudEvent] = []
+
+    def events_of(self, subject: str, count: int, seconds: float = 10) -> list[CloudEvent]:
+        """The first `count` events about `subject` (fewer if they do not come within `seconds`)."""
+        deadline = time.monotonic() + seconds
+        while len(mine := [e for e in self.seen if e.subject == subject]) < count and time.monotonic() < deadline:
+            for records in self.consumer.poll(timeout_ms=200).values():
+                self.seen.extend(decode(record.value) for record in records)
+        return mine[:count]
+
+    def close(self) -> None:
+        self.consumer.close(autocommit=False)
+
+
+@pytest.fixture
+def tail(service: OrdersService) -> Iterator[Callable[[str], TopicTail]]:
+    made: list[TopicTail] = []
+
+    def make(topic: str) -> TopicTail:
+        made.append(TopicTail(service.settings.kafka, topic))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()
+
+
+@pytest.fixture
+def store_commands(service: OrdersService) -> Callable[[], dict[str, int]]:
+    """Takes the commands the tests' orders database was sent since the last take."""
+    database = service.settings.mongo.database
+    STORE_COMMANDS.take(database)
+    return lambda: dict(STORE_COMMANDS.take(database))
+
+
+def apply_polled(service: OrdersService, *events: CloudEvent) -> list:
+    """The events applied as the orders consumer applies one poll; returns those refused, with why."""
+    store = MongoDocumentStore(service.database())
+    return worker.order_unit(store, service.publisher, service.webhooks()).apply(list(events))
 
 
 def stored_orders(service: OrdersService, shipper_id: str) -> list[dict]:

@@ -18,7 +18,9 @@ from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
 from services.orders.handlers import envelopes
 from services.orders.openapi import EXAMPLE_ORDER
+from shared.batch.writer import OutboxWriter
 from shared.cli.main import cli
+from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.documents import VersionedCollection
 
 pytestmark = pytest.mark.integration
@@ -89,7 +91,9 @@ def test_a_page_reads_its_newest_windows_by_id_range_then_its_orders_in_one_in_r
     log = CommandLog()
     client = MongoClient(service.settings.mongo.uri, tz_aware=True, event_listeners=[log])
     try:
-        repository = MongoOrderRepository(client[service.settings.mongo.database], clock=lambda: start + second(41))
+        db = client[service.settings.mongo.database]
+        writer = OutboxWriter(MongoDocumentStore(db), service.publisher)
+        repository = MongoOrderRepository(db, writer, clock=lambda: start + second(41))
         orders = [_order(shipper.id, start + second(10 * n), rng) for n in range(5)]
         for order in orders:
             repository.add(order, envelopes(order.id, order.events, None))
@@ -98,9 +102,10 @@ def test_a_page_reads_its_newest_windows_by_id_range_then_its_orders_in_one_in_r
     finally:
         client.close()
 
-    # One insert more than before per placement: the listing entry (the hint points the relay at the outbox).
+    # The listing entry, then the writer's hint, order, publish (no command), trim and unhint.
     assert [(name, collection) for name, collection, _ in placement] == [
-        ("insert", ORDER_LISTING), ("insert", ORDERS), ("insert", "outbox_hints")] * 5
+        ("insert", ORDER_LISTING), ("update", "outbox_hints"), ("insert", ORDERS), ("update", ORDERS),
+        ("delete", "outbox_hints")] * 5
     at = {n: f"{shipper.id}|{sortable_time(start + second(n))}" for n in (101, 40, 33, -23)}  # now - 1 s, 8 s, 64 s
     assert log.commands == [
         ("find", ORDER_LISTING, {"_id": {"$gte": at[40], "$lt": at[101] + "}"}}),  # up to now + 1 min

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from services.orders import handlers, worker
+from services.orders import worker
 from services.orders.adapters.doorbell import KafkaDoorbell, kafka_doorbell
 from services.orders.delivery import Pace
 from services.orders.domain.commands import PlaceOrder
@@ -19,7 +19,7 @@ from services.orders.handlers import place_order
 from shared.events.envelope import new_event
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import EventProducer, make_kafka_producer
-from tests.integration.orders.conftest import seed_delivery
+from tests.integration.orders.conftest import apply_polled, seed_delivery
 
 pytestmark = pytest.mark.integration
 
@@ -159,7 +159,7 @@ def test_a_delivery_queued_while_the_deliverer_runs_is_moved_through_its_hint(se
     dispatcher = service.dispatcher()
     dispatcher.move_once()  # the first pass sweeps the orders; later ones read the hints only
     event = _status_changed(order_id, "delivered")
-    assert handlers.apply_tracking_event(event, service.orders(), webhooks=service.webhooks())
+    assert apply_polled(service, event) == []
 
     dispatcher.move_once()
 
@@ -204,7 +204,7 @@ def test_a_delivery_moved_twice_is_stored_and_sent_once(service, shipper, body, 
     webhook = _register(shipper, target.url)
     order_id = _order_id(service, shipper, body)
     event = _status_changed(order_id, "delivered")
-    assert handlers.apply_tracking_event(event, service.orders(), webhooks=service.webhooks())
+    assert apply_polled(service, event) == []
     orders = service.database().orders
     queued = orders.find_one({"_id": order_id})["webhook_outbox"]
     service.dispatcher().move_once()
@@ -244,7 +244,7 @@ def test_an_idle_deliverer_is_woken_by_the_doorbell_long_before_its_sweep(
         rung = time.monotonic()
         publish([event])  # the ring comes first, as when the orders consumer has not queued yet
         time.sleep(0.3)
-        assert handlers.apply_tracking_event(event, service.orders(), webhooks=service.webhooks())
+        assert apply_polled(service, event) == []
         while not target.requests and time.monotonic() - rung < 20:
             time.sleep(0.02)
         waited = time.monotonic() - rung

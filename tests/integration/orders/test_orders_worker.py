@@ -8,12 +8,16 @@ import pytest
 from kafka import KafkaConsumer
 
 from services.orders import worker
+from services.orders.adapters.repository import MongoOrderRepository
 from services.orders.domain.commands import PlaceOrder
+from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
-from services.orders.handlers import place_order
+from services.orders.handlers import envelopes, place_order, utc_now
+from shared.batch.writer import OutboxWriter
 from shared.events.envelope import decode, new_event
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import EventProducer, make_kafka_producer
+from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 
 pytestmark = pytest.mark.integration
@@ -72,21 +76,39 @@ def test_the_consumer_books_an_order_once_even_when_the_event_comes_twice(servic
     assert [h.status for h in stored.history] == ["placed", "booked"]
 
 
-def test_the_relay_publishes_order_placed_and_empties_the_outbox(service, shipper, body, topic, producer_to):
-    order = _placed(service, shipper.id, body)
-    relay = OutboxRelay(service.outbox_collections(), producer_to(topic))
-    assert relay.relay_once() >= 1
-    assert service.database().orders.find_one({"_id": order.id})["outbox"] == []
+class Crash(BaseException):
+    """The process dies: nothing after this point runs."""
+
+
+class DiesBeforePublishing:
+    def publish(self, events):
+        raise Crash()
+
+
+def test_an_order_whose_writer_died_before_publishing_is_swept_once_its_grace_is_over(
+        service, shipper, body, topic, producer_to):
+    db = service.database()
+    orders = MongoOrderRepository(db, OutboxWriter(MongoDocumentStore(db), DiesBeforePublishing()))
+    order = Order.place(f"ord_{uuid.uuid4().hex[:20]}", shipper.id, body, "fingerprint", utc_now())
+    with pytest.raises(Crash):
+        orders.add(order, envelopes(order.id, order.events, None))
+    assert db.outbox_hints.find_one({"_id": f"orders/{order.id}"}) is not None
+    assert len(db.orders.find_one({"_id": order.id})["outbox"]) == 1
+
+    sweeper = OutboxRelay(service.outbox_collections(), producer_to(topic), grace=1, interval=0.1)
+    sweeper.relay_once()
+    assert len(db.orders.find_one({"_id": order.id})["outbox"]) == 1, "a hint younger than the grace is not taken"
+    time.sleep(1.2)
+    sweeper.relay_once()
+    assert db.orders.find_one({"_id": order.id})["outbox"] == []
+    assert db.outbox_hints.find_one({"_id": f"orders/{order.id}"}) is None
+    assert [e.short_type for e in _events_of(service, topic, order.id)] == ["order.placed"]
+
+
+def _events_of(service, topic: str, subject: str) -> list:
     consumer = KafkaConsumer(topic, bootstrap_servers=list(service.settings.kafka.bootstrap_servers),
-                             auto_offset_reset="earliest", consumer_timeout_ms=10_000)
+                             auto_offset_reset="earliest", consumer_timeout_ms=3_000)
     try:
-        mine = []
-        for record in consumer:  # stops after 10 s without a record
-            event = decode(record.value)
-            if event.subject == order.id:
-                mine.append(event)
-                break
+        return [event for record in consumer if (event := decode(record.value)).subject == subject]
     finally:
         consumer.close()
-    assert [e.short_type for e in mine] == ["order.placed"]
-    assert mine[0].data["shipper_id"] == shipper.id

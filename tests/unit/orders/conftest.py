@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from services.orders.adapters.order_codec import load_queued
 from services.orders.adapters.repository import (
-    OrderChange,
+    ORDERS,
+    WEBHOOK_OUTBOX,
+    WEBHOOK_QUEUE,
     OrderExists,
     OrderQuery,
     OrderRepository,
     ShipperRepository,
+    new_document,
+    order_document,
+    order_from_document,
 )
 from services.orders.adapters.webhook_http import Sender, TargetChecker
 from services.orders.adapters.webhook_store import (
@@ -25,44 +31,53 @@ from services.orders.adapters.webhook_store import (
     WebhookExists,
     WebhookRepository,
 )
-from services.orders.domain.model import Order, OrderNotFound
+from services.orders.domain.model import Order
 from services.orders.domain.shippers import Shipper
 from services.orders.domain.webhooks import Delivery, Outcome, PendingDelivery, Webhook
 from services.orders.openapi import EXAMPLE_ORDER
-from shared.events.envelope import CloudEvent
-from tests.unit.support import Clock
+from services.orders.worker import order_unit
+from shared.batch.fold import Rejection
+from shared.events.envelope import CloudEvent, from_document
+from shared.mongo.documents import Document, with_events
+from tests.unit.support import Clock, FakeDocumentStore, FakePublisher
 
 
 class FakeOrderRepository(OrderRepository):
-    def __init__(self) -> None:
-        self.orders: dict[str, Order] = {}
-        self.outbox: dict[str, list[CloudEvent]] = {}
-        self.applied: dict[str, set[str]] = {}
-        self.webhook_outbox: dict[str, list[PendingDelivery]] = {}
+    """Orders as documents in a fake document store, the same documents the consumer's batch unit works on."""
+
+    def __init__(self, store: FakeDocumentStore | None = None) -> None:
+        self.store = store or FakeDocumentStore()
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.store.documents(ORDERS)
+
+    @property
+    def orders(self) -> dict[str, Order]:
+        return {order_id: order_from_document(d) for order_id, d in self.documents.items()}
+
+    @property
+    def outbox(self) -> dict[str, list[CloudEvent]]:
+        """The events stored with each order (nobody publishes them here)."""
+        return {order_id: [from_document(e) for e in d["outbox"]] for order_id, d in self.documents.items()}
+
+    @property
+    def webhook_outbox(self) -> dict[str, list[PendingDelivery]]:
+        return {order_id: load_queued(d).deliveries for order_id, d in self.documents.items()}
 
     def get(self, order_id: str) -> Order | None:
-        order = self.orders.get(order_id)
-        return copy.deepcopy(order) if order else None
+        document = self.documents.get(order_id)
+        return order_from_document(copy.deepcopy(document)) if document else None
 
     def add(self, order: Order, events: Sequence[CloudEvent]) -> None:
-        if order.id in self.orders:
+        if order.id in self.documents:
             raise OrderExists(order.id)
-        self._store(order, events)
+        self.documents[order.id] = new_document(order_document(order), events)
 
     def save(self, order: Order, events: Sequence[CloudEvent]) -> None:
-        self._store(order, events)
-
-    def apply_once(self, order_id: str, event_id: str, change: OrderChange) -> bool:
-        order = self.get(order_id)
-        if order is None:
-            raise OrderNotFound(order_id)
-        if event_id in self.applied.setdefault(order_id, set()):
-            return False
-        outgoing = change(order)
-        self._store(order, outgoing.events)
-        self.webhook_outbox.setdefault(order_id, []).extend(outgoing.deliveries)
-        self.applied[order_id].add(event_id)
-        return True
+        base = self.documents[order.id]
+        changed = with_events({**base, **order_document(order)}, events)
+        self.documents[order.id] = {**changed, "version": base["version"] + 1}
 
     def page(self, query: OrderQuery) -> list[Order]:
         found = [
@@ -78,12 +93,6 @@ class FakeOrderRepository(OrderRepository):
 
     def events_of(self, order_id: str) -> list[str]:
         return [event.short_type for event in self.outbox.get(order_id, [])]
-
-    def _store(self, order: Order, events: Sequence[CloudEvent]) -> None:
-        stored = copy.deepcopy(order)
-        stored.events.clear()
-        self.orders[order.id] = stored
-        self.outbox.setdefault(order.id, []).extend(events)
 
 
 class FakeShipperRepository(ShipperRepository):
@@ -156,19 +165,21 @@ class FakeDeliveryRepository(DeliveryRepository):
 
 
 class FakeDeliveryQueue(DeliveryQueue):
-    """The deliveries the fake order repository keeps beside each order."""
+    """The deliveries queued on the fake order documents."""
 
     def __init__(self, orders: FakeOrderRepository) -> None:
         self.orders = orders
 
     def pending(self, limit: int) -> list[QueuedDeliveries]:
         queued = [(order_id, items) for order_id, items in self.orders.webhook_outbox.items() if items]
-        return [QueuedDeliveries(order_id, self.orders.orders[order_id].shipper_id, list(items))
+        return [QueuedDeliveries(order_id, self.orders.documents[order_id]["shipper_id"], list(items))
                 for order_id, items in queued[:limit]]
 
     def remove(self, order_id: str, delivery_ids: set[str]) -> None:
-        remaining = [p for p in self.orders.webhook_outbox.get(order_id, []) if p.delivery_id not in delivery_ids]
-        self.orders.webhook_outbox[order_id] = remaining
+        document = self.orders.documents[order_id]
+        remaining = [p for p in document.get(WEBHOOK_OUTBOX, []) if p["delivery_id"] not in delivery_ids]
+        self.orders.documents[order_id] = {**document, WEBHOOK_OUTBOX: remaining,
+                                           WEBHOOK_QUEUE.flag: bool(remaining), "version": document["version"] + 1}
 
 
 class FakeSender(Sender):
@@ -196,6 +207,18 @@ PUBLIC_RESOLVER = fake_resolver({"hooks.example.com": ["93.184.216.34"], "intern
 @pytest.fixture
 def orders() -> FakeOrderRepository:
     return FakeOrderRepository()
+
+
+@pytest.fixture
+def publisher() -> FakePublisher:
+    return FakePublisher()
+
+
+@pytest.fixture
+def consume(orders, webhooks, publisher, clock) -> Callable[..., list[Rejection]]:
+    """Applies events as the orders consumer does, as one batch; returns the events refused, with why."""
+    unit = order_unit(orders.store, publisher, webhooks, clock)
+    return lambda *events: unit.apply(list(events))
 
 
 @pytest.fixture

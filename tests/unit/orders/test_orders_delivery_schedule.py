@@ -4,7 +4,6 @@ import threading
 
 import pytest
 
-from services.orders import handlers
 from services.orders.adapters.delivery_schedule import ScheduledDeliveries
 from services.orders.bootstrap import load_webhook_settings
 from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
@@ -49,15 +48,15 @@ def _dispatcher(orders, webhooks, store, sender, clock):
     return WebhookDispatcher(FakeDeliveryQueue(orders), webhooks, ScheduledDeliveries(store), sender, settings, clock)
 
 
-def _queue_one(orders, webhooks, checker, clock, body):
+def _queue_one(orders, webhooks, checker, clock, body, consume):
     order_id = _place(orders, clock, body).order.id
     _register(webhooks, checker, clock)
-    handlers.apply_tracking_event(_tracking(order_id, "delivered"), orders, clock, webhooks=webhooks)
+    consume(_tracking(order_id, "delivered"))
 
 
-def test_due_deliveries_are_found_without_reading_the_store_again(orders, webhooks, checker, clock, body):
+def test_due_deliveries_are_found_without_reading_the_store_again(orders, webhooks, checker, clock, body, consume):
     store = CountingDeliveryStore()
-    _queue_one(orders, webhooks, checker, clock, body)
+    _queue_one(orders, webhooks, checker, clock, body, consume)
     sender = FakeSender(500, 204)
     dispatcher = _dispatcher(orders, webhooks, store, sender, clock)
     dispatcher.move_once()
@@ -71,9 +70,9 @@ def test_due_deliveries_are_found_without_reading_the_store_again(orders, webhoo
     assert (delivery.state, [a.status_code for a in delivery.attempts]) == ("delivered", [500, 204])
 
 
-def test_a_pending_delivery_stored_before_the_start_is_sent(orders, webhooks, checker, clock, body):
+def test_a_pending_delivery_stored_before_the_start_is_sent(orders, webhooks, checker, clock, body, consume):
     store = CountingDeliveryStore()
-    _queue_one(orders, webhooks, checker, clock, body)
+    _queue_one(orders, webhooks, checker, clock, body, consume)
     _dispatcher(orders, webhooks, store, FakeSender(500), clock).move_once()  # a first deliverer, then gone
     sender = FakeSender(204)
     restarted = _dispatcher(orders, webhooks, store, sender, clock)
@@ -87,8 +86,8 @@ def test_an_idle_deliverer_waits_for_the_doorbell_up_to_the_sweep_interval(order
     assert doorbell.waits == [PACE.sweep_every, PACE.sweep_every]
 
 
-def test_an_idle_deliverer_wakes_when_a_retry_falls_due(orders, webhooks, checker, clock, body):
-    _queue_one(orders, webhooks, checker, clock, body)
+def test_an_idle_deliverer_wakes_when_a_retry_falls_due(orders, webhooks, checker, clock, body, consume):
+    _queue_one(orders, webhooks, checker, clock, body, consume)
     dispatcher = _dispatcher(orders, webhooks, CountingDeliveryStore(), FakeSender(500), clock)
     dispatcher.move_once()
     dispatcher.send_once()

@@ -93,64 +93,82 @@ def test_another_shippers_order_is_not_found(orders, clock, body):
     assert orders.get(order_id).status == "placed"
 
 
-def test_a_picked_up_order_cannot_be_cancelled(orders, clock, body):
+def test_a_picked_up_order_cannot_be_cancelled(orders, clock, body, consume, publisher):
     order_id = _place(orders, clock, body).order.id
-    handlers.apply_tracking_event(_tracking(order_id, "picked_up"), orders, clock)
+    consume(_tracking(order_id, "picked_up"))
     with pytest.raises(CancellationNotAllowed):
         handlers.cancel_order(CancelOrder("shp_a", order_id), orders, clock)
-    assert orders.events_of(order_id) == ["order.placed"]
+    # The consumer published the placement its order still held (as a writer does), and nothing followed it.
+    assert [e.short_type for e in publisher.published] == ["order.placed"] and orders.events_of(order_id) == []
 
 
-def test_a_booking_is_applied_once(orders, clock, body):
+def test_a_booking_is_applied_once(orders, clock, body, consume):
     order_id = _place(orders, clock, body).order.id
     event = _booked(order_id)
-    assert handlers.apply_shipment_event(event, orders, clock)
-    assert not handlers.apply_shipment_event(event, orders, clock)
+    assert consume(event, event) == []
+    clock.tick()
+    assert consume(event) == []
+    assert orders.documents[order_id]["applied_events"] == [event.id]
     order = orders.get(order_id)
     assert order.status == "booked"
     assert order.booking.ups_tracking_number == "1Z999AA10123456784"
     assert [h.status for h in order.history] == ["placed", "booked"]
 
 
-def test_a_failed_booking_rejects_the_order(orders, clock, body):
+def test_a_failed_booking_rejects_the_order(orders, clock, body, consume):
     order_id = _place(orders, clock, body).order.id
     event = new_event("shipment.booking_failed", order_id, {
         "order_id": order_id, "shipper_id": "shp_a", "reason_code": "prohibited_contents", "reason": "HS 9303",
     }, source=SOURCE)
-    handlers.apply_shipment_event(event, orders, clock)
+    consume(event)
     order = orders.get(order_id)
     assert (order.status, order.rejection.reason_code) == ("rejected", "prohibited_contents")
 
 
-def test_a_refused_cancellation_is_recorded_on_the_order(orders, clock, body):
+def test_a_refused_cancellation_is_recorded_on_the_order(orders, clock, body, consume):
     order_id = _place(orders, clock, body).order.id
-    handlers.apply_shipment_event(_booked(order_id), orders, clock)
+    consume(_booked(order_id))
     handlers.cancel_order(CancelOrder("shp_a", order_id), orders, clock)
     refusal = new_event("shipment.cancellation_refused", "JV1", {
         "shipment_id": "JV1", "order_id": order_id, "shipper_id": "shp_a", "reason": "already picked up",
     }, source=SOURCE)
-    handlers.apply_shipment_event(refusal, orders, clock)
+    consume(refusal)
     order = orders.get(order_id)
     assert (order.status, order.cancellation_refused_reason) == ("booked", "already picked up")
 
 
-def test_an_event_for_an_unknown_order_is_a_permanent_failure(orders, clock):
-    with pytest.raises(BusinessRuleViolation, match="unknown order"):
-        handlers.apply_shipment_event(_booked("ord_aaaaaaaaaaaaaaaaaaaa"), orders, clock)
-
-
-def test_an_event_naming_another_shipper_changes_nothing(orders, clock, body):
+def test_an_event_for_an_unknown_order_is_refused_alone_as_a_permanent_failure(orders, clock, body, consume):
     order_id = _place(orders, clock, body).order.id
-    with pytest.raises(BusinessRuleViolation, match="another shipper"):
-        handlers.apply_shipment_event(_booked(order_id, shipper="shp_b"), orders, clock)
+    unknown, booked = _booked("ord_aaaaaaaaaaaaaaaaaaaa"), _booked(order_id)
+    [(refused, error)] = consume(unknown, booked)
+    assert refused is unknown and isinstance(error, BusinessRuleViolation) and "unknown order" in str(error)
+    assert orders.get(order_id).status == "booked"
+    assert "ord_aaaaaaaaaaaaaaaaaaaa" not in orders.documents
+
+
+def test_an_event_naming_another_shipper_changes_nothing(orders, clock, body, consume):
+    order_id = _place(orders, clock, body).order.id
+    [(_, error)] = consume(_booked(order_id, shipper="shp_b"))
+    assert isinstance(error, BusinessRuleViolation) and "another shipper" in str(error)
     assert orders.get(order_id).status == "placed"
 
 
-def test_tracking_events_drive_the_order_and_never_regress(orders, clock, body):
+def test_tracking_events_drive_the_order_and_never_regress(orders, clock, body, consume):
     order_id = _place(orders, clock, body).order.id
-    handlers.apply_tracking_event(_tracking(order_id, "delivered", "2025-06-10T12:00:00Z"), orders, clock)
-    handlers.apply_tracking_event(_tracking(order_id, "in_transit", "2025-06-11T12:00:00Z"), orders, clock)
+    consume(_tracking(order_id, "delivered", "2025-06-10T12:00:00Z"))
+    consume(_tracking(order_id, "in_transit", "2025-06-11T12:00:00Z"))
     assert orders.get(order_id).status == "delivered"
+
+
+def test_a_poll_of_status_changes_costs_one_read_and_one_write_whatever_its_size(orders, clock, body, consume):
+    order_ids = [_place(orders, clock, body).order.id for _ in range(5)]
+    for document in orders.documents.values():  # their placements were published by the API's writer
+        document.update(outbox=[], outbox_pending=False)
+    orders.store.commands.clear()
+    statuses = ("picked_up", "in_transit", "out_for_delivery", "delivered")
+    consume(*(_tracking(o, s, f"2025-06-0{2 + n}T09:00:00Z") for o in order_ids for n, s in enumerate(statuses)))
+    assert orders.store.commands == ["read", "write"]
+    assert {orders.get(o).status for o in order_ids} == {"delivered"}
 
 
 def test_a_new_shipper_gets_a_key_stored_only_as_its_hash(shippers, clock):

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 
-from services.orders import handlers
 from services.orders.bootstrap import load_webhook_settings
 from services.orders.delivery import DispatchSettings, WebhookDispatcher
 from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
@@ -19,9 +18,11 @@ from services.orders.webhook_handlers import (
     delete_webhook,
     register_webhook,
 )
+from services.orders.worker import order_unit
 from shared.errors import ConfigError
-from tests.unit.orders.conftest import FakeDeliveryQueue, FakeSender
+from tests.unit.orders.conftest import FakeDeliveryQueue, FakeSender, FakeWebhookRepository
 from tests.unit.orders.test_orders_handlers import _place, _tracking
+from tests.unit.support import FakePublisher
 
 URL = "https://hooks.example.com/parcels"
 
@@ -78,13 +79,13 @@ def test_only_the_owner_deletes_a_webhook(webhooks, checker, clock):
 
 
 def test_a_status_change_queues_one_delivery_per_interested_webhook_with_the_order(
-    orders, webhooks, checker, clock, order_id
+    orders, webhooks, checker, clock, order_id, consume
 ):
     everything = _register(webhooks, checker, clock)
     only_delivered = _register(webhooks, checker, clock, statuses=("delivered",))
     _register(webhooks, checker, clock, shipper="shp_b")
     event = _tracking(order_id, "picked_up")
-    assert handlers.apply_tracking_event(event, orders, clock, webhooks=webhooks)
+    assert consume(event) == []
     [queued] = orders.webhook_outbox[order_id]
     assert (queued.webhook_id, queued.event_id, queued.delivery_id) == (
         everything.id, event.id, delivery_id(everything.id, event.id))
@@ -97,26 +98,28 @@ def test_a_status_change_queues_one_delivery_per_interested_webhook_with_the_ord
     assert only_delivered.id not in {q.webhook_id for q in orders.webhook_outbox[order_id]}
 
 
-def test_a_redelivered_event_queues_nothing_more(orders, webhooks, checker, clock, order_id):
+def test_a_redelivered_event_queues_nothing_more(orders, webhooks, checker, clock, order_id, consume):
     _register(webhooks, checker, clock)
     event = _tracking(order_id, "picked_up")
-    handlers.apply_tracking_event(event, orders, clock, webhooks=webhooks)
-    assert not handlers.apply_tracking_event(event, orders, clock, webhooks=webhooks)
+    consume(event)
+    consume(event)
     assert len(orders.webhook_outbox[order_id]) == 1
 
 
-def test_disabled_webhooks_get_nothing_queued(orders, webhooks, checker, clock, order_id):
+def test_disabled_webhooks_get_nothing_queued(orders, webhooks, checker, clock, order_id, consume):
     webhook = _register(webhooks, checker, clock)
     webhook.record_failure(clock(), disable_after=1)
     webhooks.save(webhook)
-    handlers.apply_tracking_event(_tracking(order_id, "picked_up"), orders, clock, webhooks=webhooks)
+    consume(_tracking(order_id, "picked_up"))
     assert orders.webhook_outbox.get(order_id, []) == []
 
 
-def test_a_queued_delivery_is_moved_once_and_sent_signed(orders, webhooks, deliveries, checker, clock, order_id):
+def test_a_queued_delivery_is_moved_once_and_sent_signed(
+    orders, webhooks, deliveries, checker, clock, order_id, consume
+):
     webhook = _register(webhooks, checker, clock)
     event = _tracking(order_id, "delivered")
-    handlers.apply_tracking_event(event, orders, clock, webhooks=webhooks)
+    consume(event)
     sender = FakeSender(200)
     dispatcher = _dispatcher(orders, webhooks, deliveries, sender, clock)
     assert dispatcher.move_once() == 1
@@ -130,22 +133,22 @@ def test_a_queued_delivery_is_moved_once_and_sent_signed(orders, webhooks, deliv
     assert (delivery.state, [a.status_code for a in delivery.attempts]) == ("delivered", [200])
 
 
-def test_moving_the_same_delivery_twice_stores_it_once(orders, webhooks, deliveries, checker, clock, order_id):
+def test_moving_the_same_delivery_twice_stores_it_once(orders, webhooks, deliveries, checker, clock, order_id, consume):
     _register(webhooks, checker, clock)
-    handlers.apply_tracking_event(_tracking(order_id, "delivered"), orders, clock, webhooks=webhooks)
-    queued = list(orders.webhook_outbox[order_id])
+    consume(_tracking(order_id, "delivered"))
+    queued = dict(orders.documents[order_id])
     dispatcher = _dispatcher(orders, webhooks, deliveries, FakeSender(), clock)
     dispatcher.move_once()
-    orders.webhook_outbox[order_id] = queued  # as if the process died before trimming the order's queue
+    orders.documents[order_id] = queued  # as if the process died before trimming the order's queue
     assert dispatcher.move_once() == 0
     assert len(deliveries.deliveries) == 1 and orders.webhook_outbox[order_id] == []
 
 
 def test_failures_are_retried_on_schedule_and_disable_the_webhook(
-    orders, webhooks, deliveries, checker, clock, order_id
+    orders, webhooks, deliveries, checker, clock, order_id, consume
 ):
     webhook = _register(webhooks, checker, clock)
-    handlers.apply_tracking_event(_tracking(order_id, "delivered"), orders, clock, webhooks=webhooks)
+    consume(_tracking(order_id, "delivered"))
     sender = FakeSender(500, None, 503)
     dispatcher = _dispatcher(orders, webhooks, deliveries, sender, clock, delays=(10, 60, 300), disable_after=3)
     dispatcher.move_once()
@@ -167,9 +170,9 @@ def test_failures_are_retried_on_schedule_and_disable_the_webhook(
     assert deliveries.deliveries[delivery.id].state == "cancelled"
 
 
-def test_a_success_resets_the_failure_count(orders, webhooks, deliveries, checker, clock, order_id):
+def test_a_success_resets_the_failure_count(orders, webhooks, deliveries, checker, clock, order_id, consume):
     webhook = _register(webhooks, checker, clock)
-    handlers.apply_tracking_event(_tracking(order_id, "delivered"), orders, clock, webhooks=webhooks)
+    consume(_tracking(order_id, "delivered"))
     dispatcher = _dispatcher(orders, webhooks, deliveries, FakeSender(500, 204), clock)
     dispatcher.move_once()
     dispatcher.send_once()
@@ -179,9 +182,9 @@ def test_a_success_resets_the_failure_count(orders, webhooks, deliveries, checke
     assert webhooks.get(webhook.id).consecutive_failures == 0
 
 
-def test_deliveries_of_a_deleted_webhook_are_cancelled(orders, webhooks, deliveries, checker, clock, order_id):
+def test_deliveries_of_a_deleted_webhook_are_cancelled(orders, webhooks, deliveries, checker, clock, order_id, consume):
     webhook = _register(webhooks, checker, clock)
-    handlers.apply_tracking_event(_tracking(order_id, "delivered"), orders, clock, webhooks=webhooks)
+    consume(_tracking(order_id, "delivered"))
     sender = FakeSender()
     dispatcher = _dispatcher(orders, webhooks, deliveries, sender, clock)
     dispatcher.move_once()
@@ -210,3 +213,28 @@ def test_bad_webhook_settings_are_named_together():
     message = str(error.value)
     assert "WEBHOOKS_ALLOW_PRIVATE_TARGETS" in message and "WEBHOOKS_RETRY_DELAYS" in message
     assert "WEBHOOKS_DISABLE_AFTER" in message
+
+
+def test_a_poll_reads_its_shippers_webhooks_once_and_hints_their_deliveries_before_writing(
+    orders, webhooks, checker, clock, body
+):
+    class CountingWebhooks(FakeWebhookRepository):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lookups = 0
+
+        def active_for_shippers(self, shipper_ids):
+            self.lookups += 1
+            return super().active_for_shippers(shipper_ids)
+
+    counting = CountingWebhooks()
+    _register(counting, checker, clock)
+    _register(counting, checker, clock, shipper="shp_b")
+    order_ids = [_place(orders, clock, body, shipper=s).order.id for s in ("shp_a", "shp_a", "shp_b")]
+    orders.store.commands.clear()
+    unit = order_unit(orders.store, FakePublisher(), counting, clock)
+    unit.apply([_tracking(o, status) for status in ("picked_up", "delivered") for o in order_ids])
+    assert counting.lookups == 1
+    assert orders.store.queue_hints == {"webhook_hints": {("orders", o) for o in order_ids}}
+    assert orders.store.commands.index("hint webhook_hints") < orders.store.commands.index("write")
+    assert all(len(orders.webhook_outbox[o]) == 2 for o in order_ids)
