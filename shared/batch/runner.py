@@ -28,6 +28,7 @@ from shared.kafka.producer import EventProducer
 log = logging.getLogger(__name__)
 DEFAULT_BACKOFF = Backoff()
 Pair = tuple[ConsumerRecord, CloudEvent]
+Failure = tuple[ConsumerRecord, BaseException]
 
 
 class Unit(Protocol):
@@ -97,23 +98,23 @@ class BatchRunner:
         return len(records)
 
     def _apply(self, records: list[ConsumerRecord]) -> None:
-        pairs = [pair for record in records if (pair := self._decode(record))]
+        poison: list[Failure] = []
+        pairs = [pair for record in records if (pair := self._decode(record, poison))]
         with positioned(pairs):
             refused = self._settle(pairs) if pairs else []
         record_of = {id(event): record for record, event in pairs}
-        for event, error in refused:
-            self._dead_letter(record_of[id(event)], error)
+        self._dead_letter([*poison, *((record_of[id(event)], error) for event, error in refused)])
         left_out = {id(event) for event, _ in refused}
         for record, event in pairs:
             if id(event) not in left_out:
                 self._count(record, event, "applied")
 
-    def _decode(self, record: ConsumerRecord) -> Pair | None:
-        """The record's event if the unit handles it; a poison record is dead-lettered here, alone."""
+    def _decode(self, record: ConsumerRecord, poison: list[Failure]) -> Pair | None:
+        """The record's event if the unit handles it; a poison record joins `poison`, to be dead-lettered."""
         try:
             event = decode(record.value)
         except Exception as exc:  # decode raises only permanent errors: the record cannot be read
-            self._dead_letter(record, exc)
+            poison.append((record, exc))
             return None
         if not self.unit.handles(event.short_type):
             # Another consumer's event on a shared topic: not ours to act on, and not a failure.
@@ -149,21 +150,28 @@ class BatchRunner:
             # The group rebalanced: the new owner re-reads from the last commit; the unit is idempotent.
             log.warning("commit refused after a rebalance; records will be redelivered", extra={"error": str(exc)})
 
-    def _dead_letter(self, record: ConsumerRecord, exc: BaseException) -> None:
-        self.counts.failed += 1
-        log.error("dead-lettering record", extra={
-            "topic": record.topic, "partition": record.partition, "offset": record.offset,
-            "error_class": type(exc).__name__, "error": str(exc)[:500]})
+    def _dead_letter(self, failures: list[Failure]) -> None:
+        """Every failed record of a poll to the DLQ in one send (one broker round trip, not one per record)."""
+        if not failures:
+            return
+        failures = sorted(failures, key=lambda failure: (failure[0].topic, failure[0].partition, failure[0].offset))
+        for record, exc in failures:
+            self.counts.failed += 1
+            log.error("dead-lettering record", extra={
+                "topic": record.topic, "partition": record.partition, "offset": record.offset,
+                "error_class": type(exc).__name__, "error": str(exc)[:500]})
+        letters = [dead_letter(record, self.group, exc) for record, exc in failures]
         attempt = 0
         while True:
             try:
-                self.dlq.send_records([dead_letter(record, self.group, exc)])
+                self.dlq.send_records(letters)
                 break
             except Exception as send_error:  # a DLQ write that fails is retried, never skipped
                 attempt += 1
-                self._wait_before_retry(record, send_error, attempt)
-        self.counts.dead_lettered += 1
-        RECORDS.labels(self.group, record.topic, "dead_lettered").inc()
+                self._wait_before_retry(failures[0][0], send_error, attempt)
+        for record, _ in failures:
+            self.counts.dead_lettered += 1
+            RECORDS.labels(self.group, record.topic, "dead_lettered").inc()
 
     def _wait_before_retry(self, record: ConsumerRecord, exc: BaseException, attempt: int) -> None:
         self.counts.retried += 1
