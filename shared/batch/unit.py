@@ -20,7 +20,7 @@ from shared.batch.cache import CacheKey, DocumentCache
 from shared.batch.fold import Rejection, fold
 from shared.batch.ports import DocumentStore, Publisher, Write
 from shared.batch.routes import AfterWrite, Codec, Route
-from shared.errors import ConcurrencyConflict
+from shared.errors import BusinessRuleViolation, ConcurrencyConflict
 from shared.events.envelope import CloudEvent, from_document
 from shared.mongo.documents import Document, Queue
 
@@ -78,6 +78,7 @@ class BatchUnit:
     def _settle(self, groups: dict[CacheKey, list[CloudEvent]]) -> list[Rejection]:
         refused: dict[CacheKey, list[Rejection]] = {}
         pending = groups
+        unwritable: set[CacheKey] = set()
         for _ in range(self.attempts):
             stored = self._load(list(pending))
             if self.on_load is not None:
@@ -94,6 +95,12 @@ class BatchUnit:
             pending = {key: groups[key] for key in conflicts}
             if not pending:
                 return [rejection for rejections in refused.values() for rejection in rejections]
+            # An insert that did not land while its _id stays free was refused by another unique index.
+            unwritable = {key for key, now in conflicts.items() if now is None and key not in stored}
+        if unwritable == set(pending):
+            # Every try drew the same refusal (a handler that redraws a clashing number succeeds on a later
+            # try): waiting cannot help, so the events go to the dead-letter topic instead of stalling it.
+            raise BusinessRuleViolation(f"a unique index refused the insert of {sorted(unwritable)[:5]} every time")
         raise ConcurrencyConflict(f"{len(pending)} documents kept changing under this batch")
 
     def _load(self, keys: list[CacheKey]) -> dict[CacheKey, Document]:
@@ -105,8 +112,9 @@ class BatchUnit:
                 self.cache.put((collection, doc_id), document)
         return found
 
-    def _write(self, writes: dict[CacheKey, Document], stored: dict[CacheKey, Document]) -> set[CacheKey]:
-        """Hints first, then one bulk per collection; returns the keys whose write did not land."""
+    def _write(self, writes: dict[CacheKey, Document],
+               stored: dict[CacheKey, Document]) -> dict[CacheKey, Document | None]:
+        """Hints first, then one bulk per collection; the keys whose write did not land -> what is stored now."""
         self.store.hint([key for key, document in writes.items() if document["outbox"]])
         for queue in self.queues:
             if keys := [key for key, document in writes.items() if document.get(queue.flag)]:
@@ -122,7 +130,7 @@ class BatchUnit:
                 self.cache.drop(key)
             else:
                 self.cache.put(key, now)
-        return set(conflicts)
+        return conflicts
 
     def _publish(self, documents: dict[CacheKey, Document | None]) -> None:
         """Publish every pending event of these documents (one flush), then trim them and drop their hints."""

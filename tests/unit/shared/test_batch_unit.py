@@ -155,3 +155,43 @@ def test_a_type_with_only_an_after_write_hook_is_handled_by_the_hook(store, publ
     assert unit.handles("shipper.key_revoked")
     assert unit.apply([revoked, _issued("shp_a")]) == []
     assert seen == ["shp_r"] and _keys(store) == {"shp_a": 1}
+
+
+class RefusingInserts(FakeDocumentStore):
+    """A store whose other unique index refuses every insert of `taken` (the _id stays free)."""
+
+    def __init__(self, taken: set[str]) -> None:
+        super().__init__()
+        self.taken = taken
+
+    def write(self, collection, writes):
+        refused = {w.doc_id: None for w in writes if w.version is None and w.doc_id in self.taken}
+        landed = super().write(collection, [w for w in writes if w.doc_id not in refused])
+        return {**landed, **refused}
+
+
+def test_an_insert_a_unique_index_always_refuses_is_a_broken_rule_not_a_retry(publisher):
+    store = RefusingInserts({"shp_a"})
+    codec = Codec(load=lambda d: {"keys": d["keys"]}, dump=lambda counter: dict(counter))
+    unit = BatchUnit(store, publisher, {COUNTERS: codec}, {"shipper.key_issued": Route(COUNTERS, _count)})
+    with pytest.raises(BusinessRuleViolation, match="unique index"):
+        unit.apply([_issued("shp_a")])
+    assert store.commands.count("write") == unit.attempts
+    assert unit.apply([_issued("shp_b")]) == [] and _keys(store) == {"shp_b": 1}
+
+
+def test_a_conflicting_writer_every_time_stays_a_retry(unit, store):
+    unit.apply([_issued("shp_a")])
+    store.conflict_once = _Always("shp_a")
+    with pytest.raises(TransientError):
+        unit.apply([_issued("shp_a")])
+
+
+class _Always(set):
+    """conflict_once that never runs out: another writer always gets there first."""
+
+    def __init__(self, doc_id: str) -> None:
+        super().__init__({doc_id})
+
+    def discard(self, _doc_id) -> None:
+        pass
