@@ -66,8 +66,8 @@ class InfraSettings:
     ferretdb_debug_port: int = 0  # 0: FerretDB serves no debug HTTP (metrics, pprof)
 
 
-class _Reader:
-    """Collects every problem so one start-up error names all bad variables at once."""
+class EnvReader:
+    """Reads ranged variables and collects every problem, so one start-up error names all bad ones at once."""
 
     def __init__(self, environ: Mapping[str, str]):
         self.environ = environ
@@ -109,7 +109,7 @@ class _Reader:
             raise ConfigError("invalid configuration: " + "; ".join(self.problems))
 
 
-def _bootstrap_servers(reader: _Reader) -> tuple[str, ...]:
+def _bootstrap_servers(reader: EnvReader) -> tuple[str, ...]:
     # Without an explicit address, follow the local broker's port (so a second checkout can use other ports).
     local_port = reader.environ.get("PARCELBRIDGE_KAFKA_PORT", "19092")
     raw = reader.text("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{local_port}")
@@ -120,7 +120,7 @@ def _bootstrap_servers(reader: _Reader) -> tuple[str, ...]:
     return servers
 
 
-def _mongo(reader: _Reader, service: str) -> MongoSettings:
+def _mongo(reader: EnvReader, service: str) -> MongoSettings:
     name = f"{service.upper()}_MONGODB_URI"
     port = reader.environ.get("PARCELBRIDGE_FERRETDB_PORT", "27018")
     uri = reader.text(name, f"mongodb://127.0.0.1:{port}/parcelbridge_{service}")
@@ -134,7 +134,7 @@ def _mongo(reader: _Reader, service: str) -> MongoSettings:
     return MongoSettings(uri=uri, database=database, socket_timeout_s=timeout)
 
 
-def _health(reader: _Reader) -> HealthSettings:
+def _health(reader: EnvReader) -> HealthSettings:
     return HealthSettings(
         readiness_timeout_s=reader.number("READINESS_TIMEOUT_SECONDS", 2.0, 0.1, 60.0),
         readiness_cache_s=reader.number("READINESS_CACHE_SECONDS", 1.0, 0.0, 60.0),
@@ -147,7 +147,7 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
     """Settings of one service; raises ConfigError naming every missing or bad variable."""
     if service not in SERVICES:
         raise ConfigError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
-    reader = _Reader(os.environ if environ is None else environ)
+    reader = EnvReader(os.environ if environ is None else environ)
     prefix = service.upper()
     settings = Settings(
         service=service,
@@ -195,7 +195,7 @@ def environment_variables(service: str) -> set[str]:
 
 def load_infra_settings(environ: Mapping[str, str] | None = None, root: Path | None = None) -> InfraSettings:
     """Where the local broker and store live and which ports they use."""
-    reader = _Reader(os.environ if environ is None else environ)
+    reader = EnvReader(os.environ if environ is None else environ)
     base = root or Path.cwd()
     data_dir = Path(reader.text("PARCELBRIDGE_DATA_DIR", str(base / ".local")))
     settings = InfraSettings(

@@ -38,7 +38,7 @@ from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
 from services.orders.domain.webhooks import RetryPolicy
 from services.orders.webhook_api import webhooks_blueprint
 from shared.batch.writer import OutboxWriter
-from shared.config import Settings, load_settings
+from shared.config import EnvReader, Settings, load_settings
 from shared.errors import ConfigError
 from shared.http.app import create_app
 from shared.kafka.process_producer import ProcessProducer
@@ -73,23 +73,10 @@ class SweeperSettings:
 
 def load_sweeper_settings(environ: Mapping[str, str]) -> SweeperSettings:
     """ORDERS_OUTBOX_SWEEP_SECONDS and ORDERS_OUTBOX_GRACE_SECONDS; raises ConfigError naming every bad one."""
-    problems: list[str] = []
-
-    def seconds(name: str, default: float, low: float, high: float) -> float:
-        raw = environ.get(name, "").strip() or str(default)
-        try:
-            value = float(raw)
-        except ValueError:
-            problems.append(f"{name}={raw!r} is not a number")
-            return default
-        if not low <= value <= high:
-            problems.append(f"{name}={value} is outside {low}..{high}")
-        return value
-
-    settings = SweeperSettings(seconds("ORDERS_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600),
-                               seconds("ORDERS_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600))
-    if problems:
-        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    reader = EnvReader(environ)
+    settings = SweeperSettings(reader.number("ORDERS_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600),
+                               reader.number("ORDERS_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600))
+    reader.check()
     return settings
 
 

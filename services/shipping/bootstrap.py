@@ -34,8 +34,7 @@ from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.batch.unit import BatchUnit
-from shared.config import Settings, load_settings
-from shared.errors import ConfigError
+from shared.config import EnvReader, Settings, load_settings
 from shared.http.app import create_app as create_flask_app
 from shared.http.auth import authenticate
 from shared.kafka.admin import admin_client, ensure_topics
@@ -68,25 +67,12 @@ def database(settings: Settings) -> Callable[[], Database]:
 
 def load_options(environ: Mapping[str, str]) -> ShippingOptions:
     """The shipping service's own variables; raises ConfigError naming every bad one."""
-    problems: list[str] = []
-
-    def seconds(name: str, default: float, low: float, high: float) -> float:
-        raw = environ.get(name, "").strip() or str(default)
-        try:
-            value = float(raw)
-        except ValueError:
-            problems.append(f"{name}={raw!r} is not a number")
-            return default
-        if not low <= value <= high:
-            problems.append(f"{name}={value} is outside {low}..{high}")
-        return value
-
+    reader = EnvReader(environ)
     options = ShippingOptions(
-        outbox_sweep_seconds=seconds("SHIPPING_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600),
-        outbox_grace_seconds=seconds("SHIPPING_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600),
+        outbox_sweep_seconds=reader.number("SHIPPING_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600),
+        outbox_grace_seconds=reader.number("SHIPPING_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600),
     )
-    if problems:
-        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    reader.check()
     return options
 
 
