@@ -27,7 +27,7 @@ from services.orders.webhook_views import DeliveryPage, NewWebhookView, WebhookL
 from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.http.views import ProblemView
-from shared.kafka.admin import admin_client
+from shared.kafka.admin import admin_client, ensure_topics
 from shared.mongo.batch_store import MongoDocumentStore
 from tests.integration.orders.store_commands import listening
 
@@ -149,6 +149,12 @@ class TopicTail:
 
 @pytest.fixture
 def tail(service: OrdersService) -> Iterator[Callable[[str], TopicTail]]:
+    # The declared topics exist on a running system (created at start-up); on a fresh broker, make them here.
+    admin = admin_client(service.settings.kafka.bootstrap_servers)
+    try:
+        ensure_topics(admin)
+    finally:
+        admin.close()
     made: list[TopicTail] = []
 
     def make(topic: str) -> TopicTail:
