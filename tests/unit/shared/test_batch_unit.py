@@ -6,7 +6,7 @@ from shared.batch.routes import Applied, Codec, Route
 from shared.batch.unit import BatchUnit
 from shared.errors import BusinessRuleViolation, TransientError
 from shared.events.envelope import CloudEvent, new_event
-from tests.unit.support import FakeDocumentStore, FakePublisher
+from tests.unit.support import FakeDocumentStore
 
 COUNTERS = "counters"
 
@@ -23,16 +23,6 @@ def _count(counter: dict | None, event: CloudEvent) -> Applied[dict]:
     keys = (counter or {"keys": 0})["keys"] + 1
     caused = [_issued(event.subject, f"milestone {keys}")] if keys % 3 == 0 else []
     return Applied({"keys": keys}, caused)
-
-
-@pytest.fixture
-def store() -> FakeDocumentStore:
-    return FakeDocumentStore()
-
-
-@pytest.fixture
-def publisher() -> FakePublisher:
-    return FakePublisher()
 
 
 @pytest.fixture

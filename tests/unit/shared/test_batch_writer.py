@@ -5,7 +5,7 @@ import pytest
 from shared.batch.ports import Write
 from shared.batch.writer import OutboxWriter
 from shared.events.envelope import CloudEvent, new_event, to_document
-from tests.unit.support import FakeDocumentStore, FakePublisher
+from tests.unit.support import FakeDocumentStore
 
 ORDERS = "orders"
 
@@ -18,16 +18,6 @@ def _event(order_id: str) -> CloudEvent:
 def _document(doc_id: str, version: int, *events: CloudEvent) -> dict:
     outbox = [to_document(e) for e in events]
     return {"_id": doc_id, "version": version, "outbox": outbox, "outbox_pending": bool(outbox)}
-
-
-@pytest.fixture
-def store() -> FakeDocumentStore:
-    return FakeDocumentStore()
-
-
-@pytest.fixture
-def publisher() -> FakePublisher:
-    return FakePublisher()
 
 
 @pytest.fixture
