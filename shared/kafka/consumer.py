@@ -23,6 +23,7 @@ from shared.failures import is_transient
 from shared.kafka.batching import GroupKey, same_key_groups, short_type_of
 from shared.kafka.dlq import dead_letter
 from shared.kafka.producer import EventProducer
+from shared.kafka.subscribe import subscribe_known
 from shared.logs import request_id_var
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def make_kafka_consumer(
     )
     options.update(overrides)
     consumer = KafkaConsumer(**options)
-    consumer.subscribe(topics, listener=listener)
+    subscribe_known(consumer, topics, listener)
     return consumer
 
 

@@ -9,6 +9,7 @@ from kafka import KafkaConsumer
 
 from shared.errors import InvalidEnvelope, SchemaViolation, UnknownEventType
 from shared.events.envelope import CloudEvent, decode
+from shared.kafka.subscribe import subscribe_known
 from shared.kafka.topics import SHIPMENTS
 
 log = logging.getLogger(__name__)
@@ -21,14 +22,16 @@ class ShipmentWatcher:
     def __init__(self, bootstrap_servers: list[str], group: str = DEFAULT_GROUP, from_beginning: bool = False,
                  topic: str = SHIPMENTS.name):
         self.consumer = KafkaConsumer(
-            topic, bootstrap_servers=bootstrap_servers, group_id=group, client_id="parcelbridge-simulator",
+            bootstrap_servers=bootstrap_servers, group_id=group, client_id="parcelbridge-simulator",
             auto_offset_reset="earliest" if from_beginning else "latest", enable_auto_commit=True,
         )
+        self.topic = topic
         self.skipped = 0
 
     def wait_until_assigned(self, timeout: float = 30.0) -> None:
         """Join the group before any order is placed, so no booking of ours is missed."""
         deadline = time.monotonic() + timeout
+        subscribe_known(self.consumer, [self.topic], timeout=timeout)
         while not self.consumer.assignment():
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no partition of {SHIPMENTS.name} assigned within {timeout:.0f}s")
