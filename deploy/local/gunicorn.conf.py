@@ -9,7 +9,8 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "8"))
 timeout = 30
-graceful_timeout = 20
+# In-flight requests take milliseconds; a short grace keeps `make stop` within its 15 s with time for the rest.
+graceful_timeout = 5
 keepalive = 5
 # Clients (MongoDB, Kafka) are made lazily inside each worker, after the fork.
 preload_app = False

@@ -17,14 +17,15 @@ import time
 import click
 from rich.console import Console
 
+from shared.cli.configuration import use_stack_configuration
 from shared.config import load_infra_settings, load_settings
 from shared.infra import manager, processes, stack
 from shared.infra.layout import PROJECT_ROOT, Layout
 
 console = Console(stderr=True)
 
-# Local-only carrier credentials, so the simulator can sign what it posts; real deployments set their own.
-DEV_CREDENTIALS = {"SF_CHECK_WORD": "local-dev-sf-check-word", "UPS_TRACK_ALERT_CREDENTIAL": "local-dev-ups-credential"}
+SIMULATOR_GRACE_S = 2.0  # it stops on SIGTERM within a request's time; its summary is no reason to wait longer
+RUN_STOP_S = 13.0  # `parcelbridge stop` waits this long for a foreground `run` to stop it all, within its 15 s
 
 
 def _layout() -> Layout:
@@ -94,8 +95,8 @@ def _simulate(api_key: str) -> subprocess.Popen | None:
 @click.option("--no-simulator", is_flag=True, help="Start the system without the carrier simulator.")
 def run(no_simulator: bool) -> None:
     """Start everything, show where it is, and run the carrier simulator until Ctrl-C."""
-    for name, value in DEV_CREDENTIALS.items():
-        os.environ.setdefault(name, value)
+    # The carrier credentials the simulator signs with come from here too (generated at the first start).
+    use_stack_configuration(_layout(), _say)
     layout = _layout()
     began = time.monotonic()
     try:
@@ -122,10 +123,18 @@ def run(no_simulator: bool) -> None:
         pass
     finally:
         if simulator is not None:
-            simulator.send_signal(signal.SIGINT)
-            simulator.wait(30)
+            _stop_simulator(simulator)
         _stop_all(layout)
         layout.pid_file("run").unlink(missing_ok=True)
+
+
+def _stop_simulator(simulator: subprocess.Popen) -> None:
+    simulator.terminate()
+    try:
+        simulator.wait(SIMULATOR_GRACE_S)
+    except subprocess.TimeoutExpired:
+        simulator.kill()
+        simulator.wait()
 
 
 @click.command("stop")
@@ -133,5 +142,5 @@ def stop() -> None:
     """Stop everything `parcelbridge run` started (services, then Kafka and the store)."""
     layout = _layout()
     # A foreground `run` stops itself (and its simulator) on SIGTERM; then the rest is stopped here too.
-    processes.stop(layout.pid_file("run"), timeout=60)
+    processes.stop(layout.pid_file("run"), timeout=RUN_STOP_S)
     _stop_all(layout)

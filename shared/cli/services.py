@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from rich.console import Console
 from rich.table import Table
 
+from shared.cli.configuration import use_stack_configuration
 from shared.config import load_infra_settings
 from shared.infra import stack
 from shared.infra.layout import PROJECT_ROOT, Layout
+from shared.infra.supervision.state import BACKOFF, RUNNING, STOPPED, status_cells
 
 console = Console(stderr=True)
 
@@ -30,6 +34,7 @@ def services() -> None:
 @click.option("--only", multiple=True, help="Start only these services (repeatable).")
 def up_command(only: tuple[str, ...]) -> None:
     """Start every service's relay, worker and web app; wait until each answers /readyz."""
+    use_stack_configuration(_layout(), _say)
     try:
         stack.up(_layout(), _say, list(only) or None)
     except stack.StackError as exc:
@@ -45,11 +50,23 @@ def down_command() -> None:
 
 @services.command("status")
 def status_command() -> None:
-    """Show which service processes run, what their health signal answers, and where they log."""
-    table = Table("process", "state", "health", "log")
+    """Show each service process: its state, restarts and uptime under the supervisor, its health, its log.
+
+    Exit code 1 when a process is not running (stopped, backing off between restarts, or given up).
+    """
+    table = Table("process", "state", "restarts", "uptime", "health", "log")
     rows = stack.status(_layout())
-    for name, alive, log, url in rows:
-        health = f"{stack.health_state(url)} {url}" if alive else ""
-        table.add_row(name, "[green]running[/]" if alive else "[red]stopped[/]", health, str(log))
+    now = time.time()
+    for row in rows:
+        state, restarts, uptime = status_cells(row.supervised, now)
+        if row.supervised is None:
+            state = "running, not supervised" if row.running else STOPPED
+        health = f"{stack.health_state(row.health_url)} {row.health_url}" if row.running else ""
+        table.add_row(row.name, _coloured(state), restarts, uptime, health, str(row.log))
     Console().print(table)
-    raise SystemExit(0 if rows and all(alive for _, alive, _, _ in rows) else 1)
+    raise SystemExit(0 if rows and all(row.running for row in rows) else 1)
+
+
+def _coloured(state: str) -> str:
+    colour = "green" if state.startswith(RUNNING) else "yellow" if state.startswith(BACKOFF) else "red"
+    return f"[{colour}]{state}[/]"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 import urllib.error
@@ -16,6 +15,9 @@ from shared.config import load_settings
 from shared.errors import ConfigError
 from shared.infra import processes
 from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
+from shared.infra.supervision import control
+from shared.infra.supervision.plan import ProcessSpec
+from shared.infra.supervision.state import GAVE_UP, ChildState
 from shared.kafka.admin import admin_client, ensure_topics
 
 SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
@@ -30,6 +32,8 @@ Say = Callable[[str], None]
 # Each worker's /healthz port: its service's API port plus 100 x its slot (orders: relay 8101, deliver 8201,
 # consumers 8301..8801), so ports never collide across services, copies or the e2e and bench port blocks.
 HEALTH_SLOTS = {"relay": 1, "deliver": 2, "worker": 3}
+# The supervisor stops tier by tier: web apps (no new work), then consumers (commit), then relays (drain).
+STOP_TIERS = {"api": 0, "worker": 1, "deliver": 1, "relay": 2}
 
 
 class StackError(RuntimeError):
@@ -86,11 +90,15 @@ def service_processes(service: str, python: str = sys.executable) -> list[Servic
 
 
 def up(layout: Layout, say: Say, services: list[str] | None = None) -> None:
-    """Create the topics, start every process not already running, then wait until each web app is ready."""
+    """Create the topics, have the supervisor run every process, then wait until each web app is ready."""
     _ensure_topics(say)
-    for service in services or available_services():
-        for process in service_processes(service):
-            _start(layout, process, say)
+    chosen = services or available_services()
+    specs = [spec(layout, process) for service in chosen for process in service_processes(service)]
+    try:
+        control.ensure(layout, specs, os.environ, say)
+    except RuntimeError as exc:
+        raise StackError(str(exc)) from exc
+    for service in chosen:
         _wait_ready(layout, service, say)
 
 
@@ -104,20 +112,18 @@ def _ensure_topics(say: Say) -> None:
         say(f"topics created: {', '.join(created)}")
 
 
-def _start(layout: Layout, process: ServiceProcess, say: Say) -> None:
-    pid_file = layout.pid_file(process.name)
-    if processes.running(pid_file):
-        say(f"{process.name}: already running")
-        return
-    env = dict(os.environ)
+def spec(layout: Layout, process: ServiceProcess) -> ProcessSpec:
+    """How the supervisor runs a process: its own variables on top of the stack's environment."""
+    env = {}
     if process.kind in HEALTH_SLOTS:
         env["WORKER_HEALTH_PORT"] = str(health_port(process))
+    fresh = ""
     if process.kind == "api":
-        metrics_dir = layout.run / "prometheus" / process.service
-        shutil.rmtree(metrics_dir, ignore_errors=True)
-        metrics_dir.mkdir(parents=True)
-        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    processes.start_detached(process.command, layout.log_file(process.name), pid_file, env=env, cwd=PROJECT_ROOT)
+        fresh = str(layout.run / "prometheus" / process.service)
+        env["PROMETHEUS_MULTIPROC_DIR"] = fresh
+    return ProcessSpec(name=process.name, command=process.command, log_file=str(layout.log_file(process.name)),
+                       pid_file=str(layout.pid_file(process.name)), cwd=str(PROJECT_ROOT),
+                       tier=STOP_TIERS[process.kind], env=env, fresh_dir=fresh)
 
 
 def health_port(process: ServiceProcess) -> int:
@@ -129,12 +135,22 @@ def health_port(process: ServiceProcess) -> int:
 def _wait_ready(layout: Layout, service: str, say: Say, timeout: float = 60.0) -> None:
     settings = load_settings(service)
     url = f"http://{settings.http_host}:{settings.http_port}/readyz"
+    names = [process.name for process in service_processes(service)]
     began = time.monotonic()
-    if not processes.wait_until(lambda: _answers(url), timeout, interval=0.2):
-        dead = [p.name for p in service_processes(service) if not processes.running(layout.pid_file(p.name))]
-        raise StackError(f"{service} did not become ready at {url} within {timeout:.0f}s"
-                         f"{'; exited: ' + ', '.join(dead) if dead else ''}; logs in {layout.logs}")
+    processes.wait_until(lambda: _answers(url) or bool(_given_up(layout, names)), timeout, interval=0.2)
+    given_up = _given_up(layout, names)
+    if given_up:
+        raise StackError(f"{service}: the supervisor gave up {', '.join(given_up)} after repeated failures; "
+                         f"see `parcelbridge services status` and the logs in {layout.logs}")
+    if not _answers(url):
+        raise StackError(f"{service} did not become ready at {url} within {timeout:.0f}s; logs in {layout.logs}")
     say(f"{service}: ready at http://{settings.http_host}:{settings.http_port} ({time.monotonic() - began:.1f}s)")
+
+
+def _given_up(layout: Layout, names: list[str]) -> list[str]:
+    known = control.states(layout)
+    return [f"{name} ({known[name].last_exit})" for name in names
+            if name in known and known[name].state == GAVE_UP]
 
 
 def _answers(url: str) -> bool:
@@ -146,12 +162,15 @@ def _answers(url: str) -> bool:
 
 
 def down(layout: Layout, say: Say) -> None:
-    """Stop the web apps first (no new work), then workers (commit), then relays (drain the outbox)."""
+    """Stop the supervisor (web apps first, then workers, then relays), then anything it left behind."""
+    if control.stop(layout, os.environ):
+        say("supervisor: stopped with every process it ran")
+    # Processes of a supervisor that was killed, or started before supervision: stop them by their pid files.
     for kind in reversed(KINDS):
         for service in SERVICE_ORDER:
             # Every copy with a pid file, however many copies the environment asks for now.
             for pid_file in sorted(layout.run.glob(f"{service}-{kind}*.pid")):
-                if _copy_of(pid_file.stem, f"{service}-{kind}") and processes.stop(pid_file, timeout=30):
+                if _copy_of(pid_file.stem, f"{service}-{kind}") and processes.stop(pid_file, timeout=5):
                     say(f"{pid_file.stem}: stopped")
 
 
@@ -159,13 +178,24 @@ def _copy_of(name: str, base: str) -> bool:
     return name == base or (name.startswith(base + "-") and name[len(base) + 1:].isdigit())
 
 
-def status(layout: Layout) -> list[tuple[str, bool, Path, str]]:
-    """Each process: running or not, its log, and the URL of its health signal (readiness for a web app)."""
+@dataclass(frozen=True)
+class ProcessStatus:
+    name: str
+    running: bool
+    supervised: ChildState | None
+    log: Path
+    health_url: str
+
+
+def status(layout: Layout) -> list[ProcessStatus]:
+    """Each process: running or not, what its supervisor knows, its log and its health URL."""
+    known = control.states(layout)
     rows = []
     for service in available_services():
         for process in service_processes(service):
             running = processes.running(layout.pid_file(process.name))
-            rows.append((process.name, running, layout.log_file(process.name), health_url(process)))
+            rows.append(ProcessStatus(process.name, running, known.get(process.name),
+                                      layout.log_file(process.name), health_url(process)))
     return rows
 
 
