@@ -9,6 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from shared import progress as shared_progress
+
 Tick = Callable[[int], None]
 
 
@@ -26,5 +28,6 @@ def step(bar: Progress, label: str, total: int, work: Callable[[Tick], Any]) -> 
 
 
 def progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
+    """Bars on a terminal; without one, a line per running step every few seconds (see shared.progress)."""
+    return shared_progress.progress(console, TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                    TimeElapsedColumn())

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from services.simulator.runner import Tally
+from shared.progress import progress
 
 
 class ConsoleReporter:
@@ -14,8 +15,9 @@ class ConsoleReporter:
 
     def __init__(self, total: int | None, console: Console | None = None):
         self.console = console or Console(stderr=True)
-        self.progress = Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), console=self.console)
+        # Bars on a terminal, a line per counter every few seconds without one (a log file, CI).
+        self.progress = progress(self.console, TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
         self.tasks = {name: self.progress.add_task(name, total=total, detail="")
                       for name in ("placed", "booked", "ended")}
         self.ends: dict[str, int] = {}
