@@ -71,8 +71,11 @@ def running_stack(port_base: int, say, consumers: Mapping[str, int] | None = Non
     stack = IsolatedStack(bench_env(port_base, consumers))
     say(f"starting an isolated stack (ports {port_base}+, data in {stack.env['PARCELBRIDGE_DATA_DIR']})")
     try:
-        stack.start()
-        yield Bench(stack, stack.create_shipper("Bench Shipper"))
-    finally:
-        say("stopping the isolated stack")
-        stack.stop()
+        with stack.running():
+            try:
+                yield Bench(stack, stack.create_shipper("Bench Shipper"))
+            finally:
+                say("stopping the isolated stack")
+    except KeyboardInterrupt:
+        say("interrupted: the isolated stack was stopped")
+        raise

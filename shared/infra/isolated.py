@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.infra.interrupts import shielded, terminate_interrupts
 from shared.infra.layout import PROJECT_ROOT
 
 PARCELBRIDGE = str(Path(sys.executable).parent / "parcelbridge")
@@ -77,8 +80,20 @@ class IsolatedStack:
             raise
 
     def stop(self) -> None:
-        self.cli("services", "down", check=False)
-        self.cli("infra", "down", check=False)
+        with shielded():
+            self.cli("services", "down", check=False)
+            self.cli("infra", "down", check=False)
+
+    @contextmanager
+    def running(self) -> Iterator[IsolatedStack]:
+        """Start the stack and stop everything it started on the way out: normally, on an error, on Ctrl-C
+        (SIGINT) and on SIGTERM (a CI time-out, `kill`), which would otherwise leave broker, store and services."""
+        with terminate_interrupts():
+            self.start()
+            try:
+                yield self
+            finally:
+                self.stop()
 
     def create_shipper(self, name: str) -> str:
         """A new shipper's API key, as `parcelbridge shippers create` prints it."""

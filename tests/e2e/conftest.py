@@ -16,8 +16,5 @@ Stack = IsolatedStack
 def stack() -> Iterator[IsolatedStack]:
     running = IsolatedStack(isolated_env("e2e", int(os.environ.get("E2E_PORT_BASE", "21000")),
                                          extra={"WEB_CONCURRENCY": "1"}))
-    running.start()
-    try:
+    with running.running():  # stopped on SIGTERM and Ctrl-C too
         yield running
-    finally:
-        running.stop()
