@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import click
@@ -55,6 +56,7 @@ def status_command() -> None:
     Exit code 1 when a process is not running (stopped, backing off between restarts, or given up).
     """
     table = Table("process", "state", "restarts", "uptime", "health", "log")
+    table.columns[0].no_wrap = True
     rows = stack.status(_layout())
     now = time.time()
     for row in rows:
@@ -63,7 +65,8 @@ def status_command() -> None:
             state = "running, not supervised" if row.running else STOPPED
         health = f"{stack.health_state(row.health_url)} {row.health_url}" if row.running else ""
         table.add_row(row.name, _coloured(state), restarts, uptime, health, str(row.log))
-    Console().print(table)
+    # Off a terminal (a pipe, a test, CI) rich would squeeze the table into 80 columns and cut the names.
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
     raise SystemExit(0 if rows and all(row.running for row in rows) else 1)
 
 

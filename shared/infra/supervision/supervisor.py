@@ -22,6 +22,7 @@ from shared.logs import configure_logging
 
 log = logging.getLogger("parcelbridge.supervisor")
 TICK_S = 0.2
+TIER_PAUSE_S = 1.0
 
 
 class Supervisor:
@@ -98,14 +99,18 @@ class Supervisor:
         return True
 
     def stop_all(self) -> None:
-        """SIGTERM tier by tier (web apps first), all within one grace; then SIGKILL whatever is left."""
+        """SIGTERM tier by tier (web apps first), each tier at most TIER_PAUSE_S after the one before, all within
+        one grace; then SIGKILL whatever is left. A web app draining a slow request must not use up the
+        consumers' time to commit."""
         deadline = time.monotonic() + self.rules.stop_grace_s
+        signalled: list[Child] = []
         for tier in sorted({child.spec.tier for child in self.children.values()}):
             members = [child for child in self.children.values() if child.spec.tier == tier and child.alive()]
             for child in members:
                 child.signal_group(signal.SIGTERM)
-            while time.monotonic() < deadline and any(child.alive() for child in members):
-                time.sleep(0.05)
+            signalled += members
+            _wait_for_exit(members, min(deadline, time.monotonic() + TIER_PAUSE_S))
+        _wait_for_exit(signalled, deadline)
         for child in self.children.values():
             forced = child.alive()
             child.forget()
@@ -122,6 +127,11 @@ class Supervisor:
         temporary = path.with_suffix(".tmp")
         temporary.write_text(state.dumps({n: c.state for n, c in self.children.items()}, os.getpid(), time.time()))
         os.replace(temporary, path)
+
+
+def _wait_for_exit(children: list[Child], until: float) -> None:
+    while time.monotonic() < until and any(child.alive() for child in children):
+        time.sleep(0.05)
 
 
 def main(folder: Path) -> None:
