@@ -140,7 +140,9 @@ def _stop_simulator(simulator: subprocess.Popen) -> None:
 @click.command("stop")
 def stop() -> None:
     """Stop everything `parcelbridge run` started (services, then Kafka and the store)."""
+    began = time.monotonic()
     layout = _layout()
     # A foreground `run` stops itself (and its simulator) on SIGTERM; then the rest is stopped here too.
     processes.stop(layout.pid_file("run"), timeout=RUN_STOP_S)
     _stop_all(layout)
+    console.print(f"stopped in {time.monotonic() - began:.1f}s")
