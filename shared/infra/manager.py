@@ -14,7 +14,7 @@ from shared.infra.layout import Layout
 
 READY_TIMEOUT_S = 90.0
 # SIGKILL after this: `make stop` has 15 s for everything (a broker on one node shuts down in a few seconds).
-STOP_TIMEOUT_S = 6.0
+STOP_TIMEOUT_S = 5.0
 Say = Callable[[str], None]
 
 

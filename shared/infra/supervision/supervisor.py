@@ -35,15 +35,23 @@ class Supervisor:
 
     def run(self) -> None:
         while not self.stopping:
-            if self.reload:
-                self.reload = False
-                self.adopt(plan.read(self.folder / "plan.json"))
-            changed = [self.reap(child) for child in self.children.values()]
-            changed += [self.start_due(child) for child in self.children.values()]
-            if any(changed):
-                self.write_state()
+            try:
+                self.step()
+            except Exception:
+                # The children run on without us if we die; one bad step (a full disk, an unreadable plan) is
+                # logged and tried again instead.
+                log.exception("supervisor step failed; trying again")
             time.sleep(TICK_S)
         self.stop_all()
+
+    def step(self) -> None:
+        if self.reload:
+            self.reload = False
+            self.adopt(plan.read(self.folder / "plan.json"))
+        changed = [self.reap(child) for child in self.children.values()]
+        changed += [self.start_due(child) for child in self.children.values()]
+        if any(changed):
+            self.write_state()
 
     def adopt(self, specs: list[plan.ProcessSpec]) -> None:
         """Start every planned process not yet known; a known one keeps running as it is."""
