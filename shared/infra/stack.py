@@ -18,7 +18,6 @@ from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
 from shared.infra.supervision import control
 from shared.infra.supervision.plan import ProcessSpec
 from shared.infra.supervision.state import GAVE_UP, ChildState
-from shared.kafka.admin import admin_client, ensure_topics
 
 SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
 KINDS = ("relay", "deliver", "worker", "api")  # started in this order, stopped in reverse: the API goes first
@@ -103,6 +102,10 @@ def up(layout: Layout, say: Say, services: list[str] | None = None) -> None:
 
 
 def _ensure_topics(say: Say) -> None:
+    # Imported here: kafka-python and the event schemas are most of this module's import time, and `stop` and
+    # `services down|status` (which must be quick on a busy machine) never create topics.
+    from shared.kafka.admin import admin_client, ensure_topics
+
     admin = admin_client(load_settings("orders").kafka.bootstrap_servers)
     try:
         created = ensure_topics(admin)
