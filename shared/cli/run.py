@@ -20,6 +20,7 @@ from rich.console import Console
 from shared.cli.configuration import use_stack_configuration
 from shared.config import load_infra_settings, load_settings
 from shared.infra import manager, processes, stack
+from shared.infra.interrupts import terminate_interrupts
 from shared.infra.layout import PROJECT_ROOT, Layout
 
 console = Console(stderr=True)
@@ -100,11 +101,16 @@ def run(no_simulator: bool) -> None:
     layout = _layout()
     began = time.monotonic()
     try:
-        manager.up(layout, _say)
-        stack.up(layout, _say)
+        with terminate_interrupts():
+            manager.up(layout, _say)
+            stack.up(layout, _say)
     except (manager.InfraError, stack.StackError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise SystemExit(1) from exc
+    except KeyboardInterrupt:
+        # Interrupted while starting (Ctrl-C, SIGTERM): leave nothing of the half-started stack behind.
+        _stop_all(layout)
+        raise SystemExit(130) from None
     key = _demo_key(layout)
     Console().print(_urls(key), highlight=False)
     if "console" in stack.available_services():
@@ -117,6 +123,8 @@ def run(no_simulator: bool) -> None:
     try:
         while not stopping["asked"]:
             if simulator is not None and simulator.poll() is not None:
+                console.print(f"[bold red]the carrier simulator ended[/] (exit code {simulator.returncode}); "
+                              "the services keep running")
                 simulator = None
             time.sleep(0.5)
     except KeyboardInterrupt:
