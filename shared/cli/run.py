@@ -130,14 +130,16 @@ def run(no_simulator: bool) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        # The simulator stops on SIGTERM while the services stop: waiting for it first cost `make stop` seconds.
         if simulator is not None:
-            _stop_simulator(simulator)
+            simulator.terminate()
         _stop_all(layout)
+        if simulator is not None:
+            _reap(simulator)
         layout.pid_file("run").unlink(missing_ok=True)
 
 
-def _stop_simulator(simulator: subprocess.Popen) -> None:
-    simulator.terminate()
+def _reap(simulator: subprocess.Popen) -> None:
     try:
         simulator.wait(SIMULATOR_GRACE_S)
     except subprocess.TimeoutExpired:
