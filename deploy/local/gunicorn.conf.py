@@ -9,8 +9,8 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "8"))
 timeout = 30
-# In-flight requests take milliseconds; a short grace keeps `make stop` within its 15 s with time for the rest.
-graceful_timeout = 5
+# In-flight requests take milliseconds; a grace under the supervisor's (4 s) keeps `make stop` within its 15 s.
+graceful_timeout = 3
 keepalive = 5
 # Clients (MongoDB, Kafka) are made lazily inside each worker, after the fork.
 preload_app = False

@@ -43,7 +43,7 @@ def ensure(layout: Layout, specs: list[plan.ProcessSpec], environ: Mapping[str, 
                                        layout.log_file("supervisor"), pid_file(layout), env=environ, cwd=PROJECT_ROOT)
         say(f"supervisor: started (pid {pid}, log {layout.log_file('supervisor')})")
     names = {spec.name for spec in specs}
-    if not processes.wait_until(lambda: names <= set(states(layout)), 15.0, interval=0.1):
+    if not processes.wait_until(lambda: names <= set(states(layout)), 30.0, interval=0.1):
         raise RuntimeError(f"the supervisor did not take up {', '.join(sorted(names))}; "
                            f"see {layout.log_file('supervisor')}")
 

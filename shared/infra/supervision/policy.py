@@ -14,7 +14,7 @@ class RestartPolicy:
     window_s: float = 60.0
     first_delay_s: float = 0.5  # the wait before the first restart; it doubles with each recent failure
     max_delay_s: float = 10.0
-    stop_grace_s: float = 5.0  # SIGTERM, then SIGKILL whatever still runs after this long
+    stop_grace_s: float = 4.0  # SIGTERM, then SIGKILL whatever still runs after this long
 
 
 def load_policy(environ: Mapping[str, str]) -> RestartPolicy:
@@ -25,7 +25,7 @@ def load_policy(environ: Mapping[str, str]) -> RestartPolicy:
         window_s=reader.number("SUPERVISOR_FAILURE_WINDOW_SECONDS", 60.0, 1.0, 86_400.0),
         first_delay_s=reader.number("SUPERVISOR_FIRST_DELAY_SECONDS", 0.5, 0.0, 60.0),
         max_delay_s=reader.number("SUPERVISOR_MAX_DELAY_SECONDS", 10.0, 0.0, 600.0),
-        stop_grace_s=reader.number("SUPERVISOR_STOP_GRACE_SECONDS", 5.0, 0.5, 60.0),
+        stop_grace_s=reader.number("SUPERVISOR_STOP_GRACE_SECONDS", 4.0, 0.5, 60.0),
     )
     reader.check()
     return policy

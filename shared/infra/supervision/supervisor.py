@@ -22,7 +22,7 @@ from shared.logs import configure_logging
 
 log = logging.getLogger("parcelbridge.supervisor")
 TICK_S = 0.2
-TIER_PAUSE_S = 1.0
+TIER_PAUSE_S = 0.5
 
 
 class Supervisor:
