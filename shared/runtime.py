@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from shared.config import Settings
-from shared.liveness import health_app, heartbeat, serve
+from shared.liveness import health_app, heartbeat, readiness, serve
+from shared.resilience import Patience, keep_running
 
 if TYPE_CHECKING:
     from shared.batch.runner import BatchRunner
@@ -48,22 +49,37 @@ def serve_health(settings: Settings) -> None:
     """
     port = settings.health.worker_port
     if port:
-        serve(settings.http_host, port, health_app(heartbeat, settings.health.worker_stall_s))
+        serve(settings.http_host, port, health_app(heartbeat, settings.health.worker_stall_s, ready=readiness))
         log.info("liveness served", extra={"url": f"http://{settings.http_host}:{port}/healthz"})
 
 
 def run_mode(
     prog: str, argv: Sequence[str], modes: Mapping[str, Mode[Service]], bootstrap: Callable[[], Service]
 ) -> int:
-    """Run the one mode named in `argv` until a stop signal; 2 (after a usage line) for anything else."""
+    """Run the one mode named in `argv` until a stop signal; 2 (after a usage line) for anything else.
+
+    A broker or store failure that ends the mode (at start-up or later) is waited out and the mode started
+    again on a fresh service (bootstrap), so no client closed by the failed run is reused.
+    """
     if len(argv) != 1 or argv[0] not in modes:
         print(f"usage: {prog} {'|'.join(modes)}", file=sys.stderr)
         return 2
     # The configuration is read only once the mode is known, so a usage error never reports a config error.
-    service = bootstrap()
-    serve_health(service.settings)
-    modes[argv[0]](service, stop_on_signals())
+    serve_health(bootstrap().settings)
+    mode, stop = modes[argv[0]], stop_on_signals()
+    keep_running(lambda: mode(bootstrap(), stop), stop, f"{prog} {argv[0]}", worker_patience(stop))
     return 0
+
+
+def worker_patience(stop: threading.Event) -> Patience:
+    """This process's patience: it reports on the worker health port and beats the heartbeat while it waits."""
+    return Patience(stop, ready=readiness, on_wait=heartbeat.beat)
+
+
+def progress() -> None:
+    """A loop finished a pass: alive, and no longer waiting for anything."""
+    heartbeat.beat()
+    readiness.recovered()
 
 
 def run_consumer(runner: ConsumerRunner | BatchRunner) -> None:
@@ -77,6 +93,6 @@ def run_consumer(runner: ConsumerRunner | BatchRunner) -> None:
 def run_relay(relay: OutboxRelay, stop: threading.Event) -> None:
     """Relay the outbox until `stop`; the producer is flushed and closed however the loop ends."""
     try:
-        relay.run(stop, on_pass=heartbeat.beat)
+        relay.run(stop, on_pass=progress, patience=worker_patience(stop))
     finally:
         relay.producer.close()

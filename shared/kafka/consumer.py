@@ -17,6 +17,7 @@ from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 from prometheus_client import Counter
 
+from shared.backoff import Backoff
 from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.failures import is_transient
@@ -39,14 +40,7 @@ RECORDS = Counter(
 )
 
 
-@dataclass(frozen=True)
-class Backoff:
-    first: float = 0.2
-    factor: float = 2.0
-    cap: float = 10.0
-
-    def delay(self, attempt: int) -> float:
-        return min(self.cap, self.first * self.factor ** max(0, attempt - 1))
+DEFAULT_BACKOFF = Backoff()
 
 
 @dataclass
@@ -95,7 +89,7 @@ class ConsumerRunner:
         dlq: EventProducer,
         handlers: Mapping[str, Handler],
         group: str,
-        backoff: Backoff = Backoff(),
+        backoff: Backoff = DEFAULT_BACKOFF,
         stop: threading.Event | None = None,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
     ):
