@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from prometheus_client import Counter
 
 from shared.backoff import WORKER_BACKOFF, Backoff
 from shared.failures import dependency_of, is_transient
+from shared.kafka.producer import EventProducer
 from shared.liveness import WorkerReadiness, readiness
 
 log = logging.getLogger(__name__)
@@ -75,3 +77,13 @@ def keep_running(work: Callable[[], None], stop: threading.Event, step: str, pat
                 patience.attempt = 0
             if not patience.failed(exc, step):
                 return
+
+
+@contextmanager
+def closed_on_failure(producer: EventProducer) -> Iterator[EventProducer]:
+    """Close `producer` if the block raises: a worker start that fails and is tried again leaves no client open."""
+    try:
+        yield producer
+    except BaseException:
+        producer.close()
+        raise

@@ -67,7 +67,17 @@ def run_mode(
     # The configuration is read only once the mode is known, so a usage error never reports a config error.
     serve_health(bootstrap().settings)
     mode, stop = modes[argv[0]], stop_on_signals()
-    keep_running(lambda: mode(bootstrap(), stop), stop, f"{prog} {argv[0]}", worker_patience(stop))
+
+    def attempt() -> None:
+        service = bootstrap()
+        try:
+            mode(service, stop)
+        finally:
+            close = getattr(service, "close", None)  # the clients a service caches (producer, inspector)
+            if close is not None:
+                close()
+
+    keep_running(attempt, stop, f"{prog} {argv[0]}", worker_patience(stop))
     return 0
 
 

@@ -23,6 +23,8 @@ from services.console.adapters.kafka_reader import KafkaInspector, RecordReader
 from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.domain import alerts
+from shared.failures import is_transient
+from shared.resilience import Patience
 
 log = logging.getLogger(__name__)
 LAG_SNAPSHOT = "lag"
@@ -76,14 +78,26 @@ class Sampler:
         self._pipeline: tuple[datetime, dict[str, Any]] | None = None
         self._dlq: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
-    def run(self, stop: threading.Event, interval: float, on_pass: Callable[[], None] | None = None) -> None:
-        """A round every `interval` seconds until stopped; `on_pass` after each round, failed or not."""
+    def run(self, stop: threading.Event, interval: float, on_pass: Callable[[], None] | None = None,
+            patience: Patience | None = None) -> None:
+        """A round every `interval` seconds until stopped; `on_pass` after each round that did not meet an outage.
+
+        A round that fails on the broker or the store is tried again after `patience`'s backoff (the worker
+        reports not-ready meanwhile); any other failure is logged and the next round runs as usual.
+        """
+        patience = patience or Patience(stop)
         while not stop.is_set():
             began = time.monotonic()
             try:
                 self.round()
-            except Exception:  # a broker or store hiccup: logged, and the next round tries again
+            except Exception as exc:  # classified: an outage is waited out, anything else logged
+                if is_transient(exc):
+                    if not patience.failed(exc, "sampler round"):
+                        return
+                    continue
                 log.exception("sampler round failed; retrying next round")
+            else:
+                patience.recovered()
             if on_pass is not None:
                 on_pass()
             stop.wait(max(1.0, interval - (time.monotonic() - began)))

@@ -41,6 +41,9 @@ RECORDS = Counter(
 
 
 DEFAULT_BACKOFF = Backoff()
+# kafka-python's constructors wait for a broker (30 s by default): a worker started while the broker is down
+# tries again after its backoff instead, and hears a stop request within seconds.
+BOOTSTRAP_TIMEOUT_MS = 3_000
 
 
 @dataclass
@@ -75,6 +78,7 @@ def make_kafka_consumer(
         max_poll_interval_ms=300_000,
         session_timeout_ms=10_000,
         heartbeat_interval_ms=3_000,
+        bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
     )
     options.update(overrides)
     consumer = KafkaConsumer(**options)
