@@ -23,6 +23,7 @@ from services.console.adapters.kafka_reader import KafkaInspector, RecordReader
 from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.domain import alerts
+from services.console.domain.burrow import NO_MEMBER
 from shared.failures import is_transient
 from shared.resilience import Patience
 
@@ -37,6 +38,13 @@ PIPELINE_DUTY = 0.05
 def pipeline_due(last: datetime | None, now: datetime, every: timedelta, last_cost_s: float) -> bool:
     """True when the pipeline snapshot is to be computed again: `every` passed, stretched by its last cost."""
     return last is None or now - last >= max(every, timedelta(seconds=last_cost_s / PIPELINE_DUTY))
+
+
+def absent_groups(seen: set[str]) -> list[dict[str, Any]]:
+    """A row for each group the system runs that the broker does not list: nobody ever consumed for it here."""
+    return [{"group": gid, "state": "Unknown", "members": 0, "lag": None, "lag_seconds": None, "data_loss": False,
+             "topics": [], "status": NO_MEMBER.status.name, "status_reason": NO_MEMBER.reason}
+            for gid in alerts.SERVICE_GROUPS if gid not in seen]
 
 
 @dataclass
@@ -166,9 +174,10 @@ class Sampler:
             deps.history.add_lag_sample(gid, kafka_views.sample_doc(lag, snap.at, lag_s, members))
             status = kafka_views.group_status(deps.history.lag_samples(gid), members > 0, deps.window)
             rows.append({"group": gid, "state": meta.state if meta else "Empty", "members": members,
-                         "lag": lag.total, "lag_seconds": lag_s, "data_loss": lag.data_loss, "topics": lag.topics,
+                         "lag": kafka_views.shown_lag(lag.total, members), "lag_seconds": lag_s if members else None,
+                         "data_loss": lag.data_loss, "topics": lag.topics,
                          "status": status.status.status.name, "status_reason": status.status.reason})
-        return rows
+        return rows + absent_groups({row["group"] for row in rows})
 
     def evaluate(self, groups: list[dict[str, Any]], dlqs: list[dict[str, Any]], pipeline: dict[str, Any],
                  now: datetime) -> list[alerts.Notification]:
