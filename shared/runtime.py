@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -29,12 +30,27 @@ Service = TypeVar("Service", bound=Configured)
 Mode = Callable[[Service, threading.Event], None]
 
 
-def stop_on_signals() -> threading.Event:
-    """An event set by SIGTERM or SIGINT; loops check it and finish their batch before exiting."""
+# How long a stopping worker may take to finish cleanly. A call that cannot hear the stop request — a publish
+# waiting for a broker that is gone (up to the producer's 30 s delivery timeout), a store call waiting for a
+# server — would hold it longer; past this the process exits anyway. Nothing is lost that way: the batch was
+# not committed (it is redelivered) and the outbox keeps what was not published, as after a kill -9.
+STOP_GRACE_S = 5.0
+
+
+def stop_on_signals(grace: float = STOP_GRACE_S, exit_now: Callable[[int], None] = os._exit) -> threading.Event:
+    """An event set by SIGTERM or SIGINT; loops check it and finish their batch before exiting, within `grace`."""
     stop = threading.Event()
+
+    def _give_up() -> None:
+        log.warning("stop took longer than its grace; exiting now", extra={"grace_s": grace})
+        exit_now(0)
 
     def _request_stop(signum: int, _frame) -> None:
         log.info("stop requested", extra={"signal": signal.Signals(signum).name})
+        if not stop.is_set():
+            deadline = threading.Timer(grace, _give_up)
+            deadline.daemon = True
+            deadline.start()
         stop.set()
 
     signal.signal(signal.SIGTERM, _request_stop)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import threading
+import time
 
 import pytest
 from kafka.errors import CommitFailedError, KafkaConnectionError, KafkaTimeoutError, UnknownMemberIdError
@@ -13,6 +15,7 @@ from shared.errors import ConcurrencyConflict, TransientError
 from shared.failures import dependency_of, is_transient, outage_of
 from shared.liveness import WorkerReadiness
 from shared.resilience import RETRIES, Patience, keep_running
+from shared.runtime import stop_on_signals
 
 INSTANT = Backoff(first=0.0, cap=0.0)
 
@@ -104,3 +107,19 @@ def test_a_failure_names_its_dependency_through_its_cause():
     assert outage_of(AutoReconnect("down")) == "store"
     assert outage_of(ConcurrencyConflict("another writer")) is None
     assert outage_of(KeyError("bug")) is None
+
+
+def test_a_stop_that_hangs_past_its_grace_ends_the_process_anyway():
+    exits: list[int] = []
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        stop = stop_on_signals(grace=0.05, exit_now=exits.append)
+        signal.raise_signal(signal.SIGTERM)
+        assert stop.is_set()
+        deadline = time.monotonic() + 5
+        while not exits and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        signal.signal(signal.SIGTERM, handlers[0])
+        signal.signal(signal.SIGINT, handlers[1])
+    assert exits == [0]
