@@ -103,9 +103,9 @@ class GroupStatus:
     partitions: dict[TP, burrow.Verdict | None]
 
 
-def shown_lag(total: int | None, members: int) -> int | None:
-    """The lag a page or alert shows: none ("n/a") for a group with no member, whose 0 would read as caught up."""
-    return total if members else None
+def shown_lag(total: float | None, members: int) -> float | None:
+    """The lag a page or alert shows: "n/a" instead of 0 for a group with no member (nobody is caught up)."""
+    return total if members or total else None
 
 
 def group_status(samples: list[dict[str, Any]], has_members: bool, window: int) -> GroupStatus:

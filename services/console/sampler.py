@@ -174,7 +174,8 @@ class Sampler:
             deps.history.add_lag_sample(gid, kafka_views.sample_doc(lag, snap.at, lag_s, members))
             status = kafka_views.group_status(deps.history.lag_samples(gid), members > 0, deps.window)
             rows.append({"group": gid, "state": meta.state if meta else "Empty", "members": members,
-                         "lag": kafka_views.shown_lag(lag.total, members), "lag_seconds": lag_s if members else None,
+                         "lag": kafka_views.shown_lag(lag.total, members),
+                         "lag_seconds": kafka_views.shown_lag(lag_s, members),
                          "data_loss": lag.data_loss, "topics": lag.topics,
                          "status": status.status.status.name, "status_reason": status.status.reason})
         return rows + absent_groups({row["group"] for row in rows})
