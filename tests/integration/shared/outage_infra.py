@@ -1,6 +1,6 @@
 """A broker and a store of the tests' own (an isolated `parcelbridge infra`), to kill and bring back.
 
-Port base from RESILIENCE_PORT_BASE (Kafka +2/+3, FerretDB +18, web apps +1001.., worker health +1500..), data
+Port base from RESILIENCE_PORT_BASE (Kafka +2/+3, FerretDB +18, web apps +1001.., worker health +1400..), data
 under .local/resilience: the developer's `make run` and the shared test infra are never touched.
 """
 

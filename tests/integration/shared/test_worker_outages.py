@@ -23,7 +23,7 @@ from tests.integration.shipping.shipping_store_samples import order_placed
 # The module's broker and store start once (a minute or more on a busy 2-core machine), then each test runs.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
-CONSUMER_HEALTH, RELAY_HEALTH, DELIVER_HEALTH = PORT_BASE + 1500, PORT_BASE + 1501, PORT_BASE + 1502
+CONSUMER_HEALTH, RELAY_HEALTH, DELIVER_HEALTH = PORT_BASE + 1400, PORT_BASE + 1401, PORT_BASE + 1402
 
 
 @pytest.fixture(scope="module")
