@@ -78,6 +78,7 @@ class BatchRunner:
         self.on_poll = on_poll  # called after every poll, records or not (liveness)
         self.counts = Counts()
         self.ready = ready
+        self.ready.waiting_for(KAFKA, f"group {group}: not polled yet")  # ready once its coordinator answers
         self._commit_failures = 0
 
     def run(self, on_poll: Callable[[], None] | None = None) -> None:
@@ -224,6 +225,8 @@ class BatchRunner:
         dependency = dependency_of(exc)
         RETRIES.labels(dependency).inc()
         self.ready.waiting_for(dependency, f"group {self.group}: {type(exc).__name__}: {str(exc)[:200]}")
+        if self.on_poll:
+            self.on_poll()  # alive: it waits on purpose (a call that hangs instead still stalls the heartbeat)
         delay = self.backoff.delay(attempt)
         log.warning(message, extra={
             "topic": record.topic, "partition": record.partition, "offset": record.offset,

@@ -111,3 +111,22 @@ def test_a_commit_refused_after_a_rebalance_rewinds_the_batch_too():
 
     assert consumer.committed == [2]
     assert unit.applied == [e.id for e in events * 2]
+
+
+class LostCoordinator:
+    def coordinator_unknown(self) -> bool:
+        return True
+
+
+def test_a_consumer_is_not_ready_before_its_first_poll_nor_while_its_group_coordinator_is_unreachable():
+    consumer, ready = FakeConsumer([]), WorkerReadiness()
+    runner = _runner(consumer, Unit(), ready)
+    before = ready.report()[0]
+
+    runner.poll_once()
+    joined = ready.report()[0]
+    consumer._coordinator = LostCoordinator()
+    runner.poll_once()
+
+    assert (before, joined) == (False, True)
+    assert "no group coordinator reachable" in ready.report()[1]["waiting_for"]["kafka"]
