@@ -37,7 +37,8 @@ class MongoSettings:
 
 @dataclass(frozen=True)
 class HealthSettings:
-    readiness_timeout_s: float = 2.0  # /readyz answers "not ready" for a check that takes longer
+    readiness_timeout_s: float = 1.5  # /readyz answers "not ready" for a check that takes longer (the whole
+    # answer, HTTP included, stays within the 2 s an orchestrator's probe allows)
     readiness_cache_s: float = 1.0  # probes within this long share one round of checks
     worker_port: int = 0  # a worker's /healthz and /metrics port; 0 serves none (a worker run by hand)
     # Longer than any legitimate pass: the webhook deliverer's worst is ceil(100 / concurrency) x timeout, 65 s.
@@ -136,7 +137,7 @@ def _mongo(reader: EnvReader, service: str) -> MongoSettings:
 
 def _health(reader: EnvReader) -> HealthSettings:
     return HealthSettings(
-        readiness_timeout_s=reader.number("READINESS_TIMEOUT_SECONDS", 2.0, 0.1, 60.0),
+        readiness_timeout_s=reader.number("READINESS_TIMEOUT_SECONDS", 1.5, 0.1, 60.0),
         readiness_cache_s=reader.number("READINESS_CACHE_SECONDS", 1.0, 0.0, 60.0),
         worker_port=reader.integer("WORKER_HEALTH_PORT", 0, 0, 65535),
         worker_stall_s=reader.number("WORKER_STALL_SECONDS", 120.0, 1.0, 3600.0),

@@ -1,4 +1,4 @@
-"""Classifies any exception as transient (retry the record) or permanent (dead-letter it)."""
+"""Classifies any exception as transient (retry the record) or permanent (dead-letter it), and names its dependency."""
 
 from __future__ import annotations
 
@@ -15,6 +15,19 @@ _TRANSIENT_MONGO = (
     mongo_errors.ExecutionTimeout,
     mongo_errors.WTimeoutError,
 )
+# Not flagged retriable by kafka-python, yet what a group member meets when its broker restarts: the new
+# coordinator no longer knows its generation or member id, or a rebalance is under way. Rejoining cures them.
+_TRANSIENT_KAFKA = (
+    kafka_errors.CommitFailedError,
+    kafka_errors.RebalanceInProgressError,
+    kafka_errors.IllegalGenerationError,
+    kafka_errors.UnknownMemberIdError,
+    kafka_errors.UnrecognizedBrokerVersion,  # a broker still starting answers the version probe oddly
+)
+
+KAFKA = "kafka"
+STORE = "store"
+OTHER = "other"
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -26,8 +39,28 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, _TRANSIENT_MONGO):
         return True
     if isinstance(exc, kafka_errors.KafkaError):
-        return bool(getattr(exc, "retriable", False)) or isinstance(
-            exc, kafka_errors.KafkaTimeoutError | kafka_errors.KafkaConnectionError
-        )
+        return bool(getattr(exc, "retriable", False)) or isinstance(exc, _TRANSIENT_KAFKA)
     # A bug is not cured by waiting: dead-letter the record (with the error class) rather than stall.
     return isinstance(exc, ConnectionError | TimeoutError)
+
+
+def dependency_of(exc: BaseException) -> str:
+    """Which dependency a failure came from: `kafka`, `store` or `other` (following `raise ... from`)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kafka_errors.KafkaError):
+            return KAFKA
+        if isinstance(seen, mongo_errors.PyMongoError):
+            return STORE
+        seen = seen.__cause__
+    return OTHER
+
+
+def outage_of(exc: BaseException) -> str | None:
+    """The dependency (`kafka` or `store`) whose outage `exc` reports; None for anything else (a bug, a conflict)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kafka_errors.KafkaError | mongo_errors.PyMongoError) and is_transient(seen):
+            return dependency_of(seen)
+        seen = seen.__cause__
+    return None

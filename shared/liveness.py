@@ -3,6 +3,9 @@
 A worker is alive while its last finished pass is younger than `stall_after`. One that is stuck — in a
 store call that never returns, in a retry loop that never ends — stops beating, and its /healthz turns 503
 so an orchestrator restarts it. Served beside the worker's Prometheus /metrics on one small port.
+
+A worker that waits out a broker or store outage is alive but not ready: its retry loops say what they wait
+for (WorkerReadiness), /readyz answers 503 with that reason and /healthz carries it in its body.
 """
 
 from __future__ import annotations
@@ -38,6 +41,35 @@ class Heartbeat:
 heartbeat = Heartbeat()
 
 
+class WorkerReadiness:
+    """What this worker waits for, by dependency (`kafka`, `store`); ready when it waits for nothing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: dict[str, str] = {}
+
+    def waiting_for(self, dependency: str, reason: str) -> None:
+        with self._lock:
+            self._waiting[dependency] = reason
+
+    def recovered(self, dependency: str | None = None) -> None:
+        """`dependency` answered again (every one, if None)."""
+        with self._lock:
+            if dependency is None:
+                self._waiting.clear()
+            else:
+                self._waiting.pop(dependency, None)
+
+    def report(self) -> tuple[bool, dict[str, Any]]:
+        with self._lock:
+            waiting = dict(self._waiting)
+        return not waiting, {"ready": not waiting, "waiting_for": waiting}
+
+
+# One per process, like the heartbeat: set by the retry loops of shared.resilience and the batch runner.
+readiness = WorkerReadiness()
+
+
 def liveness(beats: Heartbeat, stall_after: float) -> tuple[bool, dict[str, Any]]:
     """Whether the loop finished a pass within `stall_after` seconds, and the body /healthz answers."""
     age = beats.age()
@@ -46,18 +78,24 @@ def liveness(beats: Heartbeat, stall_after: float) -> tuple[bool, dict[str, Any]
                    "stall_after_s": stall_after}
 
 
-def health_app(beats: Heartbeat, stall_after: float, metrics: WSGIApp | None = None) -> WSGIApp:
-    """/healthz (200 alive, 503 stalled) and /metrics (Prometheus); 404 for anything else."""
+def health_app(beats: Heartbeat, stall_after: float, metrics: WSGIApp | None = None,
+               ready: WorkerReadiness | None = None) -> WSGIApp:
+    """/healthz (200 alive, 503 stalled), /readyz (200 ready, 503 waiting for a dependency) and /metrics."""
     metrics = metrics or make_wsgi_app()
+    ready = ready or WorkerReadiness()
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/metrics":
             return metrics(environ, start_response)
+        is_ready, waiting = ready.report()
+        if path == "/readyz":
+            return _json(start_response, "200 OK" if is_ready else "503 Service Unavailable",
+                         {"status": "ready" if is_ready else "waiting", **waiting})
         if path != "/healthz":
             return _json(start_response, "404 Not Found", {"status": "not found"})
         alive, body = liveness(beats, stall_after)
-        return _json(start_response, "200 OK" if alive else "503 Service Unavailable", body)
+        return _json(start_response, "200 OK" if alive else "503 Service Unavailable", {**body, **waiting})
 
     return app
 

@@ -103,10 +103,15 @@ class GroupStatus:
     partitions: dict[TP, burrow.Verdict | None]
 
 
+def shown_lag(total: float | None, members: int) -> float | None:
+    """The lag a page or alert shows: "n/a" instead of 0 for a group with no member (nobody is caught up)."""
+    return total if members or total else None
+
+
 def group_status(samples: list[dict[str, Any]], has_members: bool, window: int) -> GroupStatus:
     per = samples_of(samples[-window:])
     verdicts = {tp: burrow.evaluate_partition(points, has_members) for tp, points in per.items()}
-    return GroupStatus(burrow.worst(verdicts.values()), verdicts)
+    return GroupStatus(burrow.group_verdict(verdicts.values(), has_members), verdicts)
 
 
 class RecordTimes:
@@ -177,7 +182,8 @@ def group_view(inspector: KafkaInspector, history: MongoHistory, reader: RecordR
     total_produce = sum(v for v in produce.values() if v) if produce else None
     total_consume = sum(v for v in consume.values() if v) if consume else None
     return {
-        "group": group, "state": meta.state, "members": list(meta.members), "lag": lag.total,
+        "group": group, "state": meta.state, "members": list(meta.members),
+        "lag": shown_lag(lag.total, len(meta.members)),
         "lag_seconds": live["lag_s"], "data_loss": lag.data_loss, "status": status.status.status.name,
         "status_reason": status.status.reason, "partitions": partitions,
         "time_to_drain": time_to_drain(lag.total, total_consume, total_produce),
@@ -226,10 +232,11 @@ def groups_view(inspector: KafkaInspector, history: MongoHistory, window: int) -
     for gid, meta in metas.items():
         lag = group_lags.get(gid)
         samples = stored.get(gid, [])
-        status = group_status(samples, bool(meta.members), window) if samples else None
+        status = group_status(samples, bool(meta.members), window) if samples or not meta.members else None
         rows.append({"group": gid, "state": meta.state, "members": len(meta.members),
                      "topics": lag.topics if lag else sorted(_assigned_topics(meta)),
-                     "lag": lag.total if lag else None, "data_loss": lag.data_loss if lag else False,
+                     "lag": shown_lag(lag.total, len(meta.members)) if lag else None,
+                     "data_loss": lag.data_loss if lag else False,
                      "lag_seconds": samples[-1].get("lag_s") if samples else None,
                      "status": status.status.status.name if status else "n/a",
                      "sparkline": [s.get("lag") for s in samples[-60:]]})

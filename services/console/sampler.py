@@ -23,6 +23,9 @@ from services.console.adapters.kafka_reader import KafkaInspector, RecordReader
 from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.domain import alerts
+from services.console.domain.burrow import NO_MEMBER
+from shared.failures import is_transient
+from shared.resilience import Patience
 
 log = logging.getLogger(__name__)
 LAG_SNAPSHOT = "lag"
@@ -35,6 +38,13 @@ PIPELINE_DUTY = 0.05
 def pipeline_due(last: datetime | None, now: datetime, every: timedelta, last_cost_s: float) -> bool:
     """True when the pipeline snapshot is to be computed again: `every` passed, stretched by its last cost."""
     return last is None or now - last >= max(every, timedelta(seconds=last_cost_s / PIPELINE_DUTY))
+
+
+def absent_groups(seen: set[str]) -> list[dict[str, Any]]:
+    """A row for each group the system runs that the broker does not list: nobody ever consumed for it here."""
+    return [{"group": gid, "state": "Unknown", "members": 0, "lag": None, "lag_seconds": None, "data_loss": False,
+             "topics": [], "status": NO_MEMBER.status.name, "status_reason": NO_MEMBER.reason}
+            for gid in alerts.SERVICE_GROUPS if gid not in seen]
 
 
 @dataclass
@@ -76,14 +86,26 @@ class Sampler:
         self._pipeline: tuple[datetime, dict[str, Any]] | None = None
         self._dlq: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
-    def run(self, stop: threading.Event, interval: float, on_pass: Callable[[], None] | None = None) -> None:
-        """A round every `interval` seconds until stopped; `on_pass` after each round, failed or not."""
+    def run(self, stop: threading.Event, interval: float, on_pass: Callable[[], None] | None = None,
+            patience: Patience | None = None) -> None:
+        """A round every `interval` seconds until stopped; `on_pass` after each round that did not meet an outage.
+
+        A round that fails on the broker or the store is tried again after `patience`'s backoff (the worker
+        reports not-ready meanwhile); any other failure is logged and the next round runs as usual.
+        """
+        patience = patience or Patience(stop)
         while not stop.is_set():
             began = time.monotonic()
             try:
                 self.round()
-            except Exception:  # a broker or store hiccup: logged, and the next round tries again
+            except Exception as exc:  # classified: an outage is waited out, anything else logged
+                if is_transient(exc):
+                    if not patience.failed(exc, "sampler round"):
+                        return
+                    continue
                 log.exception("sampler round failed; retrying next round")
+            else:
+                patience.recovered()
             if on_pass is not None:
                 on_pass()
             stop.wait(max(1.0, interval - (time.monotonic() - began)))
@@ -152,9 +174,11 @@ class Sampler:
             deps.history.add_lag_sample(gid, kafka_views.sample_doc(lag, snap.at, lag_s, members))
             status = kafka_views.group_status(deps.history.lag_samples(gid), members > 0, deps.window)
             rows.append({"group": gid, "state": meta.state if meta else "Empty", "members": members,
-                         "lag": lag.total, "lag_seconds": lag_s, "data_loss": lag.data_loss, "topics": lag.topics,
+                         "lag": kafka_views.shown_lag(lag.total, members),
+                         "lag_seconds": kafka_views.shown_lag(lag_s, members),
+                         "data_loss": lag.data_loss, "topics": lag.topics,
                          "status": status.status.status.name, "status_reason": status.status.reason})
-        return rows
+        return rows + absent_groups({row["group"] for row in rows})
 
     def evaluate(self, groups: list[dict[str, Any]], dlqs: list[dict[str, Any]], pipeline: dict[str, Any],
                  now: datetime) -> list[alerts.Notification]:

@@ -19,7 +19,7 @@ from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import CARRIER_SCANS, ORDERS, SHIPMENTS, TRACKING
 from shared.liveness import heartbeat
 from shared.mongo.batch_store import MongoDocumentStore
-from shared.runtime import run_consumer, run_mode
+from shared.runtime import run_consumer, run_mode, worker_patience
 
 GROUP = "console"
 TOPICS = (ORDERS.name, SHIPMENTS.name, CARRIER_SCANS.name, TRACKING.name)
@@ -45,7 +45,8 @@ def _consume(service: ConsoleService, stop: threading.Event) -> None:
 
 def _relay(service: ConsoleService, stop: threading.Event) -> None:
     try:
-        service.sampler().run(stop, service.options.sample_seconds, on_pass=heartbeat.beat)
+        service.sampler().run(stop, service.options.sample_seconds, on_pass=heartbeat.beat,
+                              patience=worker_patience(stop))
     finally:
         service.close()
 

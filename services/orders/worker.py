@@ -21,10 +21,10 @@ from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.batch.unit import BatchUnit
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import SHIPMENTS, TRACKING
-from shared.liveness import heartbeat
 from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
-from shared.runtime import run_consumer, run_mode, run_relay
+from shared.resilience import closed_on_failure
+from shared.runtime import progress, run_consumer, run_mode, run_relay
 
 GROUP = "orders"
 TOPICS = (SHIPMENTS.name, TRACKING.name)
@@ -51,9 +51,10 @@ def consumer_runner(
     on_poll: Callable[[], None] | None = None, **overrides,
 ) -> BatchRunner:
     producer = service.producer()  # the unit's events and the dead letters: closed with the runner's DLQ
-    unit = order_unit(MongoDocumentStore(service.database()), producer, service.webhooks())
-    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
-                                   **overrides)
+    with closed_on_failure(producer):  # a start-up attempt that fails (broker or store down) leaks no producer
+        unit = order_unit(MongoDocumentStore(service.database()), producer, service.webhooks())
+        consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
+                                       **overrides)
     return BatchRunner(consumer, producer, unit, group, stop=stop, on_poll=on_poll)
 
 
@@ -76,7 +77,7 @@ def _deliver(service: OrdersService, stop: threading.Event) -> None:
     # One deliver process per database: deliveries are not claimed, so two would both send them.
     doorbell = service.doorbell()
     try:
-        service.dispatcher().run(stop, doorbell, on_pass=heartbeat.beat)
+        service.dispatcher().run(stop, doorbell, on_pass=progress)
     finally:
         doorbell.close()
 

@@ -46,6 +46,7 @@ from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.client import apply_indexes, database_for
 from shared.mongo.outbox import OutboxRelay
 from shared.readiness import readiness_checks
+from shared.resilience import closed_on_failure
 
 SERVICE = "shipping"
 CONSUMER_GROUP = "shipping"
@@ -120,9 +121,11 @@ def consumer_runner(settings: Settings, stop: threading.Event, topics: Sequence[
                     group: str = CONSUMER_GROUP, topic_of: TopicOf = catalog_topic, **overrides) -> BatchRunner:
     """The consumer: one producer publishes the unit's outbox (through `topic_of`) and dead-letters."""
     producer = EventProducer(make_kafka_producer(settings.kafka), topic_of)
-    unit = shipping_unit(deps(settings), MongoDocumentStore(database(settings)()), producer,
-                         DocumentCache(CACHED_SHIPMENTS))
-    consumer = make_kafka_consumer(settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget), **overrides)
+    with closed_on_failure(producer):  # a start-up attempt that fails (broker or store down) leaks no producer
+        unit = shipping_unit(deps(settings), MongoDocumentStore(database(settings)()), producer,
+                             DocumentCache(CACHED_SHIPMENTS))
+        consumer = make_kafka_consumer(settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
+                                       **overrides)
     return BatchRunner(consumer, producer, unit, group, stop=stop)
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import threading
 
 from services.shipping import bootstrap
-from shared.runtime import run_consumer, run_relay, serve_health, stop_on_signals
+from shared.config import Settings
+from shared.resilience import keep_running
+from shared.runtime import run_consumer, run_relay, serve_health, stop_on_signals, worker_patience
 
 log = logging.getLogger(__name__)
 
 
-def consume(settings) -> None:
+def consume(settings: Settings, stop: threading.Event) -> None:
     """Book, cancel and note pickups from orders.v1, tracking.v1 and shippers.v1 until SIGTERM."""
-    stop = stop_on_signals()
     bootstrap.prepare_topics(settings)
     bootstrap.prepare_store(settings)
     runner = bootstrap.consumer_runner(settings, stop)
@@ -21,9 +23,8 @@ def consume(settings) -> None:
     log.info("consumer stopped", extra={"counts": vars(runner.counts)})
 
 
-def relay(settings) -> None:
+def relay(settings: Settings, stop: threading.Event) -> None:
     """Publish what a crashed consumer left in the shipments' and bookings' outboxes, until SIGTERM."""
-    stop = stop_on_signals()
     bootstrap.prepare_topics(settings)
     bootstrap.prepare_store(settings)
     run_relay(bootstrap.outbox_relay(settings), stop)
@@ -39,7 +40,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = bootstrap.settings()
     serve_health(settings)
-    COMMANDS[args.command](settings)
+    stop = stop_on_signals()
+    command = COMMANDS[args.command]
+    # Topics, indexes and clients are made again on each try: the broker or the store may be down at start.
+    keep_running(lambda: command(settings, stop), stop, f"shipping {args.command}", worker_patience(stop))
 
 
 if __name__ == "__main__":

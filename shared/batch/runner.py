@@ -3,6 +3,8 @@
 Same contract as ConsumerRunner: offsets are committed only after the unit's writes (and its outbox publish)
 succeeded; permanent failures go to `<topic>.dlq` with the same headers; transient ones retry the whole batch
 with capped backoff, never skipping a record; SIGTERM during a retry leaves the batch for the next owner.
+A commit that fails rewinds the batch's partitions, so the batch is delivered again (the unit is idempotent)
+and no later batch is committed past it. While the broker or store is out the runner reports not-ready.
 """
 
 from __future__ import annotations
@@ -17,16 +19,23 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 
+from shared.backoff import WORKER_BACKOFF, Backoff
 from shared.batch.fold import Rejection
 from shared.batch.position import positioned
 from shared.events.envelope import CloudEvent, decode
-from shared.failures import is_transient
-from shared.kafka.consumer import RECORDS, Backoff, Counts
+from shared.failures import KAFKA, dependency_of, is_transient
+from shared.kafka.consumer import RECORDS, Counts
 from shared.kafka.dlq import dead_letter
 from shared.kafka.producer import EventProducer
+from shared.liveness import WorkerReadiness, readiness
+from shared.resilience import RETRIES
 
 log = logging.getLogger(__name__)
-DEFAULT_BACKOFF = Backoff()
+DEFAULT_BACKOFF = WORKER_BACKOFF
+# Bounds on the consumer's own waits, so a stop request is heard within seconds even with the broker gone:
+# kafka-python's commit waits for ever by default and its close up to request_timeout_ms (305 s).
+COMMIT_TIMEOUT_MS = 10_000
+CLOSE_TIMEOUT_MS = 3_000
 Pair = tuple[ConsumerRecord, CloudEvent]
 Failure = tuple[ConsumerRecord, BaseException]
 
@@ -59,7 +68,7 @@ class _Stopped(Exception):
 class BatchRunner:
     def __init__(self, consumer: KafkaConsumer, dlq: EventProducer, unit: Unit, group: str,
                  backoff: Backoff = DEFAULT_BACKOFF, stop: threading.Event | None = None,
-                 on_poll: Callable[[], None] | None = None):
+                 on_poll: Callable[[], None] | None = None, ready: WorkerReadiness = readiness):
         self.consumer = consumer
         self.dlq = dlq
         self.unit = unit
@@ -68,6 +77,9 @@ class BatchRunner:
         self.stop = stop or threading.Event()
         self.on_poll = on_poll  # called after every poll, records or not (liveness)
         self.counts = Counts()
+        self.ready = ready
+        self.ready.waiting_for(KAFKA, f"group {group}: not polled yet")  # ready once its coordinator answers
+        self._commit_failures = 0
 
     def run(self, on_poll: Callable[[], None] | None = None) -> None:
         """Poll until `stop` is set, then close the consumer (every finished batch is committed already)."""
@@ -77,25 +89,36 @@ class BatchRunner:
             while not self.stop.is_set():
                 self.poll_once()
         finally:
-            self.consumer.close(autocommit=False)
+            self.consumer.close(autocommit=False, timeout_ms=CLOSE_TIMEOUT_MS)
 
     def poll_once(self, timeout_ms: int = 500) -> int:
         """Apply one poll as a unit; returns how many records were consumed (applied, skipped or dead-lettered)."""
         batch = self.consumer.poll(timeout_ms=timeout_ms)
         if self.on_poll:
             self.on_poll()
+        self._report_group()
         records = [record for partition in batch.values() for record in partition]
         if not records:
             return 0
         try:
             self._apply(records)
+            if not self._commit(batch):
+                return 0
         except _Stopped:
-            for tp, partition in batch.items():
-                self.consumer.seek(tp, partition[0].offset)
+            self._rewind(batch)
             return 0
-        self._commit({tp: OffsetAndMetadata(partition[-1].offset + 1, "", -1) for tp, partition in batch.items()})
         self.counts.consumed += len(records)
+        self.ready.recovered()
         return len(records)
+
+    def _report_group(self) -> None:
+        """Not ready while the group's coordinator is unknown: kafka-python's poll says nothing when the broker
+        is gone, it just returns no records, so its coordinator state is the only sign (no public API has it)."""
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        if coordinator is not None and coordinator.coordinator_unknown():
+            self.ready.waiting_for(KAFKA, f"group {self.group}: no group coordinator reachable")
+        else:
+            self.ready.recovered(KAFKA)
 
     def _apply(self, records: list[ConsumerRecord]) -> None:
         poison: list[Failure] = []
@@ -143,12 +166,34 @@ class BatchRunner:
         self.counts.by_type[event.short_type] = self.counts.by_type.get(event.short_type, 0) + 1
         RECORDS.labels(self.group, record.topic, outcome).inc()
 
-    def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+    def _commit(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
+        """Commit past the batch; on a broker failure rewind it instead (it is delivered again) and say False."""
+        offsets = {tp: OffsetAndMetadata(partition[-1].offset + 1, "", -1) for tp, partition in batch.items()}
         try:
-            self.consumer.commit(offsets)
-        except CommitFailedError as exc:
-            # The group rebalanced: the new owner re-reads from the last commit; the unit is idempotent.
-            log.warning("commit refused after a rebalance; records will be redelivered", extra={"error": str(exc)})
+            self.consumer.commit(offsets, timeout_ms=COMMIT_TIMEOUT_MS)
+        except Exception as exc:  # classified: a broker failure rewinds, anything else is a bug
+            if not is_transient(exc):
+                raise
+            self._rewind(batch)
+            if isinstance(exc, CommitFailedError):
+                # The group rebalanced: whoever owns the partitions now re-reads from the last commit.
+                log.warning("commit refused after a rebalance; the batch will be redelivered", extra={
+                    "error": str(exc)[:300]})
+                return False
+            self._commit_failures += 1
+            first = next(iter(batch.values()))[0]
+            self._wait_before_retry(first, exc, self._commit_failures, "commit failed; the batch will be redelivered")
+            return False
+        self._commit_failures = 0
+        return True
+
+    def _rewind(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        """Seek each partition still assigned back to the batch's first record; a revoked one is re-read from
+        the last commit by its next owner."""
+        assigned = self.consumer.assignment()
+        for tp, partition in batch.items():
+            if tp in assigned:
+                self.consumer.seek(tp, partition[0].offset)
 
     def _dead_letter(self, failures: list[Failure]) -> None:
         """Every failed record of a poll to the DLQ in one send (one broker round trip, not one per record)."""
@@ -173,11 +218,17 @@ class BatchRunner:
             self.counts.dead_lettered += 1
             RECORDS.labels(self.group, record.topic, "dead_lettered").inc()
 
-    def _wait_before_retry(self, record: ConsumerRecord, exc: BaseException, attempt: int) -> None:
+    def _wait_before_retry(self, record: ConsumerRecord, exc: BaseException, attempt: int,
+                           message: str = "transient failure; retrying the batch") -> None:
         self.counts.retried += 1
         RECORDS.labels(self.group, record.topic, "retried").inc()
+        dependency = dependency_of(exc)
+        RETRIES.labels(dependency).inc()
+        self.ready.waiting_for(dependency, f"group {self.group}: {type(exc).__name__}: {str(exc)[:200]}")
+        if self.on_poll:
+            self.on_poll()  # alive: it waits on purpose (a call that hangs instead still stalls the heartbeat)
         delay = self.backoff.delay(attempt)
-        log.warning("transient failure; retrying the batch", extra={
+        log.warning(message, extra={
             "topic": record.topic, "partition": record.partition, "offset": record.offset,
             "attempt": attempt, "delay_s": delay, "error": repr(exc)[:500]})
         if self.stop.wait(delay):

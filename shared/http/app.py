@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from shared.http.observability import install_request_tracking, metrics_response
+from shared.http.outages import install_outage_handlers
 from shared.http.problems import Problem, problem_response
 from shared.probes import Readiness
 
@@ -24,6 +25,7 @@ def create_app(
     app.json.sort_keys = False
     install_request_tracking(app, service)
     _install_errors(app)
+    install_outage_handlers(app)
     app.register_blueprint(_operations(service, readiness))
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

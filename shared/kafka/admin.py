@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 def admin_client(bootstrap_servers: Iterable[str], client_id: str = "parcelbridge-admin") -> KafkaAdminClient:
     return KafkaAdminClient(
-        bootstrap_servers=list(bootstrap_servers), client_id=client_id, request_timeout_ms=10_000
+        bootstrap_servers=list(bootstrap_servers), client_id=client_id, request_timeout_ms=10_000,
+        bootstrap_timeout_ms=3_000,  # a worker started while the broker is down tries again, see shared.resilience
     )
 
 

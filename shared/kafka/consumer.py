@@ -17,6 +17,7 @@ from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 from prometheus_client import Counter
 
+from shared.backoff import Backoff
 from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.failures import is_transient
@@ -39,14 +40,10 @@ RECORDS = Counter(
 )
 
 
-@dataclass(frozen=True)
-class Backoff:
-    first: float = 0.2
-    factor: float = 2.0
-    cap: float = 10.0
-
-    def delay(self, attempt: int) -> float:
-        return min(self.cap, self.first * self.factor ** max(0, attempt - 1))
+DEFAULT_BACKOFF = Backoff()
+# kafka-python's constructors wait for a broker (30 s by default): a worker started while the broker is down
+# tries again after its backoff instead, and hears a stop request within seconds.
+BOOTSTRAP_TIMEOUT_MS = 3_000
 
 
 @dataclass
@@ -81,6 +78,7 @@ def make_kafka_consumer(
         max_poll_interval_ms=300_000,
         session_timeout_ms=10_000,
         heartbeat_interval_ms=3_000,
+        bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
     )
     options.update(overrides)
     consumer = KafkaConsumer(**options)
@@ -95,7 +93,7 @@ class ConsumerRunner:
         dlq: EventProducer,
         handlers: Mapping[str, Handler],
         group: str,
-        backoff: Backoff = Backoff(),
+        backoff: Backoff = DEFAULT_BACKOFF,
         stop: threading.Event | None = None,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
     ):

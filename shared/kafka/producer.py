@@ -54,6 +54,7 @@ def make_kafka_producer(settings: KafkaSettings, **overrides) -> KafkaProducer:
         max_in_flight_requests_per_connection=5,
         request_timeout_ms=15_000,
         delivery_timeout_ms=30_000,
+        bootstrap_timeout_ms=3_000,  # see shared.kafka.consumer.BOOTSTRAP_TIMEOUT_MS
     )
     options.update(overrides)
     return KafkaProducer(**options)

@@ -95,6 +95,10 @@ class VersionedCollection:
         self._hint(stored)
         return stored
 
+    def rehint(self, document: Document) -> None:
+        """Hint `document` again for every queue it has work in (a drainer that claimed it could not finish)."""
+        self._hint(document)
+
     def _hint(self, stored: Document) -> None:
         """Point each drainer at a document with work pending for it (a small `_id`-keyed collection it can scan).
 

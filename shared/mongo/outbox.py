@@ -14,13 +14,16 @@ from collections.abc import Callable, Iterable
 
 from prometheus_client import Counter
 from pymongo.collection import Collection
+from pymongo.errors import PyMongoError
 
 from shared.errors import ConcurrencyConflict
 from shared.events.envelope import from_document
+from shared.failures import is_transient
 from shared.kafka.producer import EventProducer
 from shared.mongo.client import IndexSpec
 from shared.mongo.documents import OUTBOX, Document, VersionedCollection
 from shared.mongo.pending import PendingDocuments
+from shared.resilience import Patience
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +61,25 @@ class OutboxRelay:
     def collections(self) -> list[VersionedCollection]:
         return list(self.stores.values())
 
-    def run(self, stop: threading.Event, on_pass: Callable[[], None] | None = None) -> None:
-        """Relay until stopped, waiting `interval` whenever nothing is pending; `on_pass` after each pass."""
+    def run(self, stop: threading.Event, on_pass: Callable[[], None] | None = None,
+            patience: Patience | None = None) -> None:
+        """Relay until stopped, waiting `interval` whenever nothing is pending; `on_pass` after each pass.
+
+        A pass that fails on the broker or the store is tried again after `patience`'s backoff, for as long as
+        it takes; any other failure is a bug and ends the loop.
+        """
+        patience = patience or Patience(stop)
         while not stop.is_set():
-            if self.relay_once() == 0:
+            try:
+                published = self.relay_once()
+            except Exception as exc:  # classified: an outage is waited out, a bug propagates
+                if not is_transient(exc):
+                    raise
+                if not patience.failed(exc, "outbox pass"):
+                    return
+                continue
+            patience.recovered()
+            if published == 0:
                 stop.wait(self.interval)
             if on_pass is not None:
                 on_pass()
@@ -71,10 +89,25 @@ class OutboxRelay:
         pending = [item for documents in self.pending for item in documents.take(self.batch)]
         if not pending:
             return 0
-        published = self._publish_all(pending)
+        try:
+            published = self._publish_all(pending)
+        except Exception:
+            self._hint_again(pending)
+            raise
         for store, document in pending:
             self.remove_published(store, document)
         return published
+
+    @staticmethod
+    def _hint_again(pending: list[tuple[VersionedCollection, Document]]) -> None:
+        """Put back the hints this pass claimed: a sweeper never scans whole collections, so without its hint a
+        document whose publish failed (the broker was down) would keep its events for good."""
+        try:
+            for store, document in pending:
+                store.rehint(document)
+        except PyMongoError as exc:
+            log.error("outbox hints lost after a failed publish; their events wait for a writer's next hint",
+                      extra={"error": repr(exc)[:300], "ids": [document["_id"] for _, document in pending][:20]})
 
     def _publish_all(self, pending: list[tuple[VersionedCollection, Document]]) -> int:
         events = [from_document(entry) for _, document in pending for entry in document.get("outbox", [])]

@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-Kind = Literal["lag", "lag_seconds", "lag_trend", "dlq_size", "dlq_age", "stuck", "freshness"]
-KINDS: tuple[str, ...] = ("lag", "lag_seconds", "lag_trend", "dlq_size", "dlq_age", "stuck", "freshness")
+Kind = Literal["lag", "lag_seconds", "lag_trend", "members", "dlq_size", "dlq_age", "stuck", "freshness"]
+KINDS: tuple[str, ...] = ("lag", "lag_seconds", "lag_trend", "members", "dlq_size", "dlq_age", "stuck",
+                          "freshness")
 SERVICE_GROUPS = ("orders", "shipping", "tracking", "console")
 
 
@@ -40,6 +41,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("group-lag-seconds", "lag_seconds", 300, SERVICE_GROUPS, 0, "a service's consumer group is 5 min behind"),
     Rule("group-lag-not-falling", "lag_trend", 0, SERVICE_GROUPS, 0,
          "a group's lag does not fall (Burrow WARN, STALL or STOP)"),
+    # Critical, and at once: a group with no member consumes nothing, whatever its lag says (the broker notices
+    # a killed member within its 10 s session timeout, the sampler within its interval: well inside 30 s).
+    Rule("group-no-members", "members", 0, SERVICE_GROUPS, 0,
+         "critical: a service's consumer group has no member, so nothing consumes its topics"),
     Rule("dlq-size", "dlq_size", 0, ("*.dlq",), 0, "a dead-letter topic holds open records"),
     Rule("dlq-age", "dlq_age", 3600, ("*.dlq",), 0, "a dead letter waits for more than an hour"),
     Rule("stuck-parcels", "stuck", 0, ("pipeline",), 0, "parcels are stuck past their stage's limit"),
@@ -118,9 +123,18 @@ def _lag_seconds(rule: Rule, m: Metrics) -> Iterable[Condition]:
 
 def _lag_trend(rule: Rule, m: Metrics) -> Iterable[Condition]:
     for group, g in m.groups.items():
+        if not g.get("members", 1):  # the members rule speaks for a group with no member: one alert, not two
+            continue
         if rule.applies_to(group) and g.get("status") in ("WARN", "STALL", "STOP", "ERR"):
             yield Condition(rule.id, group, g["status"],
                             f"group {group} is {g['status']}: {g.get('status_reason', 'lag is not falling')}")
+
+
+def _members(rule: Rule, m: Metrics) -> Iterable[Condition]:
+    for group, g in m.groups.items():
+        if rule.applies_to(group) and g.get("members", 1) == 0:
+            yield Condition(rule.id, group, 0, f"CRITICAL: group {group} has no member: nothing consumes "
+                                               f"{', '.join(g.get('topics') or []) or 'its topics'}")
 
 
 def _dlq_size(rule: Rule, m: Metrics) -> Iterable[Condition]:
@@ -153,7 +167,8 @@ def _freshness(rule: Rule, m: Metrics) -> Iterable[Condition]:
                             f"{seen} while {f['active_parcels']} parcels are on its legs")
 
 
-_EVALUATORS = {"lag": _lag, "lag_seconds": _lag_seconds, "lag_trend": _lag_trend, "dlq_size": _dlq_size,
+_EVALUATORS = {"lag": _lag, "lag_seconds": _lag_seconds, "lag_trend": _lag_trend, "members": _members,
+               "dlq_size": _dlq_size,
                "dlq_age": _dlq_age, "stuck": _stuck, "freshness": _freshness}
 
 

@@ -73,6 +73,15 @@ def evaluate_partition(samples: Sequence[Sample], has_members: bool) -> Verdict 
     return Verdict(Status.OK, "consumer is making progress")
 
 
+NO_MEMBER = Verdict(Status.STOP, "no member: nothing consumes for this group (critical)")
+
+
+def group_verdict(partitions: Iterable[Verdict | None], has_members: bool) -> Verdict:
+    """The group's status: STOP as soon as it has no member, whatever its lag (0 lag then only means nobody is
+    reading yet); otherwise its worst partition."""
+    return NO_MEMBER if not has_members else worst(partitions)
+
+
 def worst(verdicts: Iterable[Verdict | None]) -> Verdict:
     """The group's status: its worst partition (OK when nothing could be judged)."""
     judged = [v for v in verdicts if v is not None]

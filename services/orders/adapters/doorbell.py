@@ -32,7 +32,7 @@ class KafkaDoorbell:
         return False
 
     def close(self) -> None:
-        self.consumer.close(autocommit=False)
+        self.consumer.close(autocommit=False, timeout_ms=3_000)
 
 
 def kafka_doorbell(settings: KafkaSettings, topic: str) -> KafkaDoorbell:
@@ -45,5 +45,6 @@ def kafka_doorbell(settings: KafkaSettings, topic: str) -> KafkaDoorbell:
         enable_auto_commit=False,
         auto_offset_reset="latest",
         fetch_max_wait_ms=int(SLICE_SECONDS * 1000),
+        bootstrap_timeout_ms=3_000,  # with the broker down the deliverer tries again (shared.resilience)
     )
     return KafkaDoorbell(consumer)

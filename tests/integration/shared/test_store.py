@@ -173,3 +173,26 @@ def test_concurrent_writers_never_both_win_the_same_version(mongo_db):
 
     lost = [doc_id for doc_id in ids if counters.get(doc_id)["hits"] != wins[doc_id]]
     assert lost == []
+
+
+def test_a_sweeper_whose_publish_fails_keeps_the_hint_and_publishes_on_its_next_pass(
+    kafka_settings, make_topic, mongo_db
+):
+    topic = make_topic()
+    shippers = VersionedCollection(mongo_db["shippers"])
+    event = key_event("shp_swept")
+    shippers.insert(with_events({"_id": "shp_swept", "name": "Acme"}, [event]))
+    dead = producer_to(kafka_settings, topic)
+    dead.close()  # a producer that can no longer send: the pass fails after claiming the hint
+    sweeper = OutboxRelay([mongo_db["shippers"]], dead, grace=5.0)
+
+    with pytest.raises(Exception):  # noqa: B017 -- whatever the closed client raises, the hint must survive it
+        sweeper.relay_once()
+    kept = mongo_db["outbox_hints"].count_documents({"doc_id": "shp_swept"})
+    sweeper.producer = producer_to(kafka_settings, topic)
+    published = sweeper.relay_once()
+    sweeper.producer.close()
+
+    assert (kept, published) == (1, 1)
+    assert shippers.get("shp_swept")["outbox"] == []
+    assert [decode(r.value).id for r in read_all(kafka_settings, topic, expected=1)] == [event.id]

@@ -35,6 +35,19 @@ def test_lag_in_seconds_and_trend_rules():
     assert fired(metrics) == {"group-lag-seconds|tracking", "group-lag-not-falling|tracking"}
 
 
+def test_a_service_group_with_no_member_is_critical_at_the_first_sample_and_alone():
+    metrics = Metrics(groups={"shipping": {"members": 0, "lag": None, "status": "STOP", "topics": ["orders.v1"]},
+                              "tracking": {"members": 1, "lag": 0, "status": "OK"},
+                              "test-123": {"members": 0, "lag": None, "status": "STOP"}})
+
+    conditions = evaluate(DEFAULT_RULES, metrics)
+    _, notes = transition({}, conditions, RULES, NOW, timedelta(hours=1))
+
+    assert {c.key for c in conditions} == {"group-no-members|shipping"}
+    assert [n.kind for n in notes] == ["firing"]
+    assert notes[0].state.message.startswith("CRITICAL: group shipping has no member")
+
+
 def test_dlq_size_and_age():
     metrics = Metrics(dlq={"orders.v1.dlq": {"open": 2, "oldest_age_s": 7200}, "shipments.v1.dlq": {"open": 0}})
     assert fired(metrics) == {"dlq-size|orders.v1.dlq", "dlq-age|orders.v1.dlq"}

@@ -1,4 +1,4 @@
-from services.console.domain.burrow import Sample, Status, Verdict, evaluate_partition, worst
+from services.console.domain.burrow import Sample, Status, Verdict, evaluate_partition, group_verdict, worst
 
 
 def samples(*pairs, start=0):
@@ -55,3 +55,11 @@ def test_group_status_is_the_worst_partition():
     verdicts = [Verdict(Status.OK, ""), Verdict(Status.STALL, "x"), None, Verdict(Status.WARN, "")]
     assert worst(verdicts).status is Status.STALL
     assert worst([None]).status is Status.OK
+
+
+def test_a_group_with_no_member_is_stopped_even_when_its_lag_is_zero():
+    caught_up = evaluate_partition(samples((20, 20), (20, 20), (20, 20)), has_members=False)
+
+    assert caught_up is not None and caught_up.status == Status.OK
+    assert group_verdict([caught_up], has_members=False).status == Status.STOP
+    assert group_verdict([caught_up], has_members=True).status == Status.OK

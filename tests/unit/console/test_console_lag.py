@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from services.console.domain.lag import PartitionOffsets, group_lag, lag_seconds, partition_lag, rate, time_to_drain
+from services.console.kafka_views import shown_lag
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -63,3 +64,8 @@ def test_time_to_drain_needs_consumption_faster_than_production():
 def test_rate_is_records_per_second_between_samples():
     assert rate((0.0, 100), (10.0, 150)) == 5
     assert rate((10.0, 100), (10.0, 150)) is None
+
+
+def test_a_group_with_no_member_never_shows_a_lag_of_zero():
+    assert (shown_lag(0, members=0), shown_lag(None, members=0)) == (None, None)
+    assert (shown_lag(3, members=0), shown_lag(0, members=2)) == (3, 0)

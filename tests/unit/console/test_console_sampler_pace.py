@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from services.console.sampler import PIPELINE_DUTY, pipeline_due
+from services.console.sampler import PIPELINE_DUTY, absent_groups, pipeline_due
 
 EVERY = timedelta(seconds=30)
 T0 = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -24,3 +24,11 @@ def test_a_costly_snapshot_waits_until_its_cost_is_a_small_share_of_the_time():
     assert not pipeline_due(T0, T0 + EVERY, EVERY, last_cost_s=cost)
     assert not pipeline_due(T0, T0 + stretched - timedelta(seconds=1), EVERY, last_cost_s=cost)
     assert pipeline_due(T0, T0 + stretched, EVERY, last_cost_s=cost)
+
+
+def test_a_service_group_the_broker_does_not_list_is_shown_with_no_member_and_no_lag():
+    rows = {row["group"]: row for row in absent_groups({"orders", "console", "test-1"})}
+
+    assert set(rows) == {"shipping", "tracking"}
+    assert rows["shipping"]["members"] == 0 and rows["shipping"]["lag"] is None
+    assert rows["shipping"]["status"] == "STOP"

@@ -60,7 +60,7 @@ def test_local_port_overrides_move_the_default_addresses():
 
 def test_health_bounds_default_to_two_seconds_of_readiness_and_two_minutes_of_worker_stall():
     settings = load_settings("orders", environ={})
-    assert (settings.health.readiness_timeout_s, settings.health.readiness_cache_s) == (2.0, 1.0)
+    assert (settings.health.readiness_timeout_s, settings.health.readiness_cache_s) == (1.5, 1.0)
     assert (settings.health.worker_port, settings.health.worker_stall_s) == (0, 120.0)
     assert settings.mongo.socket_timeout_s == 30.0
 

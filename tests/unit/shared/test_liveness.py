@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.test import Client
 
-from shared.liveness import Heartbeat, health_app, liveness
+from shared.liveness import Heartbeat, WorkerReadiness, health_app, liveness
 
 
 class FakeClock:
@@ -61,9 +61,35 @@ def test_healthz_answers_200_then_503_once_the_loop_stalls():
     assert response.json["status"] == "stalled"
 
 
-def test_metrics_are_served_beside_healthz_and_nothing_else_is():
+def test_metrics_and_readyz_are_served_beside_healthz_and_nothing_else_is():
     client = Client(health_app(Heartbeat(FakeClock()), stall_after=5))
 
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and b"python_info" in metrics.data
-    assert client.get("/readyz").status_code == 404
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/startz").status_code == 404
+
+
+def test_a_worker_waiting_for_its_broker_is_alive_but_not_ready_and_says_why():
+    ready = WorkerReadiness()
+    client = Client(health_app(Heartbeat(FakeClock()), stall_after=5, ready=ready))
+
+    ready.waiting_for("kafka", "group orders: no group coordinator reachable")
+
+    readyz, healthz = client.get("/readyz"), client.get("/healthz")
+    assert readyz.status_code == 503
+    assert readyz.json == {"status": "waiting", "ready": False,
+                           "waiting_for": {"kafka": "group orders: no group coordinator reachable"}}
+    assert healthz.status_code == 200 and healthz.json["ready"] is False
+
+
+def test_a_worker_is_ready_again_once_its_dependency_answers():
+    ready = WorkerReadiness()
+    client = Client(health_app(Heartbeat(FakeClock()), stall_after=5, ready=ready))
+    ready.waiting_for("kafka", "down")
+    ready.waiting_for("store", "down")
+
+    ready.recovered("kafka")
+    assert client.get("/readyz").json["waiting_for"] == {"store": "down"}
+    ready.recovered()
+    assert client.get("/readyz").status_code == 200
