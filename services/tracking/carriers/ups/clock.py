@@ -101,6 +101,8 @@ def yyyymmdd(value: str, where: str) -> date:
 
 def _combine(day: str, time: str, where: str) -> datetime:
     clock = time.replace(":", "")
+    if len(clock) == 5 and ":" not in time:
+        clock = f"0{clock}"  # UPS's own Track API reference prints gmtTime '74700' for 07:47:00
     if len(clock) != 6 or not clock.isdigit():
         raise MalformedPayload(f"{where}: time {time!r} is not HHMMSS", "bad_time")
     midnight = datetime.combine(yyyymmdd(day, where), datetime.min.time())

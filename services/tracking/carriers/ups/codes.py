@@ -71,7 +71,9 @@ TYPE_AND_CODE: dict[str, Mapping] = {
     **_typed("I", "DS YP", Mapping("in_transit", "last_mile_in_transit")),
     **_typed("I", "OD OF OT", OUT_FOR_DELIVERY),  # the trap: type I, yet out for delivery
     **_typed("D", "FS F4 KB", Mapping("delivered", "delivered")),
-    **_typed("I X", "DA BN", RELEASED),  # the trap: an X that releases is not a hold
+    # The trap: an X that releases is not a hold. SR: the Track API reference's own sample, type X, code SR,
+    # "Your package was released by the customs agency." (with statusCode 003).
+    **_typed("I X", "DA BN SR", RELEASED),
     **_typed("I X", "1C 7F", Mapping("on_hold", IMPORT, "customs_duties_unpaid")),
     **_typed("I X", "CN", Mapping("on_hold", "export_customs_in_progress", "customs_delay")),
     **_typed("I X", "CP B2", Mapping("on_hold", IMPORT, "customs_delay")),
