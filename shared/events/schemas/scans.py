@@ -2,7 +2,9 @@
 
 Written by the tracking service's ingest endpoints (after the carrier number was resolved to the shipment),
 read by the tracking service's own consumer. Fields after `raw` were added before anything consumed v1
-and are optional, so a v1 event without them still validates.
+and are optional, so a v1 event without them still validates. The time-derivation fields and `by_leg`
+(issue 12) are optional too; since payloads forbid unknown fields, a consumer must be upgraded before (or
+with) the producer that starts writing them — tracking is both, in one deploy.
 """
 
 from __future__ import annotations
