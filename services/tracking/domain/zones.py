@@ -9,6 +9,7 @@ each keep their own. A zone found for a split state without a known ZIP is flagg
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import zipcodes
 
@@ -72,8 +73,12 @@ def _us_zone(state: str, postal_code: str | None) -> ZoneGuess | None:
 def zip_zone(postal_code: str | None) -> str | None:
     """The zone of a 5-digit US ZIP (ZIP+4 accepted) from the `zipcodes` dataset; None if it is unknown."""
     digits = (postal_code or "").strip()[:5]
-    if len(digits) != 5 or not digits.isdigit():
-        return None
+    return _zip5_zone(digits) if len(digits) == 5 and digits.isdigit() else None
+
+
+@lru_cache(maxsize=8192)
+def _zip5_zone(digits: str) -> str | None:
+    # Cached: `matching` scans the dataset (1-60 ms a call on this machine), and hubs and addresses repeat.
     matches = zipcodes.matching(digits)
     return (matches[0].get("timezone") or None) if matches else None
 

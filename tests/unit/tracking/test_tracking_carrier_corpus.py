@@ -169,5 +169,6 @@ def test_a_guessed_zone_is_flagged_and_the_local_time_and_derivation_are_kept(na
     everything = sorted(parsed.scans, key=lambda s: s.occurred_at)
     flagged = {everything.index(s) for s in parsed.scans if s.approximate_time}
     assert flagged == case.approximate
-    assert all(s.local_time and s.time_basis and s.time_zone for s in movements)
+    assert all(s.local_time and s.time_basis for s in movements)
+    assert all(s.time_zone for s in movements if s.time_basis != "gmt")  # GMT needs no zone to place it
     assert all((s.time_basis == "last_known") == s.approximate_time for s in movements)

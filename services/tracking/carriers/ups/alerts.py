@@ -24,12 +24,17 @@ def parse_alerts(messages: list[dict]) -> Parsed:
         except MalformedPayload as exc:
             parsed.refusals.append(Refusal(f"[{i}]", exc.reason, str(exc)))
             continue
-        stamps[i] = (stamp, scans.zone(scans.place(scans.as_object(message.get("activityLocation")))))
+        stamps[i] = (stamp, None)
+    if any(stamp.at is None for stamp, _zone in stamps.values()):  # zones only when a message needs one
+        stamps = {i: (stamp, scans.zone(scans.place(scans.as_object(messages[i].get("activityLocation")))))
+                  for i, (stamp, _zone) in stamps.items()}
+    by_number: dict[object, scans.Stamps] = {}
+    for i, item in stamps.items():
+        by_number.setdefault(messages[i].get("trackingNumber"), {})[i] = item
     for i, (stamp, own) in stamps.items():
-        number = messages[i]["trackingNumber"]
-        same = {j: s for j, s in stamps.items() if messages[j].get("trackingNumber") == number}
+        guess = None if stamp.at or own else scans.last_known(by_number[messages[i].get("trackingNumber")], i)
         try:
-            when = clock.event_time(stamp, own, scans.last_known(same, i), f"[{i}]")
+            when = clock.event_time(stamp, own, guess, f"[{i}]")
             parsed.scans.append(_alert(messages[i], when, f"[{i}]"))
         except MalformedPayload as exc:
             parsed.refusals.append(Refusal(f"[{i}]", exc.reason, str(exc)))

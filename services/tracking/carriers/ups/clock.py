@@ -40,7 +40,7 @@ class Stamp:
     local: datetime | None  # naive: the carrier's printed local date and time
     at: datetime | None = None  # UTC, when the activity's own fields fix it
     basis: TimeBasis | None = None
-    offset: str | None = None  # `gmtOffset` as sent, when it was used
+    offset: str | None = None  # `gmtOffset` as sent
 
 
 @dataclass(frozen=True)
@@ -57,14 +57,14 @@ def read_stamp(item: dict, fields: Fields, where: str) -> Stamp:
     gmt = [_text(item, fields.gmt_date), _text(item, fields.gmt_time)]
     local_day, local_clock = _text(item, fields.local_date), _text(item, fields.local_time)
     local = _combine(local_day, local_clock, where) if local_day and local_clock else None
+    offset = _text(item, fields.offset) if fields.offset else ""
     if all(gmt):
-        return Stamp(local, _utc(_combine(gmt[0], gmt[1], where), UTC, where), "gmt")
+        return Stamp(local, _utc(_combine(gmt[0], gmt[1], where), UTC, where), "gmt", offset or None)
     if any(gmt):
         raise MalformedPayload(f"{where} needs both {fields.gmt_date} and {fields.gmt_time}, or neither", "bad_time")
     if local is None:
         raise MalformedPayload(f"{where} needs {fields.gmt_date} and {fields.gmt_time}, or "
                                f"{fields.local_date} and {fields.local_time}", "missing_field")
-    offset = _text(item, fields.offset) if fields.offset else ""
     if offset:
         return Stamp(local, _utc(local, _offset(offset, where), where), "offset", offset)
     return Stamp(local)

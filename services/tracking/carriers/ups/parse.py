@@ -60,12 +60,12 @@ def _package(package: dict, shipment: dict, where: str, parsed: Parsed) -> None:
         parsed.refusals.append(Refusal(where, exc.reason, str(exc)))
         return
     stamps = _stamps(activities, where, parsed)
-    fallback = _package_zone(package)
     found = []
     for k, (stamp, own) in stamps.items():
         spot = f"{where}.activity[{k}]"
+        guess = None if stamp.at or own else scans.last_known(stamps, k) or _package_zone(package)
         try:
-            when = clock.event_time(stamp, own, scans.last_known(stamps, k) or fallback, spot)
+            when = clock.event_time(stamp, own, guess, spot)
             found.append(_activity(activities[k], number, when, spot))
         except MalformedPayload as exc:
             parsed.refusals.append(Refusal(spot, exc.reason, str(exc)))
@@ -76,16 +76,20 @@ def _package(package: dict, shipment: dict, where: str, parsed: Parsed) -> None:
 
 
 def _stamps(activities: list[dict], where: str, parsed: Parsed) -> scans.Stamps:
-    """Each well-timed activity's time fields and its location's zone (else its printed offset), by index."""
-    stamps: scans.Stamps = {}
+    """Each well-timed activity's time fields and its location's zone (else its printed offset), by index.
+
+    Zones are looked up only when some activity of the package has nothing but a local time.
+    """
+    read: dict[int, clock.Stamp] = {}
     for k, activity in enumerate(activities):
         try:
-            stamp = clock.read_stamp(activity, clock.TRACK_API, f"{where}.activity[{k}]")
+            read[k] = clock.read_stamp(activity, clock.TRACK_API, f"{where}.activity[{k}]")
         except MalformedPayload as exc:
             parsed.refusals.append(Refusal(f"{where}.activity[{k}]", exc.reason, str(exc)))
-            continue
-        stamps[k] = (stamp, scans.zone(scans.place(_address(activity))) or clock.offset_zone(stamp))
-    return stamps
+    if all(stamp.at is not None for stamp in read.values()):
+        return {k: (stamp, None) for k, stamp in read.items()}
+    return {k: (stamp, scans.zone(scans.place(_address(activities[k]))) or clock.offset_zone(stamp))
+            for k, stamp in read.items()}
 
 
 def _package_zone(package: dict) -> ZoneGuess | None:
