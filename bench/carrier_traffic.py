@@ -105,4 +105,4 @@ def _request(carrier: str, sent: list[_Sent]) -> CarrierRequest:
 
 def _parse(request: CarrierRequest) -> list[CanonicalScan]:
     parse = sf_parse.parse if request.carrier == "sf_express" else ups_parse.parse
-    return parse(json.loads(request.body))
+    return parse(json.loads(request.body)).scans

@@ -111,5 +111,6 @@ def _scans(booking: ShipmentBooked, events: list[PlannedEvent], shift: timedelta
         by_carrier[event.step.carrier].append(event)
     routes = [sf.route(e, booking.sf_waybill, booking.order_id, e.sim_at + shift) for e in by_carrier["sf_express"]]
     alerts = [ups.alert(e, booking.ups_tracking_number, e.sim_at + shift) for e in by_carrier["ups"]]
-    scans = (sf_parse.parse(sf.route_push(routes)) if routes else []) + (ups_parse.parse(alerts) if alerts else [])
+    scans = ((sf_parse.parse(sf.route_push(routes)).scans if routes else [])
+             + (ups_parse.parse(alerts).scans if alerts else []))
     return sorted(scans, key=lambda scan: scan.occurred_at)

@@ -327,21 +327,24 @@ class Simulator:
 
     def _ups_payload(self, batch: list[tuple[str, Dispatch]]) -> Any:
         if self.config.ups_format == "track":
-            packages: dict[str, list[dict[str, Any]]] = {}
+            packages: dict[str, list[tuple[datetime, dict[str, Any]]]] = {}
             for shipment_id, dispatch in batch:
                 run = self.parcels[shipment_id]
-                event = run.journey.events[dispatch.index]
-                packages.setdefault(run.journey.parcel.ups_number, []).append(
-                    ups.activity(event, run.stamps[dispatch.index]))
+                event, at, number = run.journey.events[dispatch.index], run.stamps[dispatch.index], \
+                    run.journey.parcel.ups_number
+                packages.setdefault(number, []).append(
+                    (at, ups.activity(event, at, gmt=not ups.without_gmt(number, event, at))))
             return ups.track_response(packages)
-        return [self._alert(shipment_id, dispatch) for shipment_id, dispatch in batch]
+        return [self._alert(shipment_id, dispatch, gmt=None) for shipment_id, dispatch in batch]
 
-    def _alert(self, shipment_id: str, dispatch: Dispatch) -> dict[str, Any]:
+    def _alert(self, shipment_id: str, dispatch: Dispatch, gmt: bool | None = True) -> dict[str, Any]:
+        """One Track Alert; `gmt=None`: with or without GMT fields as `ups.without_gmt` picks for the event."""
         run = self.parcels[shipment_id]
-        event = run.journey.events[dispatch.index]
+        event, at = run.journey.events[dispatch.index], run.stamps[dispatch.index]
         parcel = run.journey.parcel
         scheduled = _local_date(run.stamps[-1], parcel.destination.zone) if event.place == parcel.destination else None
-        return ups.alert(event, parcel.ups_number, run.stamps[dispatch.index], scheduled)
+        with_gmt = gmt if gmt is not None else not ups.without_gmt(parcel.ups_number, event, at)
+        return ups.alert(event, parcel.ups_number, at, scheduled, gmt=with_gmt)
 
     # --- deliberately malformed traffic ---
 

@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from services.tracking import handlers
 from services.tracking.adapters.repository import AliasRepository, TrackerRepository
 from services.tracking.carriers.mapping import MalformedPayload
+from services.tracking.carriers.refusals import Parsed
 from services.tracking.carriers.sf import answers as sf_answers
 from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.carriers.sf import parse as sf_parse
@@ -30,7 +31,6 @@ from services.tracking.carriers.ups import auth as ups_auth
 from services.tracking.carriers.ups import parse as ups_parse
 from services.tracking.domain import i18n
 from services.tracking.domain.numbers import MalformedNumber, TrackingNumber, recognise
-from services.tracking.domain.scan import CanonicalScan
 from services.tracking.metrics import INGEST_REFUSED
 from services.tracking.openapi import openapi_document
 from services.tracking.options import TrackingOptions
@@ -64,18 +64,19 @@ class Stores(Protocol):
 class Refused(Exception):
     """A carrier request we do not accept; answered in the carrier's error shape."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, parsed: Parsed | None = None):
         super().__init__(message)
         self.status = status
+        self.parsed = parsed
 
 
 @dataclass(frozen=True)
 class CarrierEdge:
     carrier: str
     authenticate: Callable[[bytes, Headers, TrackingOptions], None]  # raises Refused(401)
-    parse: Callable[[Any], list[CanonicalScan]]
-    accepted: Callable[[int, int], dict[str, Any]]
-    refused: Callable[[int, str], dict[str, Any]]
+    parse: Callable[[Any], Parsed]
+    accepted: Callable[[int, int, Parsed], dict[str, Any]]
+    refused: Callable[..., dict[str, Any]]  # (status, message, parsed=None)
 
 
 def _sf_authenticate(body: bytes, headers: Headers, options: TrackingOptions) -> None:
@@ -141,24 +142,42 @@ def _ingest(edge: CarrierEdge, stores: Stores) -> tuple[Response, int] | Respons
     try:
         body = request.get_data(cache=False)
         edge.authenticate(body, request.headers, options)
-        scans = _parsed(edge, body)
-        if len(scans) > options.max_scans_per_request:
-            raise Refused(413, f"{len(scans)} events in one request; send at most {options.max_scans_per_request}")
-        result = handlers.ingest(scans, stores.deps(), g.request_id)
+        parsed = _usable(edge, _parsed(edge, body))
+        if len(parsed.scans) > options.max_scans_per_request:
+            raise Refused(413, f"{len(parsed.scans)} events in one request; send at most "
+                               f"{options.max_scans_per_request}")
+        result = handlers.ingest(parsed.scans, stores.deps(), g.request_id)
     except RequestEntityTooLarge:
         return _refusal(edge, 413, f"body larger than {options.carrier_max_body_bytes} bytes; send fewer events")
     except Refused as refused:
-        return _refusal(edge, refused.status, str(refused))
+        return _refusal(edge, refused.status, str(refused), refused.parsed)
     except Exception as exc:  # a store or broker outage: tell the carrier to retry; a bug is still a 500
         if not is_transient(exc):
             raise
         response = _refusal(edge, 503, f"not recorded, retry later: {type(exc).__name__}")
         response.headers["Retry-After"] = "5"
         return response
-    return jsonify(edge.accepted(result.recorded, result.parked))
+    return jsonify(edge.accepted(result.recorded, result.parked, parsed))
 
 
-def _parsed(edge: CarrierEdge, body: bytes) -> list[CanonicalScan]:
+def _usable(edge: CarrierEdge, parsed: Parsed) -> Parsed:
+    """The parse, its refused items counted; raises Refused when the carrier's contract calls for a 4xx.
+
+    A carrier resends only what a 4xx refused, and gives up after a few tries: so anything accepted makes
+    the answer a 2xx (the good part is not resent), and only a payload with nothing usable is refused.
+    """
+    handlers.count_refused(edge.carrier, parsed.refusals)
+    if parsed.errors:
+        codes = ", ".join(f"{e.code} {e.message}".strip() for e in parsed.errors)
+        raise Refused(422, f"the carrier answered with an error, nothing to record: {codes}"[:500], parsed)
+    if not parsed.usable:
+        first = parsed.refusals[0]
+        raise Refused(400, f"all {len(parsed.refusals)} item(s) refused; first: {first.where}: {first.message}",
+                      parsed)
+    return parsed
+
+
+def _parsed(edge: CarrierEdge, body: bytes) -> Parsed:
     try:
         return edge.parse(json.loads(body))
     except ValueError as exc:  # MalformedPayload, JSONDecodeError and UnicodeDecodeError are all ValueErrors
@@ -166,11 +185,11 @@ def _parsed(edge: CarrierEdge, body: bytes) -> list[CanonicalScan]:
         raise Refused(400, detail) from exc
 
 
-def _refusal(edge: CarrierEdge, status: int, message: str) -> Response:
+def _refusal(edge: CarrierEdge, status: int, message: str, parsed: Parsed | None = None) -> Response:
     # Counted and logged: a carrier whose pushes we refuse keeps retrying, then drops them, and only we can tell.
     INGEST_REFUSED.labels(edge.carrier, str(status)).inc()
     log.warning("carrier push refused", extra={"carrier": edge.carrier, "status": status, "reason": message[:300]})
-    response = jsonify(edge.refused(status, message))
+    response = jsonify(edge.refused(status, message, parsed))
     response.status_code = status
     return response
 

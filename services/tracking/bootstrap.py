@@ -33,6 +33,7 @@ from services.tracking.adapters.repository import (
     MongoTrackerRepository,
 )
 from services.tracking.api import tracking_blueprint
+from services.tracking.domain import zones
 from services.tracking.handlers import Deps
 from services.tracking.options import TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
@@ -151,6 +152,9 @@ def bootstrap(environ: Mapping[str, str] | None = None, topic_of: TopicOf = cata
 
 def create_tracking_app(service: TrackingService) -> Flask:
     """The tracking API app (clients are opened by the first request of each process)."""
+    # The ZIP dataset decompresses on its first lookup (about 2 s here): pay that at start-up, before any
+    # carrier's request waits on it (and before gunicorn forks, when the app is preloaded).
+    zones.zip_zone("10001")
     return create_app(
         "tracking",
         [tracking_blueprint(service)],

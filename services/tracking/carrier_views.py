@@ -36,11 +36,29 @@ class SfRoutePush(_Open):
     Body: SfBody
 
 
+class Refused(_Closed):
+    """One activity or route left out of an accepted payload."""
+
+    index: str = Field(description="Its path in the payload, e.g. `Body.WaybillRoute[2]`")
+    reason: str = Field(description="missing_field, wrong_type, too_long, bad_time, no_time_zone, no_code, "
+                        "masked_number")
+    message: str
+
+
+class CarrierNote(_Closed):
+    code: str
+    message: str
+
+
 class SfAnswer(_Closed):
-    """`0000` on success; any other code is a failure SF retries (at most three times)."""
+    """`0000` on success (with the routes refused, if any); any other code is a failure SF retries (at most
+    three times). A failed SF route answer posted to us is refused with SF's own errorCode echoed."""
 
     return_code: str
     return_msg: str
+    refused: int | None = None
+    refusals: list[Refused] | None = None
+    carrier_error: CarrierNote | None = None
 
 
 class UpsActivityStatus(_Open):
@@ -56,14 +74,19 @@ class UpsTrackAlert(_Open):
 
     trackingNumber: str
     activityStatus: UpsActivityStatus
-    gmtActivityDate: str = Field(description="YYYYMMDD")
-    gmtActivityTime: str = Field(description="HHMMSS")
+    gmtActivityDate: str | None = Field(None, description="YYYYMMDD; without it, the local date and time are "
+                                        "placed in the zone of activityLocation")
+    gmtActivityTime: str | None = Field(None, description="HHMMSS")
+    localActivityDate: str | None = Field(None, description="YYYYMMDD")
+    localActivityTime: str | None = Field(None, description="HHMMSS")
     activityLocation: dict[str, Any] | None = None
     scheduledDeliveryDate: str | None = None
 
 
 class UpsAccepted(_Closed):
-    response: dict[str, Any] = Field(description="`{status: accepted, recorded, parked}`")
+    response: dict[str, Any] = Field(description="`{status: accepted, recorded, parked, refused, refusals[]}`: "
+                                     "refusals name each activity left out, by index, with the reason")
+    warnings: list[CarrierNote] | None = Field(None, description="UPS's own warnings (e.g. TW0001), echoed")
 
 
 class UpsError(_Closed):
@@ -76,6 +99,6 @@ class UpsErrorBody(_Closed):
 
 
 class UpsErrors(_Closed):
-    """UPS's error shape."""
+    """UPS's error shape: our code first, then UPS's own codes verbatim when the body was a UPS error answer."""
 
     response: UpsErrorBody

@@ -15,9 +15,10 @@ from services.tracking.adapters.repository import (
     ParkingRepository,
     TrackerRepository,
 )
+from services.tracking.carriers.refusals import Refusal
 from services.tracking.domain.model import Tracker, TrackerNotFound
 from services.tracking.domain.scan import CanonicalScan
-from services.tracking.metrics import PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
+from services.tracking.metrics import ITEMS_REFUSED, PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
 from shared.batch.routes import Applied
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event
@@ -72,6 +73,15 @@ def ingest(scans: Sequence[CanonicalScan], deps: Deps, request_id: str | None = 
         _park(unknown, received_at, deps)
     _count(scans, known, unknown)
     return Ingested(len(known), len(unknown), sum(scan.unmapped for scan in scans))
+
+
+def count_refused(carrier: str, refusals: Sequence[Refusal]) -> None:
+    """Count and log the items left out of a payload: the carrier will not resend them, so only we can tell."""
+    for refusal in refusals:
+        ITEMS_REFUSED.labels(carrier, refusal.reason).inc()
+    if refusals:
+        log.warning("carrier items refused", extra={"carrier": carrier, "refused": len(refusals),
+                                                    "first": f"{refusals[0].where}: {refusals[0].message}"[:300]})
 
 
 def _park(scans: Sequence[CanonicalScan], received_at: datetime, deps: Deps) -> None:

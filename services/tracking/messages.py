@@ -44,6 +44,8 @@ def scan_from_data(data: ScanRecorded) -> CanonicalScan:
         location=Location(**data.location.model_dump()), reason=data.reason, raw_codes=dict(data.raw_codes),
         raw_text=data.raw_text, kind=data.kind, mapped_from=data.mapped_from,
         delivery_estimate=data.delivery_estimate, raw=dict(data.raw), shipment_id=data.shipment_id,
+        by_leg=data.by_leg, local_time=data.local_time, time_zone=data.time_zone, time_basis=data.time_basis,
+        approximate_time=data.approximate_time,
     )
 
 

@@ -25,6 +25,12 @@ INGEST_REFUSED = Counter(
     "carrier and HTTP status.",
     ["carrier", "status"],
 )
+ITEMS_REFUSED = Counter(
+    "parcelbridge_tracking_ingest_items_refused_total",
+    "Carrier activities (UPS) or routes (SF) left out of a payload, by carrier and reason (see "
+    "carriers/refusals.py); the rest of the payload is still recorded.",
+    ["carrier", "reason"],
+)
 READ_CACHE = Counter(
     "parcelbridge_tracking_read_cache_total",
     "Public tracking reads answered from this process's memory (hit) or the store (miss), by cache: `alias` "

@@ -150,10 +150,12 @@ def _carrier(summary: str, body: dict[str, str], example: dict[str, Any], ok: di
         "security": [{scheme: []}],
         "requestBody": request_body(body, example, required=True),
         "responses": {
-            "200": {**json_content(ok), "description": "Recorded"},
-            "400": failure("Not the carrier's format (the message says where)"),
+            "200": {**json_content(ok), "description": "Recorded: every usable event; the refused ones are listed "
+                    "with their index and reason"},
+            "400": failure("Not the carrier's format, or no event in it usable (the message says where)"),
             "401": failure("Missing, wrong or stale credential; nothing recorded"),
             "413": failure("Body or event count over the limit; send smaller batches"),
+            "422": failure("The body is the carrier's own error answer (its codes echoed); nothing recorded"),
             "503": failure("Broker unavailable; nothing may be assumed recorded, retry"),
         },
     }

@@ -11,6 +11,7 @@ from services.tracking.domain import i18n
 from services.tracking.domain.i18n import Language
 from services.tracking.domain.model import Entry, Tracker
 from services.tracking.domain.numbers import NumberKind, TrackingNumber
+from services.tracking.domain.rules import LEG_OF
 from services.tracking.domain.scan import Location
 from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
 
@@ -61,6 +62,9 @@ class EventView(_View):
     location: str | None
     carrier_code: str = Field(description="The raw carrier code(s), e.g. `opCode=50` or `type=I code=OT`")
     future_dated: bool = Field(description="Dated beyond the allowed clock skew: shown, but it moves nothing")
+    approximate_time: bool = Field(
+        False, description="The carrier gave only a local time and no zone for it: the time is derived from the "
+        "parcel's last known zone and may be off by the difference between zones")
 
 
 class TrackingView(_View):
@@ -101,6 +105,7 @@ def tracking_view(tracker: Tracker, number: TrackingNumber, language: Language) 
     """The JSON body for one parcel, in the customer's language."""
     state = tracker.state
     eta, source = tracker.estimated_delivery
+    placed = tracker.placed_milestones()
     view = TrackingView(
         number=number.value,
         number_kind=number.kind,
@@ -120,27 +125,31 @@ def tracking_view(tracker: Tracker, number: TrackingNumber, language: Language) 
         recipient=RecipientView(initials=tracker.recipient.initials, city=tracker.recipient.city,
                                 state=tracker.recipient.region),
         last_updated=tracker.updated_at,
-        events=[event_view(entry, language) for entry in reversed(tracker.timeline)],
+        events=[event_view(entry, language, placed.get(entry.seq, entry.scan.milestone))
+                for entry in reversed(tracker.timeline)],
         events_omitted=tracker.omitted,
     )
     return view.model_dump(mode="json")
 
 
-def event_view(entry: Entry, language: Language) -> EventView:
+def event_view(entry: Entry, language: Language, milestone: str | None = None) -> EventView:
+    """One timeline entry; `milestone`: the entry's as the tracker placed it (hub scans follow the leg)."""
     scan = entry.scan
+    milestone = milestone or scan.milestone
     return EventView(
         occurred_at=scan.occurred_at,
         status=scan.status,
-        milestone=scan.milestone,
-        leg=scan.leg,
+        milestone=milestone,
+        leg=LEG_OF[milestone] if milestone else scan.leg,
         carrier=scan.carrier,
         carrier_name=i18n.text(i18n.CARRIERS, scan.carrier, language),
         reason=scan.reason,
-        description=i18n.event_text(scan.kind, scan.status, scan.milestone, scan.reason, scan.raw_text,
+        description=i18n.event_text(scan.kind, scan.status, milestone, scan.reason, scan.raw_text,
                                     scan.delivery_estimate, language),
         location=place(scan.location),
         carrier_code=" ".join(f"{k}={v}" for k, v in scan.raw_codes.items()),
         future_dated=entry.future_dated,
+        approximate_time=scan.approximate_time,
     )
 
 

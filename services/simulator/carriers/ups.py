@@ -1,11 +1,14 @@
 """UPS Track Alert event messages and Track API v1 answers, with the Track Alert credential header.
 
-Every activity carries the local date and time of where it happened and the same instant in GMT
-(`gmtDate`/`gmtTime`, or `gmtActivityDate`/`gmtActivityTime`); the Track API adds the local `gmtOffset`.
+Every activity carries the local date and time of where it happened and its location. Most also carry the
+same instant in GMT (`gmtDate`/`gmtTime`, or `gmtActivityDate`/`gmtActivityTime`) and the Track API's local
+`gmtOffset`; as in real answers, some do not (`without_gmt`): the receiver must place the local time in the
+location's zone.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,6 +20,7 @@ from services.simulator.domain.scenario import PlannedEvent
 
 CREDENTIAL_HEADER = "credential"
 SERVICE = {"code": "518", "description": "UPS Worldwide Expedited"}
+GMT_LEFT_OUT_ONE_IN = 3  # about a third of the activities come with only their local time
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,17 @@ def local_time(carrier_at: datetime, zone: str) -> LocalTime:
                      gmt.strftime("%Y%m%d"), gmt.strftime("%H%M%S"))
 
 
-def alert(event: PlannedEvent, number: str, carrier_at: datetime, scheduled: date | None = None) -> dict[str, Any]:
-    """One Track Alert event message."""
+def without_gmt(number: str, event: PlannedEvent, carrier_at: datetime) -> bool:
+    """Whether this activity leaves its GMT fields out: a stable choice per event, so a resend matches."""
+    if not event.place.zone_known:
+        return False  # the receiver could only guess the zone: keep such places exact
+    key = f"{number}|{event.step.name}|{carrier_at.isoformat()}".encode()
+    return zlib.crc32(key) % GMT_LEFT_OUT_ONE_IN == 0
+
+
+def alert(event: PlannedEvent, number: str, carrier_at: datetime, scheduled: date | None = None,
+          gmt: bool = True) -> dict[str, Any]:
+    """One Track Alert event message (`gmt=False`: only the local date and time)."""
     code = _code(event)
     when = local_time(carrier_at, event.place.zone)
     message: dict[str, Any] = {
@@ -52,23 +65,25 @@ def alert(event: PlannedEvent, number: str, carrier_at: datetime, scheduled: dat
     }
     if code.type == "D":
         message |= {"actualDeliveryDate": when.date, "actualDeliveryTime": when.time}
+    if not gmt:
+        del message["gmtActivityDate"], message["gmtActivityTime"]
     return message
 
 
-def activity(event: PlannedEvent, carrier_at: datetime) -> dict[str, Any]:
-    """One Track API `activity` entry."""
+def activity(event: PlannedEvent, carrier_at: datetime, gmt: bool = True) -> dict[str, Any]:
+    """One Track API `activity` entry (`gmt=False`: no gmtDate, gmtTime nor gmtOffset)."""
     when = local_time(carrier_at, event.place.zone)
     gmt_time = f"{when.gmt_time[:2]}:{when.gmt_time[2:4]}:{when.gmt_time[4:]}"
-    return {
+    entry = {
         "location": {"address": _address(event.place), "slic": _slic(event.place)},
         "status": _status(_code(event), event.text) | {"simplifiedTextDescription": event.text},
-        "date": when.date, "time": when.time, "gmtOffset": when.offset, "gmtDate": when.gmt_date,
-        "gmtTime": gmt_time,
+        "date": when.date, "time": when.time,
     }
+    return entry | ({"gmtOffset": when.offset, "gmtDate": when.gmt_date, "gmtTime": gmt_time} if gmt else {})
 
 
-def track_response(packages: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """A Track API answer: one shipment per number, its activities (already built) newest first."""
+def track_response(packages: dict[str, list[tuple[datetime, dict[str, Any]]]]) -> dict[str, Any]:
+    """A Track API answer: one shipment per number, its (instant, activity) pairs put newest first."""
     return {"trackResponse": {"shipment": [_shipment(number, activities) for number, activities in packages.items()]}}
 
 
@@ -76,8 +91,8 @@ def credential_headers(credential: str) -> dict[str, str]:
     return {"Content-Type": "application/json", CREDENTIAL_HEADER: credential}
 
 
-def _shipment(number: str, activities: list[dict[str, Any]]) -> dict[str, Any]:
-    newest = sorted(activities, key=lambda a: (a["gmtDate"], a["gmtTime"]), reverse=True)
+def _shipment(number: str, activities: list[tuple[datetime, dict[str, Any]]]) -> dict[str, Any]:
+    newest = [entry for _at, entry in sorted(activities, key=lambda pair: pair[0], reverse=True)]
     status = newest[0]["status"] if newest else {}
     package = {
         "trackingNumber": number, "service": SERVICE,

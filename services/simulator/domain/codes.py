@@ -88,7 +88,7 @@ STEPS: dict[str, Step] = {step.name: step for step in (
          Intent("on_hold", IMPORT, "customs_duties_unpaid")),
     _ups("duties_paid", "I", "BN", "Import charges paid. Your package has cleared customs.", RELEASED, "084"),
     _ups("released", "I", "DA", "Released by clearing agency. Now in transit for delivery.", RELEASED, "014"),
-    _ups("departed_gateway", "I", "DP", "Departed from Facility", MOVING),
+    _ups("departed_gateway", "I", "DP", "Departed from Facility", Intent("in_transit", "last_mile_in_transit")),
     _ups("destination_scan", "I", "DS", "Destination Scan", Intent("in_transit", "last_mile_in_transit")),
     _ups("preparing", "I", "YP", "Processing at UPS Facility", Intent("in_transit", "last_mile_in_transit"), "071"),
     _ups("loaded", "I", "OD", "Loaded on Delivery Vehicle", OUT, "072"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import zipcodes
+
 CHINA_ZONE = "Asia/Shanghai"
 
 
@@ -16,6 +18,7 @@ class Place:
     country: str  # ISO 3166 alpha-2
     zone: str  # IANA time zone
     chinese: str = ""  # the name SF prints in acceptAddress (SF writes Chinese even for places abroad)
+    zone_known: bool = True  # False: the zone is a fallback (unknown state and ZIP), a receiver could not tell it
 
     @property
     def sf_address(self) -> str:
@@ -59,8 +62,16 @@ _CODE_IN_LABEL = re.compile(r"\(([A-Z]{3})\)\s*$")
 
 
 def us_place(city: str, state: str, zip_code: str) -> Place:
-    """A US address as a scan location (unknown states fall back to Eastern time)."""
-    return Place(city, state, zip_code, "US", US_ZONE_BY_STATE.get(state, "America/New_York"))
+    """A US address as a scan location: its ZIP's zone, else its state's (unknown: Eastern time, flagged)."""
+    zone = _zip_zone(zip_code) or US_ZONE_BY_STATE.get(state)
+    return Place(city, state, zip_code, "US", zone or "America/New_York", zone_known=zone is not None)
+
+
+def _zip_zone(zip_code: str) -> str | None:
+    """The zone the `zipcodes` dataset gives a 5-digit ZIP: a clerk's clock follows the ZIP, not the state."""
+    digits = zip_code.strip()[:5]
+    matches = zipcodes.matching(digits) if len(digits) == 5 and digits.isdigit() else []
+    return (matches[0].get("timezone") or None) if matches else None
 
 
 def gateway_code(label: str) -> str:

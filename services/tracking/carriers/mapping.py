@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping as Codes
 from collections.abc import Sequence
 
+from services.tracking.carriers.refusals import RefusalReason
 from services.tracking.domain.scan import UNMAPPED, Mapping
 
 FieldTable = tuple[str, dict[str, Mapping]]  # (carrier field the code comes from, code -> meaning)
@@ -12,7 +13,11 @@ NUMBER_LIMIT = 40  # the longest carrier number `scan.recorded` carries; a longe
 
 
 class MalformedPayload(ValueError):
-    """The body is not the carrier format it was posted as; the message says where."""
+    """The body (or one item of it) is not the carrier format it was posted as; the message says where."""
+
+    def __init__(self, message: str, reason: RefusalReason = "wrong_type"):
+        super().__init__(message)
+        self.reason: RefusalReason = reason
 
 
 def lookup(codes: Codes[str, str], tables: Sequence[FieldTable]) -> tuple[Mapping, str | None]:
@@ -36,20 +41,25 @@ def text_field(item: Codes[str, object], name: str, where: str, required: bool =
     """A string field of a carrier object (numbers accepted as codes); raises MalformedPayload."""
     value = item.get(name)
     if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
-        raise MalformedPayload(f"{where}.{name} must be a string")
+        raise MalformedPayload(f"{where}.{name} must be a string", "wrong_type")
     text = "" if value is None else str(value).strip()
     if not text:  # blank counts as missing: a blank number would otherwise pass on and fail our event schema
         if required:
-            raise MalformedPayload(f"{where}.{name} is missing")
+            raise MalformedPayload(f"{where}.{name} is missing", "missing_field")
         return ""
     if len(text) > limit:
-        raise MalformedPayload(f"{where}.{name} is longer than {limit} characters")
+        raise MalformedPayload(f"{where}.{name} is longer than {limit} characters", "too_long")
     return text
 
 
-def object_list(container: object, name: str, where: str) -> list[dict]:
-    """A list of JSON objects under `name`; raises MalformedPayload."""
+def object_list(container: object, name: str, where: str, single: bool = False) -> list[dict]:
+    """A list of JSON objects under `name`; raises MalformedPayload.
+
+    `single`: a lone object counts as a list of one (UPS sends some documented arrays as one object).
+    """
     value = container.get(name) if isinstance(container, dict) else None
+    if single and isinstance(value, dict):
+        return [value]
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise MalformedPayload(f"{where}.{name} must be a list of objects")
     return value

@@ -50,7 +50,7 @@ class Entry:
     def step(self) -> Step:
         s = self.scan
         return Step(s.occurred_at, s.carrier, s.kind, s.status, s.milestone, s.reason, s.delivery_estimate,
-                    self.future_dated, s.scan_id)
+                    self.future_dated, s.scan_id, s.by_leg)
 
 
 @dataclass
@@ -129,6 +129,15 @@ class Tracker:
         for entry in self.timeline:
             progress = rules.advance(progress, entry.step(), plan)
         return progress
+
+    def placed_milestones(self) -> dict[int, str | None]:
+        """Each entry's milestone (by seq), a by-leg scan's as the fold placed it where the parcel then was."""
+        plan = {leg.leg: leg for leg in self.plan}
+        progress, placed = self.base, {}
+        for entry in self.timeline:
+            placed[entry.seq] = rules.placed(progress.milestone, entry.scan.milestone, entry.scan.by_leg)
+            progress = rules.advance(progress, entry.step(), plan)
+        return placed
 
     def _change(self, insert, now: datetime) -> None:
         before = self.state

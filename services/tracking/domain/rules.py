@@ -70,6 +70,7 @@ class Step:
     delivery_estimate: date | None
     future_dated: bool
     scan_id: str | None
+    by_leg: bool = False  # the milestone is the origin side's: `placed` puts it on the current leg
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def advance(progress: Progress, step: Step, plan: dict[str, PlannedLeg]) -> Prog
         progress = dataclasses.replace(progress, carrier_eta=step.delivery_estimate)
     if step.kind != "movement" or step.status is None or step.status == "unknown":
         return progress  # ETA-only updates, notices and unmapped codes change no status
-    milestone = next_milestone(progress.milestone, step.milestone)
+    if step.status == "pending" and RANK[progress.milestone] > RANK["label_created"]:
+        return progress  # label information after a physical scan (a reprint, a stray 003) moves nothing back
+    milestone = next_milestone(progress.milestone, placed(progress.milestone, step.milestone, step.by_leg))
     status = _next_status(milestone, step)
     reason = step.reason if status in EXCEPTIONS else None
     moved = dataclasses.replace(
@@ -124,6 +127,24 @@ def advance(progress: Progress, step: Step, plan: dict[str, PlannedLeg]) -> Prog
     if moved.customer_state != progress.customer_state or moved.reason != progress.reason:
         moved = dataclasses.replace(moved, since=step.occurred_at, cause=step.scan_id)
     return moved
+
+
+def placed(current: str, milestone: str | None, by_leg: bool) -> str | None:
+    """The milestone of a hub, arrival or departure scan, which says nothing of its leg, by where the parcel is.
+
+    After import clearance it is last mile; while in import customs it stays there; after the linehaul left
+    it is on the destination side; before, it is the origin hub. Other scans keep their own milestone.
+    """
+    if not by_leg:
+        return milestone
+    rank = RANK[current]
+    if rank >= RANK["import_customs_released"]:
+        return "last_mile_in_transit"
+    if rank >= RANK["import_customs_in_progress"]:
+        return "import_customs_in_progress"
+    if rank >= RANK["linehaul_departed"]:
+        return "arrived_destination_country"
+    return milestone
 
 
 def next_milestone(current: str, reached: str | None) -> str:

@@ -11,6 +11,9 @@ from typing import Any, Literal
 from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
 
 ScanKind = Literal["movement", "eta_update", "notice"]
+# How the UTC time was derived: the carrier's GMT fields, its printed offset, the zone of the scan's location,
+# the package's last known zone (a guess), or China time (SF's `acceptTime`).
+TimeBasis = Literal["gmt", "offset", "location", "last_known", "china_time"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Mapping:
     reason: Reason | None = None
     kind: ScanKind = "movement"
     generic: bool = False  # a vaguer code: a specific code in another field of the same event wins
+    by_leg: bool = False  # a hub, arrival or departure scan: the tracker's current leg places it
 
 
 UNMAPPED = Mapping(status="unknown")
@@ -56,6 +60,11 @@ class CanonicalScan:
     delivery_estimate: date | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     shipment_id: str | None = None  # filled in by ingest once the number is resolved
+    by_leg: bool = False  # the milestone is the origin side's; the tracker places it by its current leg
+    local_time: str | None = None  # the carrier's printed local date and time (ISO, no zone), as sent
+    time_zone: str | None = None  # the IANA zone or the offset the UTC time was derived with
+    time_basis: TimeBasis | None = None
+    approximate_time: bool = False  # the zone was guessed: shown as approximate on the timeline
 
     @property
     def unmapped(self) -> bool:

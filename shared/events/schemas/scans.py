@@ -2,7 +2,9 @@
 
 Written by the tracking service's ingest endpoints (after the carrier number was resolved to the shipment),
 read by the tracking service's own consumer. Fields after `raw` were added before anything consumed v1
-and are optional, so a v1 event without them still validates.
+and are optional, so a v1 event without them still validates. The time-derivation fields and `by_leg`
+(issue 12) are optional too; since payloads forbid unknown fields, a consumer must be upgraded before (or
+with) the producer that starts writing them — tracking is both, in one deploy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, St
 # movement: the parcel moved or was held (changes status); eta_update: only a new delivery date;
 # notice: recorded for the timeline but changes nothing (e.g. a voided label).
 ScanKind = Literal["movement", "eta_update", "notice"]
+TimeBasis = Literal["gmt", "offset", "location", "last_known", "china_time"]
 
 
 class ScanLocation(Payload):
@@ -46,3 +49,9 @@ class ScanRecorded(Payload):
     kind: ScanKind = "movement"
     mapped_from: str | None = None  # the carrier field whose code decided the mapping; None = unmapped
     received_at: datetime | None = None  # when ingest accepted it (future-dated scans are judged against it)
+    # A hub, arrival or departure scan: `milestone` is the origin side's, the tracker places it by its leg.
+    by_leg: bool = False
+    local_time: str | None = None  # the carrier's printed local date and time (ISO, no zone)
+    time_zone: str | None = None  # the IANA zone or offset `occurred_at` was derived with
+    time_basis: TimeBasis | None = None
+    approximate_time: bool = False  # derived from a guessed zone

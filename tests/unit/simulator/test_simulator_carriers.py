@@ -8,6 +8,7 @@ from simulator_samples import NONE, independent_digest, journey, parcel
 
 from services.simulator.carriers import sf, ups
 from services.simulator.domain.scenario import Odds
+from services.tracking.carriers.ups import parse as ups_parse
 
 ROUTE_FIELDS = {"id", "mailno", "orderid", "acceptTime", "acceptAddress", "remark", "opCode"}
 AT = datetime(2025, 6, 2, 1, 30, 5, tzinfo=UTC)
@@ -85,7 +86,7 @@ def test_a_track_alert_s_gmt_fields_are_its_local_time_in_gmt():
 
 def test_a_track_api_answer_lists_activities_newest_first_with_a_consistent_gmt_offset():
     events = [_event("destination_scan"), _event("out_for_delivery")]
-    activities = [ups.activity(e, AT + timedelta(hours=i)) for i, e in enumerate(events)]
+    activities = [(AT + timedelta(hours=i), ups.activity(e, AT + timedelta(hours=i))) for i, e in enumerate(events)]
     answer = ups.track_response({"1ZCIETST0111111114": activities})
     (package,) = answer["trackResponse"]["shipment"][0]["package"]
     assert [a["status"]["code"] for a in package["activity"]] == ["OT", "DS"]
@@ -93,6 +94,23 @@ def test_a_track_api_answer_lists_activities_newest_first_with_a_consistent_gmt_
     for activity in package["activity"]:
         local = _instant(activity["date"], activity["time"], activity["gmtOffset"])
         assert local == _instant(activity["gmtDate"], activity["gmtTime"])
+
+
+@pytest.mark.parametrize("step", ["export_scan", "arrived_us", "destination_scan", "delivered"])
+def test_a_ups_activity_without_gmt_fields_still_names_its_instant_by_local_time_and_place(step):
+    alert = ups.alert(_event(step), "1ZCIETST0111111114", AT, gmt=False)
+    activity = ups.activity(_event(step), AT, gmt=False)
+    assert not {"gmtActivityDate", "gmtActivityTime"} & set(alert)
+    assert not {"gmtDate", "gmtTime", "gmtOffset"} & set(activity)
+    [from_alert] = ups_parse.parse([alert]).scans
+    [from_track] = ups_parse.parse(ups.track_response({"1ZCIETST0111111114": [(AT, activity)]})).scans
+    assert from_alert.occurred_at == from_track.occurred_at == AT
+    assert from_alert.time_basis == "location" and not from_alert.approximate_time
+
+
+def test_about_a_third_of_ups_activities_leave_their_gmt_fields_out():
+    left_out = sum(ups.without_gmt(f"1Z{i:016d}", _event("destination_scan"), AT) for i in range(600))
+    assert 150 <= left_out <= 250
 
 
 def test_ups_events_abroad_use_the_local_time_of_the_place():

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import pytest
+from http_samples import CHECK_WORD, CREDENTIAL, FakeStores
+from tracking_samples import SHIPMENT, booked_data
 
 from services.tracking import worker
 from services.tracking.adapters.repository import (
@@ -17,9 +19,13 @@ from services.tracking.adapters.repository import (
     TrackerRepository,
     tracker_from_document,
 )
+from services.tracking.api import tracking_blueprint
 from services.tracking.domain.model import Tracker
 from services.tracking.handlers import Deps
+from services.tracking.options import TrackingOptions
 from shared.batch.unit import BatchUnit
+from shared.events.envelope import new_event
+from shared.http.app import create_app
 from tests.unit.support import Clock, FakeDocumentStore, FakePublisher
 
 
@@ -105,3 +111,20 @@ def deps(trackers, aliases, parked, publisher, clock) -> Deps:
 def unit(deps, store, publisher) -> BatchUnit:
     """The consumer's batch unit over the fakes: outbox and released scans both go to `publisher`."""
     return worker.tracker_unit(deps, store, publisher)
+
+
+@pytest.fixture
+def options() -> TrackingOptions:
+    return TrackingOptions(sf_check_word=CHECK_WORD, ups_credential=CREDENTIAL, carrier_max_body_bytes=64 * 1024,
+                           max_scans_per_request=50, rate_per_second=0)
+
+
+@pytest.fixture
+def client(deps, options):
+    app = create_app("tracking", [tracking_blueprint(FakeStores(deps, options))], {}, max_body_bytes=16 * 1024)
+    return app.test_client()
+
+
+@pytest.fixture
+def booked(unit):
+    assert unit.apply([new_event("shipment.booked", SHIPMENT, booked_data(), source="/t")]) == []

@@ -24,7 +24,7 @@ def _cancelled():
 
 
 def _sf_pickup(op="50", time="2025-06-01 22:00:00", number=SF):
-    return parse_sf({"Body": {"WaybillRoute": [{"mailno": number, "acceptTime": time, "opCode": op}]}})
+    return parse_sf({"Body": {"WaybillRoute": [{"mailno": number, "acceptTime": time, "opCode": op}]}}).scans
 
 
 def _apply_published(publisher, unit):
@@ -80,7 +80,7 @@ def test_big_payloads_are_published_in_bounded_batches(deps, unit, publisher, mo
     monkeypatch.setattr(handlers, "PUBLISH_CHUNK", 4)
     unit.apply([_booked()])
     routes = [{"mailno": SF, "acceptTime": f"2025-06-01 2{i % 4}:0{i // 4}:00", "opCode": "30"} for i in range(10)]
-    handlers.ingest(parse_sf({"Body": {"WaybillRoute": routes}}), deps)
+    handlers.ingest(parse_sf({"Body": {"WaybillRoute": routes}}).scans, deps)
     assert publisher.batches == [4, 4, 2]
 
 
@@ -158,7 +158,7 @@ def test_a_polls_bookings_and_scans_cost_one_read_and_one_write(deps, unit, stor
 
 def test_the_golden_ups_alerts_apply_to_delivered(deps, unit, trackers, publisher):
     unit.apply([_booked()])
-    handlers.ingest(parse_ups(fixture("ups_track_alerts.json")["payload"]), deps)
+    handlers.ingest(parse_ups(fixture("ups_track_alerts.json")["payload"]).scans, deps)
     _apply_published(publisher, unit)
     tracker = trackers.get(SHIPMENT)
     assert (tracker.state.status, tracker.state.carrier) == ("delivered", "ups")

@@ -58,3 +58,17 @@ def scan(status: str | None, milestone: str | None, at: datetime, *, carrier: st
 
 def at(day: int, hour: int = 12, minute: int = 0) -> datetime:
     return datetime(2025, 6, day, hour, minute, tzinfo=UTC)
+
+
+def complaint(parse: Any, payload: Any) -> str:
+    """What a parser says of a payload with nothing usable: the whole payload's error, or the first refusal's
+    or carrier error's message (asserting that no scan came out of it)."""
+    from services.tracking.carriers.mapping import MalformedPayload
+
+    try:
+        parsed = parse(payload)
+    except MalformedPayload as exc:
+        return str(exc)
+    assert not parsed.scans and not parsed.usable
+    notes = [f"{r.where}: {r.message}" for r in parsed.refusals] + [f"{e.code} {e.message}" for e in parsed.errors]
+    return notes[0]

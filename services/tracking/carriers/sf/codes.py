@@ -3,7 +3,9 @@
 Looked up in this order: `secondaryStatusCode` (current responses; most precise), then `opCode` (route
 pushes carry only this; no official public table exists, see the confidence notes), then `firstStatusCode`.
 `204` means customs-in-progress as a secondaryStatusCode but out-for-delivery as an opCode: each table is
-keyed by its own field, never merged.
+keyed by its own field, never merged. Facility scans (sorted, arrived, departed, and the generic `201`)
+are `by_leg`: the tracker places them where the parcel already is — after the flight scan they are on the
+destination side, not at the origin hub.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from services.tracking.carriers.mapping import FieldTable
 from services.tracking.domain.scan import Mapping
 
-IN_FACILITY = Mapping("in_transit", "origin_hub_processed")
+IN_FACILITY = Mapping("in_transit", "origin_hub_processed", by_leg=True)
 
 SECONDARY_STATUS: dict[str, Mapping] = {
     "101": Mapping("picked_up", "first_mile_picked_up"),
-    "201": Mapping("in_transit", "origin_hub_processed", generic=True),  # a specific opCode (105, 106...) wins
+    # A specific opCode (105, 106...) wins over the generic 201.
+    "201": Mapping("in_transit", "origin_hub_processed", generic=True, by_leg=True),
     "204": Mapping("in_transit", "export_customs_in_progress"),  # SF clears China export for the lane
     "205": Mapping("in_transit", "export_customs_cleared"),
     "301": Mapping("out_for_delivery", "out_for_delivery"),

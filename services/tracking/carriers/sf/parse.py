@@ -1,55 +1,78 @@
-"""SF Express route pushes and route-query answers -> canonical scans (pure).
+"""SF Express route pushes and route-query answers -> canonical scans, route by route (pure).
 
 Accepted shapes:
 - route push: `{"Body": {"WaybillRoute": [{mailno, acceptTime, opCode, ...}]}}`;
 - route query answer: `{"routeResps": [...]}`, `{"msgData": {"routeResps": [...]}}`, or SF's whole envelope
   `{"apiResultCode": "A1000", "apiResultData": "<JSON string with success, msgData.routeResps>"}`.
+A gateway refusal (`apiResultCode` other than A1000) or a failed query (`success` false with an `errorCode`)
+yields no scans and SF's code and message. A malformed route is refused on its own (see `Parsed.refusals`).
 `acceptTime` carries no zone: it is China time (UTC+8), also for scans abroad.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from services.tracking.carriers.mapping import NUMBER_LIMIT, MalformedPayload, lookup, object_list, text_field
+from services.tracking.carriers.refusals import CarrierNote, Parsed, Refusal
 from services.tracking.carriers.sf.codes import TABLES
 from services.tracking.domain.rules import LEG_OF
 from services.tracking.domain.scan import CanonicalScan, Location, scan_id
 
-CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
+CHINA_ZONE = "Asia/Shanghai"
+CHINA_TIME = ZoneInfo(CHINA_ZONE)
 CODE_FIELDS = ("opCode", "secondaryStatusCode", "firstStatusCode")  # the first present names the event
 _OPTIONAL_FIELDS = ("reasonCode", "reasonName", "firstStatusName", "secondaryStatusName", "id", "orderid")
 
 
-def parse(payload: Any) -> list[CanonicalScan]:
-    """Every route of the payload as a canonical scan; raises MalformedPayload."""
+def parse(payload: Any) -> Parsed:
+    """Every route of the payload as a canonical scan, the malformed ones refused; raises MalformedPayload."""
     if isinstance(payload, dict) and "Body" in payload:
-        routes = object_list(payload["Body"], "WaybillRoute", "Body")
-        return [_scan(route, _number(route, "mailno", f"Body.WaybillRoute[{i}]"), f"Body.WaybillRoute[{i}]")
-                for i, route in enumerate(routes)]
-    scans = []
-    for i, response in enumerate(object_list(_route_query(payload), "routeResps", "msgData")):
-        number = _number(response, "mailNo", f"routeResps[{i}]")
-        for j, route in enumerate(object_list(response, "routes", f"routeResps[{i}]")):
-            scans.append(_scan(route, number, f"routeResps[{i}].routes[{j}]"))
-    return scans
+        routes = object_list(payload["Body"], "WaybillRoute", "Body", single=True)
+        return _routes([(route, "mailno", f"Body.WaybillRoute[{i}]") for i, route in enumerate(routes)], {})
+    inner = _route_query(payload)
+    if isinstance(inner, CarrierNote):
+        return Parsed(errors=[inner])
+    items, numbers = [], {}
+    for i, response in enumerate(object_list(inner, "routeResps", "msgData", single=True)):
+        for j, route in enumerate(object_list(response, "routes", f"routeResps[{i}]", single=True)):
+            items.append((route, "mailNo", f"routeResps[{i}].routes[{j}]"))
+            numbers[f"routeResps[{i}].routes[{j}]"] = (response, f"routeResps[{i}]")
+    return _routes(items, numbers)
+
+
+def _routes(items: list[tuple[dict, str, str]], numbers: dict[str, tuple[dict, str]]) -> Parsed:
+    """Each route parsed on its own; a route query's number sits on its response, a push's on the route."""
+    parsed = Parsed()
+    for route, field, where in items:
+        holder, holder_where = numbers.get(where, (route, where))
+        try:
+            parsed.scans.append(_scan(route, _number(holder, field, holder_where), where))
+        except MalformedPayload as exc:
+            parsed.refusals.append(Refusal(where, exc.reason, str(exc)))
+    return parsed
 
 
 def _number(item: dict, name: str, where: str) -> str:
-    return text_field(item, name, where, limit=NUMBER_LIMIT)
+    number = text_field(item, name, where, limit=NUMBER_LIMIT)
+    if "*" in number:
+        raise MalformedPayload(f"{where}.{name} {number!r} is masked", "masked_number")
+    return number
 
 
-def _route_query(payload: Any) -> dict:
+def _route_query(payload: Any) -> dict | CarrierNote:
+    """The object holding `routeResps`, or SF's own error when the gateway or the query failed."""
     if not isinstance(payload, dict):
         raise MalformedPayload("expected a JSON object: an SF route push or route query answer")
     if "apiResultCode" in payload:
         if payload["apiResultCode"] != "A1000":
-            raise MalformedPayload(f"apiResultCode {payload['apiResultCode']!r}: the SF gateway refused the call")
+            return CarrierNote(str(payload["apiResultCode"])[:20], str(payload.get("apiErrorMsg") or "")[:300])
         payload = _inner_result(payload.get("apiResultData"))
     if "success" in payload and payload["success"] is not True:
-        raise MalformedPayload(f"the route query failed: errorCode {payload.get('errorCode')!r}")
+        return CarrierNote(str(payload.get("errorCode") or "")[:20], str(payload.get("errorMsg") or "")[:300])
     inner = payload.get("msgData", payload)
     if not isinstance(inner, dict) or "routeResps" not in inner:
         raise MalformedPayload("neither Body.WaybillRoute (route push) nor routeResps (route query) found")
@@ -70,8 +93,9 @@ def _scan(route: dict, number: str, where: str) -> CanonicalScan:
     codes = {f: text_field(route, f, where, required=False, limit=20) for f in CODE_FIELDS}
     codes = {f: c for f, c in codes.items() if c}
     if not codes:
-        raise MalformedPayload(f"{where} has no opCode or status code")
-    occurred_at = china_time_to_utc(text_field(route, "acceptTime", where), f"{where}.acceptTime")
+        raise MalformedPayload(f"{where} has no opCode or status code", "no_code")
+    accepted = text_field(route, "acceptTime", where)
+    occurred_at = china_time_to_utc(accepted, f"{where}.acceptTime")
     meaning, mapped_from = lookup(codes, TABLES)
     extra = {f: v for f in _OPTIONAL_FIELDS if (v := text_field(route, f, where, required=False))}
     event_code = next(codes[f] for f in CODE_FIELDS if f in codes)
@@ -91,6 +115,10 @@ def _scan(route: dict, number: str, where: str) -> CanonicalScan:
         kind=meaning.kind,
         mapped_from=mapped_from,
         raw=route,
+        by_leg=meaning.by_leg,
+        local_time=accepted,
+        time_zone=CHINA_ZONE,
+        time_basis="china_time",
     )
 
 
@@ -99,10 +127,10 @@ def china_time_to_utc(value: str, where: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise MalformedPayload(f"{where} {value!r} is not 'YYYY-MM-DD HH:MM:SS'") from exc
+        raise MalformedPayload(f"{where} {value!r} is not 'YYYY-MM-DD HH:MM:SS'", "bad_time") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=CHINA_TIME)
     try:
         return parsed.astimezone(UTC)
-    except OverflowError as exc:  # e.g. 0001-01-01 00:00:00 China time is before the first UTC instant
-        raise MalformedPayload(f"{where} {value!r} is out of range") from exc
+    except (OverflowError, ValueError) as exc:  # e.g. 0001-01-01 00:00:00 China time is before the first UTC instant
+        raise MalformedPayload(f"{where} {value!r} is out of range", "bad_time") from exc

@@ -1,186 +1,145 @@
-"""UPS Track API v1 answers and Track Alert messages -> canonical scans (pure).
+"""UPS Track API v1 answers and Track Alert messages -> canonical scans, activity by activity (pure).
 
 Accepted shapes:
-- Track API: `{"trackResponse": {"shipment": [{"package": [{"trackingNumber", "activity": [...],
-  "deliveryDate": [...]}]}]}}` — activities newest first; times from `gmtDate`/`gmtTime`, else the local
-  `date`/`time` with `gmtOffset`. A shipment with only warnings (TW0001, not found) yields nothing.
-  The package's delivery date (RDD, else SDD) becomes one `eta_update` scan timed at its newest activity.
-- Track Alert: one event message `{"trackingNumber", "activityStatus": {type, code, description},
-  "gmtActivityDate", "gmtActivityTime", "activityLocation", "scheduledDeliveryDate", ...}`, or a list of them.
+- Track API: `{"trackResponse": {"shipment": [{"inquiryNumber", "warnings", "package": [{"trackingNumber",
+  "activity": [...], "deliveryDate": [...], "packageAddress": [...]}]}]}}` — activities newest first.
+  Documented arrays may come as a single object. A placeholder or masked `trackingNumber` gives way to the
+  shipment's `inquiryNumber`. Warnings (TW0001, not found) are echoed, beside data or alone. The package's
+  delivery date (RDD, else SDD) becomes one `eta_update` scan timed at its newest activity.
+- Track API error answer: `{"response": {"errors": [{code, message}]}}` — nothing usable, the codes echoed.
+- Track Alert: one event message or a list of them (see `alerts.py`).
+A malformed activity or message is refused on its own (see `Parsed.refusals`); only a payload of none of
+these shapes raises MalformedPayload. Times: see `clock.py`.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 
-from services.tracking.carriers.mapping import NUMBER_LIMIT, MalformedPayload, lookup, object_list, text_field
-from services.tracking.carriers.ups.codes import TABLES
-from services.tracking.domain.rules import LEG_OF
-from services.tracking.domain.scan import CanonicalScan, Location, Mapping, scan_id
+from services.tracking.carriers.mapping import NUMBER_LIMIT, MalformedPayload, object_list, text_field
+from services.tracking.carriers.refusals import CarrierNote, Parsed, Refusal
+from services.tracking.carriers.ups import clock, scans
+from services.tracking.carriers.ups.alerts import parse_alerts
+from services.tracking.domain.scan import CanonicalScan
+from services.tracking.domain.zones import ZoneGuess
 
 ESTIMATE_TYPES = ("RDD", "SDD")  # rescheduled before scheduled; DEL is the delivery itself
-_OFFSET = re.compile(r"^([+-])(\d{1,2}):?(\d{2})?$")
+PLACEHOLDERS = frozenset({"string", "null", "none"})  # what documentation samples put in a number field
 
 
-def parse(payload: Any) -> list[CanonicalScan]:
-    """Every activity of the payload as a canonical scan; raises MalformedPayload."""
+def parse(payload: Any) -> Parsed:
+    """Every activity of the payload as a canonical scan, the malformed ones refused; raises MalformedPayload."""
     if isinstance(payload, dict) and "trackResponse" in payload:
         return _track_response(payload["trackResponse"])
+    if isinstance(payload, dict) and isinstance(payload.get("response"), dict) and "errors" in payload["response"]:
+        return Parsed(errors=_notes(payload["response"], "errors"))
     messages = payload if isinstance(payload, list) else [payload]
     if not messages or not all(isinstance(m, dict) and "trackingNumber" in m for m in messages):
-        raise MalformedPayload("expected trackResponse (Track API) or Track Alert messages with trackingNumber")
-    return [_alert(message, f"[{i}]") for i, message in enumerate(messages)]
+        raise MalformedPayload("expected trackResponse (Track API), response.errors, or Track Alert messages "
+                               "with trackingNumber")
+    return parse_alerts(messages)
 
 
-def _track_response(response: Any) -> list[CanonicalScan]:
-    scans: list[CanonicalScan] = []
-    for i, shipment in enumerate(object_list(response, "shipment", "trackResponse")):
-        packages = shipment.get("package", [])
-        for j, package in enumerate(object_list({"package": packages}, "package", f"shipment[{i}]")):
-            scans.extend(_package(package, f"shipment[{i}].package[{j}]"))
-    return scans
+def _track_response(response: Any) -> Parsed:
+    parsed = Parsed()
+    for i, shipment in enumerate(object_list(response, "shipment", "trackResponse", single=True)):
+        parsed.warnings.extend(_notes(shipment, "warnings"))
+        if shipment.get("package") is None:
+            continue  # a warning-only shipment: not found, or no data yet
+        for j, package in enumerate(object_list(shipment, "package", f"shipment[{i}]", single=True)):
+            _package(package, shipment, f"shipment[{i}].package[{j}]", parsed)
+    return parsed
 
 
-def _package(package: dict, where: str) -> list[CanonicalScan]:
-    number = text_field(package, "trackingNumber", where, limit=NUMBER_LIMIT)
-    activities = [
-        _activity(activity, number, f"{where}.activity[{k}]")
-        for k, activity in enumerate(object_list({"activity": package.get("activity", [])}, "activity", where))
-    ]
-    estimate = _estimate(package.get("deliveryDate"), where)
-    if estimate and activities:
-        activities.append(_eta_scan(number, estimate, max(s.occurred_at for s in activities)))
-    return activities
+def _package(package: dict, shipment: dict, where: str, parsed: Parsed) -> None:
+    try:
+        number = _number(package, shipment, where)
+        activities = object_list(package, "activity", where, single=True) if "activity" in package else []
+    except MalformedPayload as exc:
+        parsed.refusals.append(Refusal(where, exc.reason, str(exc)))
+        return
+    stamps = _stamps(activities, where, parsed)
+    found = []
+    for k, (stamp, own) in stamps.items():
+        spot = f"{where}.activity[{k}]"
+        guess = None if stamp.at or own else scans.last_known(stamps, k) or _package_zone(package)
+        try:
+            when = clock.event_time(stamp, own, guess, spot)
+            found.append(_activity(activities[k], number, when, spot))
+        except MalformedPayload as exc:
+            parsed.refusals.append(Refusal(spot, exc.reason, str(exc)))
+    estimate = _estimate(package.get("deliveryDate"), where, parsed)
+    if estimate and found:
+        found.append(scans.eta_scan(number, estimate, max(s.occurred_at for s in found)))
+    parsed.scans.extend(found)
 
 
-def _activity(activity: dict, number: str, where: str) -> CanonicalScan:
+def _stamps(activities: list[dict], where: str, parsed: Parsed) -> scans.Stamps:
+    """Each well-timed activity's time fields and its location's zone (else its printed offset), by index.
+
+    Zones are looked up only when some activity of the package has nothing but a local time.
+    """
+    read: dict[int, clock.Stamp] = {}
+    for k, activity in enumerate(activities):
+        try:
+            read[k] = clock.read_stamp(activity, clock.TRACK_API, f"{where}.activity[{k}]")
+        except MalformedPayload as exc:
+            parsed.refusals.append(Refusal(f"{where}.activity[{k}]", exc.reason, str(exc)))
+    if all(stamp.at is not None for stamp in read.values()):
+        return {k: (stamp, None) for k, stamp in read.items()}
+    return {k: (stamp, scans.zone(scans.place(_address(activities[k]))) or clock.offset_zone(stamp))
+            for k, stamp in read.items()}
+
+
+def _package_zone(package: dict) -> ZoneGuess | None:
+    """The zone of the package's addresses (in their order), the guess of last resort."""
+    addresses = package.get("packageAddress")
+    entries = addresses if isinstance(addresses, list) else [addresses]
+    places = [scans.place(scans.as_object(e.get("address"))) for e in entries if isinstance(e, dict)]
+    return next((zone for place in places if (zone := scans.zone(place))), None)
+
+
+def _activity(activity: dict, number: str, when: clock.EventTime, where: str) -> CanonicalScan:
     status = activity.get("status")
     if not isinstance(status, dict):
-        raise MalformedPayload(f"{where}.status must be an object")
-    occurred_at = _gmt_time(activity, where)
-    address = _object(_object(activity.get("location")).get("address"))
-    location = Location(
-        city=_optional(address, "city"), region=_optional(address, "stateProvince"),
-        country=_optional(address, "countryCode") or _optional(address, "country"),
-        postal_code=_optional(address, "postalCode"),
-    )
-    return _scan(number, status, occurred_at, location, f"{where}.status", None, activity)
+        raise MalformedPayload(f"{where}.status must be an object", "wrong_type")
+    return scans.scan(number, status, when, scans.place(_address(activity)), f"{where}.status", None, activity)
 
 
-def _alert(message: dict, where: str) -> CanonicalScan:
-    number = text_field(message, "trackingNumber", where, limit=NUMBER_LIMIT)
-    status = message.get("activityStatus")
-    if not isinstance(status, dict):
-        raise MalformedPayload(f"{where}.activityStatus must be an object")
-    occurred_at = _alert_time(message, where)
-    place = _object(message.get("activityLocation"))
-    location = Location(
-        city=_optional(place, "city"), region=_optional(place, "stateProvince"),
-        country=_optional(place, "countryCode") or _optional(place, "country"),
-        postal_code=_optional(place, "postalCode"),
-    )
-    scheduled = text_field(message, "scheduledDeliveryDate", where, required=False)
-    estimate = _yyyymmdd(scheduled, f"{where}.scheduledDeliveryDate") if scheduled else None
-    return _scan(number, status, occurred_at, location, f"{where}.activityStatus", estimate, message)
+def _number(package: dict, shipment: dict, where: str) -> str:
+    """The package's number; the inquiry number when the package's is a placeholder, masked or absent."""
+    number = text_field(package, "trackingNumber", where, required=False, limit=NUMBER_LIMIT)
+    if not number or number.lower() in PLACEHOLDERS or "*" in number:
+        number = text_field(shipment, "inquiryNumber", where.rsplit(".", 1)[0], required=False,
+                            limit=NUMBER_LIMIT) or number
+    if not number:
+        raise MalformedPayload(f"{where}.trackingNumber is missing", "missing_field")
+    scans.refuse_masked(number, where)
+    return number
 
 
-def _scan(number: str, status: dict, occurred_at: datetime, location: Location, where: str,
-          estimate: date | None, raw: dict) -> CanonicalScan:
-    kind = text_field(status, "type", where, required=False, limit=4)
-    code = text_field(status, "code", where, required=False, limit=4)
-    codes = {"type": kind, "code": code, "statusCode": text_field(status, "statusCode", where, required=False,
-                                                                   limit=4)}
-    codes = {k: v for k, v in codes.items() if v}
-    if not codes.get("code") and not codes.get("statusCode") and kind != "U":
-        raise MalformedPayload(f"{where} has neither code nor statusCode")
-    meaning, mapped_from = lookup({**codes, "type:code": f"{kind}:{code}"}, TABLES)
-    event_code = f"{kind}:{code}" if code else f"statusCode:{codes.get('statusCode', kind)}"
-    return _canonical(number, event_code, occurred_at, meaning, mapped_from, codes, location,
-                      text_field(status, "description", where, required=False), estimate, raw)
-
-
-def _eta_scan(number: str, estimate: tuple[str, date], at: datetime) -> CanonicalScan:
-    kind, day = estimate
-    meaning = Mapping(None, kind="eta_update")
-    return _canonical(number, f"deliveryDate:{kind}:{day.isoformat()}", at, meaning, "deliveryDate",
-                      {"deliveryDate": kind}, Location(), "", day, {"deliveryDate": {"type": kind, "date": str(day)}})
-
-
-def _canonical(number: str, event_code: str, at: datetime, meaning: Mapping, mapped_from: str | None,
-               codes: dict[str, str], location: Location, text: str, estimate: date | None,
-               raw: dict) -> CanonicalScan:
-    return CanonicalScan(
-        scan_id=scan_id("ups", number, event_code, at), carrier="ups", carrier_number=number, occurred_at=at,
-        status=meaning.status, milestone=meaning.milestone,
-        leg=LEG_OF[meaning.milestone] if meaning.milestone else None, reason=meaning.reason, location=location,
-        raw_codes=codes, raw_text=text, kind=meaning.kind, mapped_from=mapped_from, delivery_estimate=estimate,
-        raw=raw,
-    )
-
-
-def _estimate(dates: Any, where: str) -> tuple[str, date] | None:
+def _estimate(dates: Any, where: str, parsed: Parsed) -> tuple[str, date] | None:
     if not dates:
         return None
-    entries = {d.get("type"): d.get("date") for d in object_list({"d": dates}, "d", f"{where}.deliveryDate")}
-    for kind in ESTIMATE_TYPES:
-        if entries.get(kind):
-            return kind, _yyyymmdd(str(entries[kind]), f"{where}.deliveryDate.{kind}")
+    try:
+        entries = {d.get("type"): d.get("date")
+                   for d in object_list({"d": dates}, "d", f"{where}.deliveryDate", single=True)}
+        for kind in ESTIMATE_TYPES:
+            if entries.get(kind):
+                return kind, clock.yyyymmdd(str(entries[kind]), f"{where}.deliveryDate.{kind}")
+    except MalformedPayload as exc:
+        parsed.refusals.append(Refusal(f"{where}.deliveryDate", exc.reason, str(exc)))
     return None
 
 
-def _gmt_time(activity: dict, where: str) -> datetime:
-    """GMT fields when present (they order events across time zones), else local time plus gmtOffset."""
-    if activity.get("gmtDate") and activity.get("gmtTime"):
-        return _combine(str(activity["gmtDate"]), str(activity["gmtTime"]), UTC, where)
-    if activity.get("date") and activity.get("time") and activity.get("gmtOffset"):
-        zone = _offset(str(activity["gmtOffset"]), where)
-        return _combine(str(activity["date"]), str(activity["time"]), zone, where)
-    raise MalformedPayload(f"{where} needs gmtDate and gmtTime (or date, time and gmtOffset)")
-
-
-def _alert_time(message: dict, where: str) -> datetime:
-    if message.get("gmtActivityDate") and message.get("gmtActivityTime"):
-        return _combine(str(message["gmtActivityDate"]), str(message["gmtActivityTime"]), UTC, where)
-    raise MalformedPayload(f"{where} needs gmtActivityDate and gmtActivityTime")
-
-
-def _combine(day: str, time: str, zone: timezone, where: str) -> datetime:
-    clock = time.replace(":", "")
-    if len(clock) != 6 or not clock.isdigit():
-        raise MalformedPayload(f"{where}: time {time!r} is not HHMMSS")
-    moment = datetime.combine(_yyyymmdd(day, where), datetime.min.time(), zone)
-    try:
-        moment = moment.replace(hour=int(clock[:2]), minute=int(clock[2:4]), second=int(clock[4:]))
-        return moment.astimezone(UTC)
-    except (ValueError, OverflowError) as exc:  # overflow: e.g. 0001-01-01 at +08:00 is before the first UTC instant
-        raise MalformedPayload(f"{where}: time {time!r} is out of range") from exc
-
-
-def _yyyymmdd(value: str, where: str) -> date:
-    try:
-        return datetime.strptime(value, "%Y%m%d").date()
-    except ValueError as exc:
-        raise MalformedPayload(f"{where}: date {value!r} is not YYYYMMDD") from exc
-
-
-def _offset(value: str, where: str) -> timezone:
-    match = _OFFSET.match(value)
-    if not match:
-        raise MalformedPayload(f"{where}.gmtOffset {value!r} is not ±HH:MM")
-    sign, hours, minutes = match.groups()
-    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-    return timezone(-delta if sign == "-" else delta)
-
-
-def _object(value: Any) -> dict:
-    """An optional object field; any other shape counts as absent, like an optional field of another type."""
-    return value if isinstance(value, dict) else {}
-
-
-def _optional(container: dict, name: str) -> str | None:
+def _notes(container: dict, name: str) -> list[CarrierNote]:
+    """UPS's `warnings` or `errors` (a list, or one object) as code and message."""
     value = container.get(name)
-    if value is None or isinstance(value, dict | list):
-        return None
-    return str(value).strip()[:100] or None
+    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    return [CarrierNote(str(item.get("code", ""))[:20], str(item.get("message", ""))[:300])
+            for item in items if isinstance(item, dict)]
+
+
+def _address(activity: dict) -> dict:
+    return scans.as_object(scans.as_object(activity.get("location")).get("address"))
