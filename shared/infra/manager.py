@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shared.infra import processes
 from shared.infra.components import Component, components
@@ -30,15 +30,25 @@ class ComponentStatus:
 
 
 def up(layout: Layout, say: Say) -> list[str]:
-    """Install, configure, start and wait for every component; returns the names it started."""
-    started = []
-    for component in components(layout):
-        if _start(component, layout, say):
-            started.append(component.name)
-    return started
+    """Install, configure, start and wait for every component; returns the names it started.
+
+    Every component is started before any is waited for: a cluster's nodes answer only once a quorum of them runs.
+    """
+    layout.run.mkdir(parents=True, exist_ok=True)
+    layout.kafka_brokers_record.write_text(f"{layout.settings.kafka_brokers}\n")
+    launched = [(component, time.monotonic()) for component in components(layout) if _launch(component, layout, say)]
+    try:
+        for component, began in launched:
+            _await(component, layout, began, say)
+    except InfraError:
+        for component, _ in launched:
+            processes.stop(layout.pid_file(component.name))
+        raise
+    return [component.name for component, _ in launched]
 
 
-def _start(component: Component, layout: Layout, say: Say) -> bool:
+def _launch(component: Component, layout: Layout, say: Say) -> bool:
+    """Start the component unless it already runs and answers; True when it was started."""
     pid_file = layout.pid_file(component.name)
     if processes.running(pid_file):
         processes.wait_until(lambda: component.ready() or not processes.running(pid_file), READY_TIMEOUT_S)
@@ -61,28 +71,44 @@ def _start(component: Component, layout: Layout, say: Say) -> bool:
         component.install()
         say(f"{component.name}: installed in {time.monotonic() - began:.1f}s")
     component.prepare()
-    began = time.monotonic()
-    processes.start_detached(component.command(), layout.log_file(component.name), pid_file, env=component.env())
+    start(component, layout)
+    return True
+
+
+def start(component: Component, layout: Layout) -> int:
+    """Start an installed, prepared component in the background; returns its pid (tests restart killed nodes)."""
+    return processes.start_detached(component.command(), layout.log_file(component.name),
+                                    layout.pid_file(component.name), env=component.env())
+
+
+def _await(component: Component, layout: Layout, began: float, say: Say) -> None:
+    pid_file = layout.pid_file(component.name)
     if not processes.wait_until(lambda: component.ready() or not processes.running(pid_file), READY_TIMEOUT_S) \
             or not processes.running(pid_file):
-        processes.stop(pid_file)
         raise InfraError(f"{component.name} did not become ready; see {component.log_hint()} "
                          f"and {layout.log_file(component.name)}")
     say(f"{component.name}: ready at {component.address} in {time.monotonic() - began:.1f}s "
         f"(log: {component.log_hint()})")
-    return True
 
 
 def down(layout: Layout, say: Say) -> None:
-    """Stop every component (broker last-in, first-out); a stopped one is left alone."""
-    for component in reversed(components(layout)):
-        stopped = processes.stop(layout.pid_file(component.name), timeout=45)
-        say(f"{component.name}: {'stopped' if stopped else 'not running'}")
+    """Stop the store, then every Kafka node that has a pid file, whatever the cluster's size is now set to."""
+    stopped_nodes = sorted(layout.run.glob("kafka*.pid")) if layout.run.exists() else []
+    named = [(c.name, layout.pid_file(c.name)) for c in reversed(components(layout))]
+    extra = [(p.stem, p) for p in stopped_nodes if p.stem not in dict(named) and _is_node(p.stem)]
+    for name, pid_file in [*named, *extra]:
+        stopped = processes.stop(pid_file, timeout=45)
+        say(f"{name}: {'stopped' if stopped else 'not running'}")
+
+
+def _is_node(name: str) -> bool:
+    return name == "kafka" or (name.startswith("kafka-") and name[len("kafka-"):].isdigit())
 
 
 def status(layout: Layout) -> list[ComponentStatus]:
+    """Every component of the last `up` (all its Kafka nodes), running or not."""
     result = []
-    for component in components(layout):
+    for component in components(recorded(layout)):
         pid_file = layout.pid_file(component.name)
         alive = processes.running(pid_file)
         result.append(ComponentStatus(
@@ -93,9 +119,19 @@ def status(layout: Layout) -> list[ComponentStatus]:
     return result
 
 
+def recorded(layout: Layout) -> Layout:
+    """The layout with as many Kafka nodes as the last `infra up` started (the settings' count if none did)."""
+    try:
+        count = int(layout.kafka_brokers_record.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return layout
+    return replace(layout, settings=replace(layout.settings, kafka_brokers=count))
+
+
 def reset(layout: Layout, say: Say) -> None:
     """Stop everything and delete the broker's and the store's data (installed tools are kept)."""
     down(layout, say)
-    for folder in (layout.kafka_data, layout.ferretdb_data, layout.ferretdb_state):
+    for folder in (layout.kafka_data, layout.kafka_cluster, layout.ferretdb_data, layout.ferretdb_state):
         shutil.rmtree(folder, ignore_errors=True)
+    layout.kafka_brokers_record.unlink(missing_ok=True)
     say(f"data removed under {layout.root / 'data'}")
