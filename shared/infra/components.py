@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -83,11 +85,10 @@ class Kafka:
         java = require("java")["java"]
         tool = [java, *self._jvm_args(), "kafka.tools.StorageTool"]
         if not self.clustered:
-            cluster_id = _run([*tool, "random-uuid"]).strip().splitlines()[-1]
-            _run([*tool, "format", "--standalone", "-g", "-t", cluster_id, "-c", str(self.config)])
+            _run([*tool, "format", "--standalone", "-g", "-t", new_cluster_id(), "-c", str(self.config)])
             return
         # A static quorum (controller.quorum.voters) is formatted with no quorum flag, every node with one id.
-        _run([*tool, "format", "-g", "-t", self._cluster_id(tool), "-c", str(self.config)])
+        _run([*tool, "format", "-g", "-t", self._cluster_id(), "-c", str(self.config)])
 
     @property
     def data(self) -> Path:
@@ -113,11 +114,11 @@ class Kafka:
             min_insync_replicas=min_insync,
         )
 
-    def _cluster_id(self, tool: list[str]) -> str:
+    def _cluster_id(self) -> str:
         record = self.layout.kafka_cluster / "cluster-id"
         if not record.exists():
             record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(_run([*tool, "random-uuid"]).strip().splitlines()[-1] + "\n")
+            record.write_text(new_cluster_id() + "\n")
         return record.read_text().strip()
 
     def command(self) -> list[str]:
@@ -241,6 +242,14 @@ class FerretDB:
 
 
 Component = Kafka | FerretDB
+
+
+def new_cluster_id() -> str:
+    """A cluster id as `StorageTool random-uuid` prints it (16 random bytes, URL-safe base64), without a JVM start."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):  # Kafka's own generator refuses these too: they read as command flags
+            return candidate
 
 
 def components(layout: Layout) -> list[Component]:
