@@ -76,7 +76,7 @@ def _launch(component: Component, layout: Layout, say: Say) -> bool:
 
 
 def start(component: Component, layout: Layout) -> int:
-    """Start an installed, prepared component in the background; returns its pid (tests restart killed nodes)."""
+    """Start an installed, prepared component in the background; returns its pid."""
     return processes.start_detached(component.command(), layout.log_file(component.name),
                                     layout.pid_file(component.name), env=component.env())
 
