@@ -9,12 +9,17 @@ BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha256sum pyproject.toml | cut -
 PB := $(BIN)/parcelbridge
 PYTEST := $(BIN)/pytest
 
-.PHONY: help install run stop reset infra-up infra-down infra-status unit integration e2e browser test lint bench clean
+.PHONY: help prereqs install run stop reset infra-up infra-down infra-status unit integration e2e browser replication test lint bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The system tools every tier needs (Java, Maven, Go, git, npm, Chromium, python3-venv), only those missing;
+# runs no command when all are present. .ci/run calls the same script, so `make test` needs nothing CI alone adds.
+prereqs:  ## Install missing system tools with apt-get (sudo if not root); PREREQS_ARGS=--dry-run only tells
+	@$(PYTHON) deploy/local/prerequisites.py $(PREREQS_ARGS)
+
+$(STAMP): pyproject.toml | prereqs
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -U pip
@@ -22,7 +27,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m services.console.assets
 	@rm -f $(VENV)/.installed-*; touch $@
 
-install: $(STAMP)  ## Create .venv and install the project with its pinned dependencies
+install: prereqs $(STAMP)  ## Create .venv and install the project with its pinned dependencies
 
 run: install  ## Start everything (Kafka, store, services, simulator); Ctrl-C stops it all
 	$(PB) run
@@ -59,9 +64,12 @@ e2e: install  ## End-to-end tests: the whole stack as processes
 browser: install  ## Browser tests: Debian's headless Chromium against the operator console
 	$(PB) infra run -- $(PYTEST) tests/browser -q
 
+replication: install  ## Leader failures on a 3-broker cluster of its own (REPLICATION_PORT_BASE, 23000): nothing acked lost
+	$(PYTEST) tests/replication -q
+
 test: lint  ## Every tier; brings the infrastructure up itself and leaves it as it found it
 	$(PYTEST) tests/unit -q
-	$(PB) infra run -- $(PYTEST) tests/integration tests/e2e tests/browser -q
+	$(PB) infra run -- $(PYTEST) tests/integration tests/e2e tests/browser tests/replication -q
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]' --config-settings editable_mode=compat

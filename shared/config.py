@@ -18,6 +18,10 @@ SERVICES = ("orders", "shipping", "tracking", "console")
 DEFAULT_PORTS = {"orders": 8001, "shipping": 8002, "tracking": 8003, "console": 8004}
 _HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-]+:\d{1,5}$")
 _DB_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
+# Node n of a local cluster listens at the configured broker and controller ports + 10 x (n - 1): inside an isolated
+# stack's port block (+2/+3, +12/+13, +22/+23) and clear of its store (+18) and APIs (+1001..).
+KAFKA_NODE_PORT_STRIDE = 10
+MAX_LOCAL_BROKERS = 5
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class InfraSettings:
     ferretdb_port: int
     kafka_heap: str
     ferretdb_debug_port: int = 0  # 0: FerretDB serves no debug HTTP (metrics, pprof)
+    kafka_brokers: int = 1  # nodes of the local KRaft cluster; each is broker and controller
+    kafka_node_heap: str = "320m"  # each node's heap when there are several (3 x 320 MB on a 2-core machine)
 
 
 class EnvReader:
@@ -112,13 +118,22 @@ class EnvReader:
 
 def _bootstrap_servers(reader: EnvReader) -> tuple[str, ...]:
     # Without an explicit address, follow the local broker's port (so a second checkout can use other ports).
-    local_port = reader.environ.get("PARCELBRIDGE_KAFKA_PORT", "19092")
-    raw = reader.text("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{local_port}")
+    raw = reader.text("KAFKA_BOOTSTRAP_SERVERS", ",".join(local_kafka_addresses(reader.environ)))
     servers = tuple(s.strip() for s in raw.split(",") if s.strip())
     bad = [s for s in servers if not _HOST_PORT.match(s)]
     if bad or not servers:
         reader.problems.append(f"KAFKA_BOOTSTRAP_SERVERS={raw!r} must be host:port[,host:port...]")
     return servers
+
+
+def local_kafka_addresses(environ: Mapping[str, str]) -> list[str]:
+    """Every node of the local cluster, so a client still starts while any one of them is down."""
+    try:
+        port = int(environ.get("PARCELBRIDGE_KAFKA_PORT", "19092"))
+        brokers = int(environ.get("PARCELBRIDGE_KAFKA_BROKERS", "1"))
+    except ValueError:
+        return [f"127.0.0.1:{environ.get('PARCELBRIDGE_KAFKA_PORT', '19092')}"]  # reported by the infra settings
+    return [f"127.0.0.1:{port + KAFKA_NODE_PORT_STRIDE * n}" for n in range(max(1, min(brokers, MAX_LOCAL_BROKERS)))]
 
 
 def _mongo(reader: EnvReader, service: str) -> MongoSettings:
@@ -189,6 +204,7 @@ def environment_variables(service: str) -> set[str]:
     return SERVICE_VARIABLES.get(service, set()) | {
         "KAFKA_BOOTSTRAP_SERVERS", f"{prefix}_MONGODB_URI", f"{prefix}_HOST", f"{prefix}_PORT",
         "MAX_BODY_BYTES", "LOG_LEVEL", "PARCELBRIDGE_FERRETDB_PORT", "PARCELBRIDGE_KAFKA_PORT",
+        "PARCELBRIDGE_KAFKA_BROKERS",
         "MONGODB_SOCKET_TIMEOUT_SECONDS", "READINESS_TIMEOUT_SECONDS", "READINESS_CACHE_SECONDS",
         "WORKER_HEALTH_PORT", "WORKER_STALL_SECONDS",
     }
@@ -206,6 +222,8 @@ def load_infra_settings(environ: Mapping[str, str] | None = None, root: Path | N
         ferretdb_port=reader.port("PARCELBRIDGE_FERRETDB_PORT", 27018),
         kafka_heap=reader.text("PARCELBRIDGE_KAFKA_HEAP", "512m"),
         ferretdb_debug_port=reader.integer("PARCELBRIDGE_FERRETDB_DEBUG_PORT", 0, 0, 65535),
+        kafka_brokers=reader.integer("PARCELBRIDGE_KAFKA_BROKERS", 1, 1, MAX_LOCAL_BROKERS),
+        kafka_node_heap=reader.text("PARCELBRIDGE_KAFKA_NODE_HEAP", "320m"),
     )
     if settings.kafka_port == settings.kafka_controller_port:
         reader.problems.append("PARCELBRIDGE_KAFKA_PORT and PARCELBRIDGE_KAFKA_CONTROLLER_PORT must differ")

@@ -6,12 +6,13 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from shared.config import load_infra_settings
+from shared.config import MAX_LOCAL_BROKERS, load_infra_settings
 from shared.errors import ConfigError
 from shared.infra import manager
 from shared.infra.components import InstallFailed
@@ -20,8 +21,16 @@ from shared.infra.layout import PROJECT_ROOT, Layout, MissingPrerequisite
 console = Console(stderr=True)
 
 
-def _layout() -> Layout:
-    return Layout(load_infra_settings(root=PROJECT_ROOT))
+def _layout(brokers: int | None = None) -> Layout:
+    settings = load_infra_settings(root=PROJECT_ROOT)
+    return Layout(settings if brokers is None else replace(settings, kafka_brokers=brokers))
+
+
+BROKERS = click.option(
+    "--brokers", type=click.IntRange(1, MAX_LOCAL_BROKERS), default=None,
+    help="Kafka nodes (KRaft, each broker and controller); 3 gives replication 3 and min.insync.replicas 2. "
+         "Default: PARCELBRIDGE_KAFKA_BROKERS, else 1.",
+)
 
 
 def _say(message: str) -> None:
@@ -39,11 +48,12 @@ def infra() -> None:
 
 
 @infra.command("up")
-def up_command() -> None:
-    """Install if needed, start, and wait until both answer. A second `up` is a no-op."""
+@BROKERS
+def up_command(brokers: int | None) -> None:
+    """Install if needed, start, and wait until all answer. A second `up` is a no-op."""
     began = time.monotonic()
     try:
-        layout = _layout()
+        layout = _layout(brokers)
         manager.up(layout, _say)
     except (ConfigError, MissingPrerequisite, InstallFailed, manager.InfraError) as exc:
         _fail(exc)
@@ -52,7 +62,7 @@ def up_command() -> None:
 
 @infra.command("down")
 def down_command() -> None:
-    """Stop the broker and the store; data is kept."""
+    """Stop every Kafka node and the store; data is kept."""
     try:
         manager.down(_layout(), _say)
     except ConfigError as exc:
@@ -61,7 +71,7 @@ def down_command() -> None:
 
 @infra.command("status")
 def status_command() -> None:
-    """Show what runs, where, and whether it answers. Exit code 1 when something is not ready."""
+    """Show what runs (every node the last `up` started), where, and whether it answers; 1 when not all ready."""
     try:
         rows = manager.status(_layout())
     except ConfigError as exc:
@@ -84,10 +94,11 @@ def reset_command(yes: bool) -> None:
 
 
 @infra.command("run", context_settings={"ignore_unknown_options": True})
+@BROKERS
 @click.argument("command", nargs=-1, type=click.UNPROCESSED, required=True)
-def run_command(command: tuple[str, ...]) -> None:
+def run_command(brokers: int | None, command: tuple[str, ...]) -> None:
     """Run COMMAND with the infrastructure up, then leave it as it was found."""
-    layout = _layout()
+    layout = _layout(brokers)
     try:
         started = manager.up(layout, _say)
     except (MissingPrerequisite, InstallFailed, manager.InfraError) as exc:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from shared.infra import brokers
+from shared.infra.brokers import Node
 from shared.infra.layout import DEPLOY_LOCAL, FERRETDB_MODULE, Layout, require
+from shared.kafka.topics import replication_for
 
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 KAFKA_DEPLOY = DEPLOY_LOCAL / "kafka"
@@ -32,17 +37,30 @@ def _run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None
 
 @dataclass(frozen=True)
 class Kafka:
+    """One Kafka node: the single broker (`node_id` 1 of 1), or one node of a local KRaft cluster."""
+
     layout: Layout
-    name: str = "kafka"
+    node_id: int = 1
+
+    @property
+    def node(self) -> Node:
+        return brokers.node(self.layout.settings, self.node_id)
+
+    @property
+    def clustered(self) -> bool:
+        return self.layout.settings.kafka_brokers > 1
+
+    @property
+    def name(self) -> str:
+        return self.node.name
 
     @property
     def ports(self) -> tuple[int, ...]:
-        s = self.layout.settings
-        return (s.kafka_port, s.kafka_controller_port)
+        return (self.node.broker_port, self.node.controller_port)
 
     @property
     def address(self) -> str:
-        return f"127.0.0.1:{self.layout.settings.kafka_port}"
+        return f"127.0.0.1:{self.node.broker_port}"
 
     def installed(self) -> bool:
         return _stamp_matches(self.layout.kafka_libs, _digest(KAFKA_DEPLOY / "pom.xml"))
@@ -59,30 +77,61 @@ class Kafka:
         _write_stamp(libs, _digest(KAFKA_DEPLOY / "pom.xml"))
 
     def prepare(self) -> None:
-        """Write server.properties and format the storage once (a formatted directory is kept)."""
-        s = self.layout.settings
-        template = Template((KAFKA_DEPLOY / "server.properties.tmpl").read_text())
-        config = template.substitute(
-            broker_port=s.kafka_port, controller_port=s.kafka_controller_port, data_dir=self.layout.kafka_data
-        )
-        self.layout.kafka_config.parent.mkdir(parents=True, exist_ok=True)
-        self.layout.kafka_config.write_text(config)
-        if (self.layout.kafka_data / "meta.properties").exists():
+        """Write the node's properties and format its storage once (a formatted directory is kept)."""
+        self.config.parent.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(self._properties())
+        if (self.data / "meta.properties").exists():
             return
         java = require("java")["java"]
-        cluster_id = _run([java, *self._jvm_args(), "kafka.tools.StorageTool", "random-uuid"]).strip().splitlines()[-1]
-        _run([java, *self._jvm_args(), "kafka.tools.StorageTool", "format", "--standalone", "-g",
-              "-t", cluster_id, "-c", str(self.layout.kafka_config)])
+        tool = [java, *self._jvm_args(), "kafka.tools.StorageTool"]
+        if not self.clustered:
+            _run([*tool, "format", "--standalone", "-g", "-t", new_cluster_id(), "-c", str(self.config)])
+            return
+        # A static quorum (controller.quorum.voters) is formatted with no quorum flag, every node with one id.
+        _run([*tool, "format", "-g", "-t", self._cluster_id(), "-c", str(self.config)])
+
+    @property
+    def data(self) -> Path:
+        return self.layout.kafka_cluster / f"node-{self.node_id}" if self.clustered else self.layout.kafka_data
+
+    @property
+    def config(self) -> Path:
+        if self.clustered:
+            return self.layout.kafka_config.parent / "cluster" / f"node-{self.node_id}.properties"
+        return self.layout.kafka_config
+
+    def _properties(self) -> str:
+        node = self.node
+        if not self.clustered:
+            template = Template((KAFKA_DEPLOY / "server.properties.tmpl").read_text())
+            return template.substitute(broker_port=node.broker_port, controller_port=node.controller_port,
+                                       data_dir=self.data)
+        factor, min_insync = replication_for(self.layout.settings.kafka_brokers)
+        template = Template((KAFKA_DEPLOY / "cluster.properties.tmpl").read_text())
+        return template.substitute(
+            node_id=node.node_id, voters=brokers.voters(self.layout.settings), broker_port=node.broker_port,
+            controller_port=node.controller_port, data_dir=self.data, replication_factor=factor,
+            min_insync_replicas=min_insync,
+        )
+
+    def _cluster_id(self) -> str:
+        record = self.layout.kafka_cluster / "cluster-id"
+        if not record.exists():
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(new_cluster_id() + "\n")
+        return record.read_text().strip()
 
     def command(self) -> list[str]:
-        heap = self.layout.settings.kafka_heap
+        s = self.layout.settings
+        heap = s.kafka_node_heap if self.clustered else s.kafka_heap
         return [require("java")["java"], "-Xms256m", f"-Xmx{heap}", "-XX:+UseG1GC",
-                *self._jvm_args(), "kafka.Kafka", str(self.layout.kafka_config)]
+                *self._jvm_args(), "kafka.Kafka", str(self.config)]
 
     def env(self) -> dict[str, str]:
         return dict(os.environ)
 
     def ready(self) -> bool:
+        """This node answers and the cluster lists it as an unfenced broker."""
         from kafka import KafkaAdminClient
         from kafka.errors import KafkaError
 
@@ -92,20 +141,20 @@ class Kafka:
         except KafkaError:
             return False
         try:
-            admin.list_topics()
-            return True
+            listed = admin.describe_cluster()["brokers"]
         except KafkaError:
             return False
         finally:
             admin.close()
+        return any(b["broker_id"] == self.node_id and not b.get("is_fenced", False) for b in listed)
 
     def log_hint(self) -> Path:
-        return self.layout.logs / "kafka" / "server.log"
+        return self.layout.logs / self.name / "server.log"
 
     def _jvm_args(self) -> list[str]:
         return [
             f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'log4j2.properties'}",
-            f"-Dkafka.logs.dir={self.layout.logs / 'kafka'}",
+            f"-Dkafka.logs.dir={self.layout.logs / self.name}",
             "-cp", f"{self.layout.kafka_libs}/*",
         ]
 
@@ -195,8 +244,20 @@ class FerretDB:
 Component = Kafka | FerretDB
 
 
+def new_cluster_id() -> str:
+    """A cluster id as `StorageTool random-uuid` prints it (16 random bytes, URL-safe base64), without a JVM start."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):  # Kafka's own generator refuses these too: they read as command flags
+            return candidate
+
+
 def components(layout: Layout) -> list[Component]:
-    return [Kafka(layout), FerretDB(layout)]
+    return [*kafka_nodes(layout), FerretDB(layout)]
+
+
+def kafka_nodes(layout: Layout) -> list[Kafka]:
+    return [Kafka(layout, n.node_id) for n in brokers.nodes(layout.settings)]
 
 
 def _digest(path: Path) -> str:

@@ -46,6 +46,16 @@ class Layout:
         return self.root / "kafka" / "server.properties"
 
     @property
+    def kafka_cluster(self) -> Path:
+        """A multi-node cluster's data, apart from the single broker's (their storage is formatted differently)."""
+        return self.root / "data" / "kafka-cluster"
+
+    @property
+    def kafka_brokers_record(self) -> Path:
+        """How many nodes the last `infra up` started, so `status` shows them all without being told."""
+        return self.run / "kafka-brokers"
+
+    @property
     def tools(self) -> Path:
         """Executables the project builds for itself (FerretDB, the bench's load generator)."""
         return self.root / "bin"

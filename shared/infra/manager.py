@@ -6,7 +6,7 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shared.infra import processes, stack_config
 from shared.infra.components import Component, components
@@ -33,15 +33,25 @@ class ComponentStatus:
 
 
 def up(layout: Layout, say: Say) -> list[str]:
-    """Install, configure, start and wait for every component; returns the names it started."""
-    started = []
-    for component in components(layout):
-        if _start(component, layout, say):
-            started.append(component.name)
-    return started
+    """Install, configure, start and wait for every component; returns the names it started.
+
+    Every component is started before any is waited for: a cluster's nodes answer only once a quorum of them runs.
+    """
+    layout.run.mkdir(parents=True, exist_ok=True)
+    layout.kafka_brokers_record.write_text(f"{layout.settings.kafka_brokers}\n")
+    launched = [(component, time.monotonic()) for component in components(layout) if _launch(component, layout, say)]
+    try:
+        for component, began in launched:
+            _await(component, layout, began, say)
+    except InfraError:
+        for component, _ in launched:
+            processes.stop(layout.pid_file(component.name))
+        raise
+    return [component.name for component, _ in launched]
 
 
-def _start(component: Component, layout: Layout, say: Say) -> bool:
+def _launch(component: Component, layout: Layout, say: Say) -> bool:
+    """Start the component unless it already runs and answers; True when it was started."""
     pid_file = layout.pid_file(component.name)
     if processes.running(pid_file):
         processes.wait_until(lambda: component.ready() or not processes.running(pid_file), READY_TIMEOUT_S)
@@ -64,30 +74,48 @@ def _start(component: Component, layout: Layout, say: Say) -> bool:
         component.install()
         say(f"{component.name}: installed in {time.monotonic() - began:.1f}s")
     component.prepare()
-    began = time.monotonic()
-    processes.start_detached(component.command(), layout.log_file(component.name), pid_file, env=component.env())
+    start(component, layout)
+    return True
+
+
+def start(component: Component, layout: Layout) -> int:
+    """Start an installed, prepared component in the background; returns its pid."""
+    return processes.start_detached(component.command(), layout.log_file(component.name),
+                                    layout.pid_file(component.name), env=component.env())
+
+
+def _await(component: Component, layout: Layout, began: float, say: Say) -> None:
+    pid_file = layout.pid_file(component.name)
     if not processes.wait_until(lambda: component.ready() or not processes.running(pid_file), READY_TIMEOUT_S) \
             or not processes.running(pid_file):
-        processes.stop(pid_file)
         raise InfraError(f"{component.name} did not become ready; see {component.log_hint()} "
                          f"and {layout.log_file(component.name)}")
     say(f"{component.name}: ready at {component.address} in {time.monotonic() - began:.1f}s "
         f"(log: {component.log_hint()})")
-    return True
 
 
 def down(layout: Layout, say: Say, timeout: float = STOP_TIMEOUT_S) -> None:
-    """Stop every component at once (neither needs the other to shut down); a stopped one is left alone."""
-    pool = ThreadPoolExecutor(max_workers=2)
-    stopping = {c.name: pool.submit(processes.stop, layout.pid_file(c.name), timeout) for c in components(layout)}
+    """Stop the store and every Kafka node that has a pid file (whatever the cluster's size is now set to), all at
+    once: none needs another to shut down, and `make stop` has 15 s in all."""
+    nodes = sorted(layout.run.glob("kafka*.pid")) if layout.run.exists() else []
+    named = [(c.name, layout.pid_file(c.name)) for c in reversed(components(layout))]
+    extra = [(p.stem, p) for p in nodes if p.stem not in dict(named) and _is_node(p.stem)]
+    targets = [*named, *extra]
+    pool = ThreadPoolExecutor(max_workers=len(targets))
+    stopping = {name: pool.submit(processes.stop, pid_file, timeout) for name, pid_file in targets}
     pool.shutdown(wait=True)
     for name, stopped in stopping.items():
         say(f"{name}: {'stopped' if stopped.result() else 'not running'}")
 
 
+def _is_node(name: str) -> bool:
+    return name == "kafka" or (name.startswith("kafka-") and name[len("kafka-"):].isdigit())
+
+
 def status(layout: Layout) -> list[ComponentStatus]:
+    """Every component of the last `up` (all its Kafka nodes), running or not."""
     result = []
-    for component in components(layout):
+    for component in components(recorded(layout)):
         pid_file = layout.pid_file(component.name)
         alive = processes.running(pid_file)
         result.append(ComponentStatus(
@@ -98,11 +126,21 @@ def status(layout: Layout) -> list[ComponentStatus]:
     return result
 
 
+def recorded(layout: Layout) -> Layout:
+    """The layout with as many Kafka nodes as the last `infra up` started (the settings' count if none did)."""
+    try:
+        count = int(layout.kafka_brokers_record.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return layout
+    return replace(layout, settings=replace(layout.settings, kafka_brokers=count))
+
+
 def reset(layout: Layout, say: Say) -> None:
     """Stop everything and delete the broker's and the store's data (installed tools are kept)."""
     down(layout, say)
-    for folder in (layout.kafka_data, layout.ferretdb_data, layout.ferretdb_state):
+    for folder in (layout.kafka_data, layout.kafka_cluster, layout.ferretdb_data, layout.ferretdb_state):
         shutil.rmtree(folder, ignore_errors=True)
+    layout.kafka_brokers_record.unlink(missing_ok=True)
     # The recorded configuration goes with the data: its secrets signed what the store holds.
     stack_config.path_in(layout.root).unlink(missing_ok=True)
     say(f"data and {stack_config.FILE_NAME} removed under {layout.root}")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from kafka import KafkaAdminClient
 from kafka.errors import TopicAlreadyExistsError
 
-from shared.kafka.topics import TOPICS, Topic
+from shared.kafka.topics import TOPICS, Topic, replication_for
 
 log = logging.getLogger(__name__)
 
@@ -20,28 +20,37 @@ def admin_client(bootstrap_servers: Iterable[str], client_id: str = "parcelbridg
     )
 
 
-def topic_specs(topics: Iterable[Topic], replication_factor: int = 1) -> dict[str, dict]:
-    """kafka-python's create_topics argument for each topic and its dead-letter topic."""
+def topic_specs(topics: Iterable[Topic], brokers: int = 1) -> dict[str, dict]:
+    """kafka-python's create_topics argument for each topic and its dead-letter topic, on `brokers` nodes."""
+    factor, min_insync = replication_for(brokers)
+    # One node keeps the broker's defaults as they always were; a cluster states its durability per topic.
+    durability = {"min.insync.replicas": str(min_insync)} if factor > 1 else {}
     specs: dict[str, dict] = {}
     for topic in topics:
-        configs = {"retention.ms": str(topic.retention_ms)}
         specs[topic.name] = {
-            "num_partitions": topic.partitions, "replication_factor": replication_factor, "configs": configs,
+            "num_partitions": topic.partitions, "replication_factor": factor,
+            "configs": {"retention.ms": str(topic.retention_ms), **durability},
         }
         specs[topic.dlq] = {
-            "num_partitions": 1, "replication_factor": replication_factor,
-            "configs": {"retention.ms": str(30 * 24 * 3600 * 1000)},
+            "num_partitions": 1, "replication_factor": factor,
+            "configs": {"retention.ms": str(30 * 24 * 3600 * 1000), **durability},
         }
     return specs
 
 
-def ensure_topics(admin: KafkaAdminClient, topics: Iterable[Topic] = TOPICS, replication_factor: int = 1) -> list[str]:
-    """Create whichever declared topics are missing; returns the names created."""
-    specs = topic_specs(topics, replication_factor)
+def broker_count(admin: KafkaAdminClient) -> int:
+    """Nodes registered in the cluster, a fenced (down) one included: a node's outage must not lower the replicas."""
+    return len(admin.describe_cluster()["brokers"])
+
+
+def ensure_topics(admin: KafkaAdminClient, topics: Iterable[Topic] = TOPICS) -> list[str]:
+    """Create whichever declared topics are missing, replicated as the cluster's size allows; returns their names."""
+    topics = list(topics)
     existing = set(admin.list_topics())
-    missing = {name: spec for name, spec in specs.items() if name not in existing}
-    if not missing:
+    if set(topic_specs(topics)) <= existing:
         return []
+    specs = topic_specs(topics, broker_count(admin))
+    missing = {name: spec for name, spec in specs.items() if name not in existing}
     try:
         admin.create_topics(missing, wait_for_metadata=True)
     except TopicAlreadyExistsError:

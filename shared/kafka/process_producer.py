@@ -24,8 +24,17 @@ class ProcessProducer:
         self._making = threading.Lock()  # a web worker's threads publish at once: make one producer, not several
 
     def publish(self, events: Iterable[CloudEvent]) -> None:
-        """Return once every event is acknowledged by the broker; raise TransientError otherwise."""
-        self._producer().publish(events)
+        """Return once every event is acknowledged by the broker; raise TransientError otherwise.
+
+        A producer that failed is replaced on the next publish: one whose flush timed out may hold batches it will
+        never send, and would make every later request wait out the same timeout.
+        """
+        producer = self._producer()
+        try:
+            producer.publish(events)
+        except TransientError:
+            self._discard(producer)
+            raise
 
     def _producer(self) -> EventProducer:
         with self._making:
@@ -35,6 +44,12 @@ class ProcessProducer:
                 except KafkaError as exc:
                     raise TransientError(f"no producer: {exc!r}") from exc
             return self._made[1]
+
+    def _discard(self, failed: EventProducer) -> None:
+        with self._making:
+            if self._made is not None and self._made[1] is failed:
+                self._made = None
+        failed.close(timeout=0)
 
     def close(self) -> None:
         if self._made is not None and self._made[0] == os.getpid():

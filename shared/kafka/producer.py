@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from shared.config import KafkaSettings
 from shared.errors import TransientError
@@ -14,6 +14,10 @@ from shared.events.envelope import CONTENT_TYPE, CloudEvent, encode
 from shared.kafka.topics import topic_for
 
 Headers = list[tuple[str, bytes]]
+# kafka-python's flush() waits with no bound of its own: after a partition leader was stopped, its batches were
+# seen neither sent nor expired, and a request thread waited for good (tests/replication). So a flush is bounded
+# by the producer's own delivery timeout plus this margin, and an unacknowledged send is a transient failure.
+FLUSH_MARGIN_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,18 @@ class EventProducer:
         futures = [
             self._producer.send(r.topic, key=r.key, value=r.value, headers=r.headers) for r in records
         ]
-        self._producer.flush()
+        try:
+            self._producer.flush(timeout=self._flush_timeout_s())
+        except KafkaTimeoutError as exc:
+            raise TransientError(f"broker did not acknowledge in time: {exc!r}") from exc
         for future in futures:
             try:
                 future.get(timeout=0)
             except KafkaError as exc:
                 raise TransientError(f"broker did not acknowledge a record: {exc!r}") from exc
+
+    def _flush_timeout_s(self) -> float:
+        return self._producer.config["delivery_timeout_ms"] / 1000 + FLUSH_MARGIN_S
 
     def close(self, timeout: float = 10) -> None:
         self._producer.close(timeout=timeout)

@@ -39,6 +39,15 @@ TOPICS: tuple[Topic, ...] = (SHIPPERS, ORDERS, SHIPMENTS, CARRIER_SCANS, TRACKIN
 _BY_EVENT = {event_type: topic for topic in TOPICS for event_type in topic.event_types}
 
 
+def replication_for(brokers: int) -> tuple[int, int]:
+    """Replication factor and min.insync.replicas on a cluster of `brokers` nodes: production's 3 and 2 from 3 up.
+
+    With 2 nodes, min ISR stays 1: requiring both would stop every write while either is down.
+    """
+    factor = max(1, min(3, brokers))
+    return factor, 2 if factor >= 3 else 1
+
+
 def topic_for(short_type: str) -> Topic:
     """The one topic that carries events of this type."""
     return _BY_EVENT[short_type]

@@ -99,6 +99,7 @@ class FakePublisher:
         self.published: list[CloudEvent] = []
         self.batches: list[int] = []
         self.fail = False
+        self.closed = False
 
     def publish(self, events: Iterable[CloudEvent]) -> None:
         events = list(events)
@@ -106,3 +107,6 @@ class FakePublisher:
             raise TransientError("broker did not acknowledge")
         self.batches.append(len(events))
         self.published.extend(events)
+
+    def close(self, timeout: float = 10) -> None:
+        self.closed = True

@@ -26,3 +26,14 @@ def test_a_broker_that_cannot_be_reached_when_making_it_is_a_transient_failure_t
         producer.publish([])
     producer.make = FakePublisher
     producer.publish([])
+
+
+def test_a_producer_that_failed_a_publish_is_replaced_by_the_next_one():
+    made: list[FakePublisher] = []
+    producer = ProcessProducer(lambda: made.append(FakePublisher()) or made[-1])
+    producer.publish([])
+    made[0].fail = True
+    with pytest.raises(TransientError):
+        producer.publish([])
+    producer.publish([])
+    assert len(made) == 2 and made[0].closed and made[1].batches == [0]
