@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from services.tracking import handlers
 from services.tracking.adapters.repository import AliasRepository, TrackerRepository
 from services.tracking.carriers.mapping import MalformedPayload
+from services.tracking.carriers.plausibility import check_plausible
 from services.tracking.carriers.sf import answers as sf_answers
 from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.carriers.sf import parse as sf_parse
@@ -40,6 +41,7 @@ from services.tracking.views import MAX_BATCH, BatchItem, BatchRequest, tracking
 from shared.failures import is_transient
 from shared.http.body import field_errors, json_body
 from shared.http.docs import add_document_routes
+from shared.http.hygiene import Unacceptable, checked_json_text
 from shared.http.problems import Problem, validation_problem
 
 log = logging.getLogger(__name__)
@@ -158,11 +160,11 @@ def _ingest(edge: CarrierEdge, stores: Stores) -> tuple[Response, int] | Respons
     return jsonify(edge.accepted(result.recorded, result.parked))
 
 
-def _parsed(edge: CarrierEdge, body: bytes) -> list[CanonicalScan]:
+def _parsed(edge: CarrierEdge, body: bytes) -> Sequence[CanonicalScan]:
     try:
-        return edge.parse(json.loads(body))
-    except ValueError as exc:  # MalformedPayload, JSONDecodeError and UnicodeDecodeError are all ValueErrors
-        detail = str(exc) if isinstance(exc, MalformedPayload) else "the body is not valid UTF-8 JSON"
+        return check_plausible(edge.parse(json.loads(checked_json_text(body))))
+    except ValueError as exc:  # MalformedPayload, Unacceptable and JSONDecodeError are all ValueErrors
+        detail = str(exc) if isinstance(exc, MalformedPayload | Unacceptable) else "the body is not valid JSON"
         raise Refused(400, detail) from exc
 
 
