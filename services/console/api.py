@@ -42,7 +42,7 @@ from services.console.security import (
 from services.console.web import FILTERS, sse, sse_comment
 from shared.http.body import parse_body, query_text
 from shared.http.docs import add_document_routes
-from shared.http.problems import Problem, problem_response
+from shared.http.problems import Problem, problem_response, validation_problem
 
 if TYPE_CHECKING:
     from services.console.bootstrap import ConsoleService
@@ -301,6 +301,8 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/dlq/<topic>/records")
     def api_dlq_records(topic: str):
+        if not topic.endswith(".dlq"):  # as the page answers: any other topic is no dead-letter topic
+            raise Problem(404, "Not a dead-letter topic", f"{topic!r} does not end in .dlq")
         return jsonify(pages.dlq_records(service, topic, _unmasked(service, f"dlq {topic}")))
 
     @bp.post("/api/dlq/<topic>/dry-run")
@@ -460,8 +462,12 @@ def _safe_next(value: str | None) -> str | None:
 
 
 def _unmasked(service: ConsoleService, what: str) -> bool:
-    """`?unmask=1` shows personal data in clear: admins only, and every time audited."""
-    if request.args.get("unmask") != "1":
+    """`?unmask=1` shows personal data in clear: admins only, and every time audited; `0` or nothing masks."""
+    wanted = query_text("unmask", 1)
+    if wanted not in (None, "0", "1"):
+        raise validation_problem([{"field": "unmask", "message": "give 1 to unmask, 0 or nothing to mask"}],
+                                 status=400)
+    if wanted != "1":
         return False
     if not allowed(g.session.role, Permission.UNMASK):
         raise Forbidden(g.session.role, Permission.UNMASK)

@@ -37,6 +37,8 @@ def _document() -> dict[str, Any]:
         "components": {"schemas": schemas, "securitySchemes": {
             "session": {"type": "apiKey", "in": "cookie", "name": "pb_console_session",
                         "description": "Set by `POST /login` (form: name, password, csrf_token)."},
+            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+                     "description": "The session's CSRF token (`GET /api/me`); every POST needs it."},
         }},
     }
 
@@ -66,8 +68,8 @@ def _path(name: str, description: str) -> dict[str, Any]:
             "schema": {"type": "string", "minLength": 1, "maxLength": 249}}
 
 
-_UNMASK = _query("unmask", "`1` shows personal data in clear (admins only; audited)", {"type": "string",
-                                                                                        "enum": ["0", "1"]})
+_UNMASK = _query("unmask", "`1` shows personal data in clear (admins only; audited); `0` masks",
+                 {"type": "string", "enum": ["0", "1"]})
 _FILTERS = [
     _query("key", "A record key, or any parcel number (resolved to its shipment and order ids)"),
     _query("type", "The CloudEvents type"),
@@ -108,7 +110,8 @@ def _read_paths() -> dict[str, Any]:
         "/api/dlq": _get("Every dead-letter topic with its counts", _object("topics")),
         "/api/dlq/{topic}/records": _get("The records of a dead-letter topic with their replay state",
                                          {"type": "object"}, [_path("topic", "A `.dlq` topic"), _UNMASK],
-                                         {"403": "Unmasking needs an admin", "404": "Not a dead-letter topic"}),
+                                         {**_BAD_QUERY, "403": "Unmasking needs an admin",
+                                          "404": "Not a dead-letter topic"}),
         "/api/pipeline": _get("Parcels per stage, the oldest in each, and those stuck", {"type": "object"}),
         "/api/trace": _get("Everything known about one parcel number, with its dead letters", _object("keys"),
                            [_query("number", "An order id, shipment id, SF waybill or UPS number",
@@ -131,13 +134,8 @@ def _post(summary: str, body_ref: dict[str, str], example: dict[str, Any], param
                  "415": problem_response("Not application/json"),
                  "422": problem_response("A field is invalid (each is named)")}
     responses |= {status: problem_response(text) for status, text in errors.items()}
-    return {"post": {"summary": summary, "parameters": [_csrf(), *parameters],
+    return {"post": {"summary": summary, "parameters": parameters, "security": [{"session": [], "csrf": []}],
                      "requestBody": request_body(body_ref, example, required=True), "responses": responses}}
-
-
-def _csrf() -> dict[str, Any]:
-    return {"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
-            "description": "The session's CSRF token (`GET /api/me`)"}
 
 
 def _replay_paths(refs: dict[Any, dict[str, str]]) -> dict[str, Any]:

@@ -15,7 +15,9 @@ Stack = IsolatedStack
 @pytest.fixture(scope="session")
 def stack() -> Iterator[IsolatedStack]:
     running = IsolatedStack(isolated_env("e2e", int(os.environ.get("E2E_PORT_BASE", "21000")),
-                                         extra={"WEB_CONCURRENCY": "1"}))
+                                         extra={"WEB_CONCURRENCY": "1",
+                                                # webhook receivers of tests listen on loopback
+                                                "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true"}))
     running.start()
     try:
         yield running

@@ -35,3 +35,15 @@ def test_the_docs_page_needs_no_login(console):
 def test_the_api_still_needs_a_session(console):
     response = create_console_app(console).test_client().get("/api/me")
     assert response.status_code == 401 and response.mimetype == "application/problem+json"
+
+
+# Found by fuzzing the console's document: both answered 200 with data.
+def test_records_of_a_topic_that_is_no_dead_letter_topic_are_404(as_role):
+    response = as_role("admin").get("/api/dlq/orders.v1/records")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+def test_an_unmask_value_other_than_0_or_1_is_400_naming_it(as_role):
+    response = as_role("admin").get("/api/dlq/orders.v1.dlq/records?unmask=yes")
+    assert response.status_code == 400
+    assert response.json["errors"] == [{"field": "unmask", "message": "invalid value"}]
