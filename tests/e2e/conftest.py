@@ -23,3 +23,11 @@ def stack() -> Iterator[IsolatedStack]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def seeds(stack: IsolatedStack):
+    """Booked orders, webhooks, a second shipper and a console session on the running stack (tests.e2e.seeds)."""
+    from tests.e2e.seeds import seed  # here, not at the top: seeds' helpers import this module
+
+    return seed(stack)

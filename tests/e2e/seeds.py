@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import requests
 
+from shared.infra.isolated import IsolatedStack as Stack
 from shared.kafka.topics import TOPICS
-from tests.e2e.conftest import Stack
 from tests.e2e.fuzzing import Seeded
 from tests.e2e.helpers import auth, order_body, order_with_status
 

@@ -20,14 +20,9 @@ from tests.e2e.fuzzing import (
     never_succeeded,
     shipper_headers,
 )
-from tests.e2e.seeds import Seeds, console_fuzzing, seed
+from tests.e2e.seeds import console_fuzzing
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def seeds(stack) -> Seeds:
-    return seed(stack)
 
 
 @pytest.fixture
