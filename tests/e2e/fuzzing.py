@@ -63,10 +63,16 @@ def fuzz(schema: schemathesis.BaseSchema, call: Call, seeds: Seeded, skip: dict[
             except Unsatisfiable:  # nothing to make invalid: an operation without parameters or body
                 continue
             except (Exception, BaseExceptionGroup) as exc:  # failed checks (a group) or a transport error
-                failures.append(f"{operation.label} [{mode.value}]: {type(exc).__name__}: {str(exc)[:1500]}")
+                failures.append(f"{operation.label} [{mode.value}]: {_described(exc)}")
                 if os.environ.get("FUZZ_TRACEBACKS"):
                     traceback.print_exception(exc)
     return failures
+
+
+def _described(exc: BaseException) -> str:
+    """The failure and, for a group (several checks, or Hypothesis's flaky report), each failure inside it."""
+    inner = "".join(f"\n  - {_described(each)}" for each in getattr(exc, "exceptions", ()))
+    return f"{type(exc).__name__}: {str(exc)[:1500]}{inner}"
 
 
 @dataclass(frozen=True)
