@@ -5,7 +5,7 @@ import os
 from prometheus_client import multiprocess
 
 # Threads serve requests that wait on the store; two processes use both cores.
-worker_class = "gthread"
+worker_class = "shared.http.gunicorn_errors.ProblemThreadWorker"  # gthread; errors as problem+json
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "8"))
 timeout = 30

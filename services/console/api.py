@@ -19,6 +19,7 @@ from services.console.domain.operators import InvalidOperator, LoginFailed, Oper
 from services.console.domain.records import view_of
 from services.console.domain.replay import record_id
 from services.console.domain.roles import Forbidden, Permission, allowed, parse_role
+from services.console.openapi import openapi_document
 from services.console.queries import (
     DryRunBody,
     ParkBody,
@@ -40,12 +41,14 @@ from services.console.security import (
 )
 from services.console.web import FILTERS, sse, sse_comment
 from shared.http.body import parse_body, query_text
-from shared.http.problems import Problem, problem_response
+from shared.http.docs import add_document_routes
+from shared.http.problems import Problem, problem_response, validation_problem
 
 if TYPE_CHECKING:
     from services.console.bootstrap import ConsoleService
 
-PUBLIC_ENDPOINTS = {"console.login_form", "console.login", "console.static"}
+# The API's document is public, as every service's is: it describes routes, never data.
+PUBLIC_ENDPOINTS = {"console.login_form", "console.login", "console.static", "console.openapi", "console.docs"}
 STREAM_SECONDS = 120  # a stream ends after this; EventSource reconnects by itself (no thread held forever)
 TAIL_SECONDS = 300
 MAX_TAILS = 4  # per process: each live tail holds a thread and a consumer
@@ -58,6 +61,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     _install_hooks(bp, service)
     _install_errors(bp, service)
     regions = _regions(service)
+    add_document_routes(bp, openapi_document)
 
     def page(name: str, template: str, **context: Any) -> str:
         return render_template(template, page=name, session=g.session, csrf_token=g.session.csrf_token,
@@ -297,6 +301,8 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/dlq/<topic>/records")
     def api_dlq_records(topic: str):
+        if not topic.endswith(".dlq"):  # as the page answers: any other topic is no dead-letter topic
+            raise Problem(404, "Not a dead-letter topic", f"{topic!r} does not end in .dlq")
         return jsonify(pages.dlq_records(service, topic, _unmasked(service, f"dlq {topic}")))
 
     @bp.post("/api/dlq/<topic>/dry-run")
@@ -456,8 +462,12 @@ def _safe_next(value: str | None) -> str | None:
 
 
 def _unmasked(service: ConsoleService, what: str) -> bool:
-    """`?unmask=1` shows personal data in clear: admins only, and every time audited."""
-    if request.args.get("unmask") != "1":
+    """`?unmask=1` shows personal data in clear: admins only, and every time audited; `0` or nothing masks."""
+    wanted = query_text("unmask", 1)
+    if wanted not in (None, "0", "1"):
+        raise validation_problem([{"field": "unmask", "message": "give 1 to unmask, 0 or nothing to mask"}],
+                                 status=400)
+    if wanted != "1":
         return False
     if not allowed(g.session.role, Permission.UNMASK):
         raise Forbidden(g.session.role, Permission.UNMASK)

@@ -11,6 +11,7 @@ from services.console.adapters.readmodel import MongoReadModel
 from services.console.dlq import Selection
 from services.console.domain.records import RecordFilter, parse_header_filter
 from shared.http.body import query_text
+from shared.http.hygiene import time_in_range
 from shared.http.problems import validation_problem
 
 
@@ -28,17 +29,23 @@ def _int(name: str, low: int = 0, high: int = 2**62) -> int | None:
 
 
 def timestamp_ms(raw: str | None) -> int | None:
-    """Epoch milliseconds, or an ISO 8601 time (UTC when no offset is given)."""
+    """Epoch milliseconds, or an ISO 8601 time (UTC when no offset is given), from 1970 up to 2100."""
     if raw in (None, ""):
         return None
-    if raw.isdigit():
-        return int(raw)
     try:
-        moment = datetime.fromisoformat(raw.strip().replace(" ", "T"))
-    except ValueError:
-        raise validation_problem([{"field": "timestamp", "message": "an ISO time or epoch milliseconds"}],
-                                 status=400) from None
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000)
+        moment = _moment(raw.strip())
+        # Kafka's offset-for-time lookup takes no time before the epoch, and year 9999 overflows a zone shift.
+        return int(time_in_range(moment).timestamp() * 1000)
+    except (ValueError, OverflowError) as exc:
+        message = f"an ISO time or epoch milliseconds: {exc}"
+        raise validation_problem([{"field": "timestamp", "message": message}], status=400) from None
+
+
+def _moment(raw: str) -> datetime:
+    if raw.isdigit():
+        return datetime.fromtimestamp(int(raw) / 1000, UTC)
+    moment = datetime.fromisoformat(raw.replace(" ", "T"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def record_filter(model: MongoReadModel | None, values: dict[str, str | None]) -> RecordFilter:

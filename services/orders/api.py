@@ -30,6 +30,7 @@ from services.orders.views import (
     encode_cursor,
     order_view,
 )
+from shared.errors import ConcurrencyConflict
 from shared.http.auth import authenticate
 from shared.http.body import field_errors, parse_body, query_text
 from shared.http.docs import add_document_routes
@@ -100,6 +101,13 @@ def _install_errors(api: Blueprint) -> None:
     def _not_cancellable(exc: CancellationNotAllowed):
         return problem_response(Problem(409, "Order cannot be cancelled", str(exc),
                                         type_="https://parcelbridge.dev/problems/not-cancellable"))
+
+    @api.errorhandler(ConcurrencyConflict)
+    def _kept_changing(_exc: ConcurrencyConflict):
+        # Only after handlers.CANCEL_ATTEMPTS reads in a row each lost to another writer: ask for a retry.
+        return problem_response(Problem(409, "Order changed while being cancelled", "try again in a moment",
+                                        headers={"Retry-After": "1"},
+                                        type_="https://parcelbridge.dev/problems/concurrent-change"))
 
     @api.errorhandler(IdempotencyKeyReused)
     def _key_reused(exc: IdempotencyKeyReused):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from services.orders.domain.placement import (
 from services.orders.domain.shippers import Shipper, ShipperNotFound
 from services.orders.domain.webhooks import PendingDelivery, Webhook, notification_body, queue_for
 from shared.batch.routes import Applied
-from shared.errors import BusinessRuleViolation
+from shared.errors import BusinessRuleViolation, ConcurrencyConflict
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.schemas.shipments import (
     ShipmentBooked,
@@ -84,8 +85,22 @@ def _original(orders: OrderRepository, command: PlaceOrder, order_id: str, diges
     return original
 
 
+CANCEL_ATTEMPTS = 5  # one consumer writes an order at a time, so a second conflict in a row is already rare
+
+
 def cancel_order(command: CancelOrder, orders: OrderRepository, clock: Clock = utc_now) -> Order:
-    """Cancel the shipper's order and emit `order.cancelled`; raises CancellationNotAllowed or OrderNotFound."""
+    """Cancel the shipper's order and emit `order.cancelled`; raises CancellationNotAllowed or OrderNotFound.
+
+    The orders consumer writes the same document when the booking (or a scan) lands: a cancel that lost that
+    race reads the order again and decides anew, as the shipper would have had they sent it a moment later.
+    """
+    for _ in range(CANCEL_ATTEMPTS - 1):
+        with contextlib.suppress(ConcurrencyConflict):
+            return _cancel_once(command, orders, clock)
+    return _cancel_once(command, orders, clock)  # the last attempt's conflict reaches the caller
+
+
+def _cancel_once(command: CancelOrder, orders: OrderRepository, clock: Clock) -> Order:
     order = orders.get_for(command.shipper_id, command.order_id)
     order.cancel(command.reason, clock())
     orders.save(order, envelopes(order.id, order.events, command.request_id))

@@ -9,11 +9,12 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal, Protocol
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from services.orders.domain.model import Order, OrderStatus
 from shared.events.schemas.base import Payload
 from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, ServiceLevel
+from shared.http.hygiene import time_in_range
 
 ORDER_ID_PATTERN = re.compile(r"^ord_[a-z2-7]{20}$")
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
@@ -25,7 +26,8 @@ def _rfc3339(value: object) -> object:
     return value
 
 
-Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+# Bounded: a year-9999 time overflowed the store's date type and answered 500.
+Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(time_in_range)]
 
 
 class InvalidCursor(ValueError):

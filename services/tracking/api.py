@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from services.tracking import handlers
 from services.tracking.adapters.repository import AliasRepository, TrackerRepository
 from services.tracking.carriers.mapping import MalformedPayload
+from services.tracking.carriers.plausibility import check_plausible
 from services.tracking.carriers.refusals import Parsed
 from services.tracking.carriers.sf import answers as sf_answers
 from services.tracking.carriers.sf import auth as sf_auth
@@ -40,6 +41,7 @@ from services.tracking.views import MAX_BATCH, BatchItem, BatchRequest, tracking
 from shared.failures import is_transient
 from shared.http.body import field_errors, json_body
 from shared.http.docs import add_document_routes
+from shared.http.hygiene import Unacceptable, checked_json_text
 from shared.http.problems import Problem, validation_problem
 
 log = logging.getLogger(__name__)
@@ -179,9 +181,9 @@ def _usable(edge: CarrierEdge, parsed: Parsed) -> Parsed:
 
 def _parsed(edge: CarrierEdge, body: bytes) -> Parsed:
     try:
-        return edge.parse(json.loads(body))
-    except ValueError as exc:  # MalformedPayload, JSONDecodeError and UnicodeDecodeError are all ValueErrors
-        detail = str(exc) if isinstance(exc, MalformedPayload) else "the body is not valid UTF-8 JSON"
+        return check_plausible(edge.parse(json.loads(checked_json_text(body))))
+    except ValueError as exc:  # MalformedPayload, Unacceptable and JSONDecodeError are all ValueErrors
+        detail = str(exc) if isinstance(exc, MalformedPayload | Unacceptable) else "the body is not valid JSON"
         raise Refused(400, detail) from exc
 
 

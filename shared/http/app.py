@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from shared.http.observability import install_request_tracking, metrics_response
 from shared.http.outages import install_outage_handlers
 from shared.http.problems import Problem, problem_response
+from shared.http.routing import match_without_redirects
 from shared.probes import Readiness
 
 
@@ -23,6 +24,7 @@ def create_app(
     app = Flask(service, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.json.sort_keys = False
+    match_without_redirects(app)
     install_request_tracking(app, service)
     _install_errors(app)
     install_outage_handlers(app)

@@ -2,30 +2,52 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ValidationError
 
+from shared.http.hygiene import (
+    MAX_NESTING,
+    Unacceptable,
+    checked_json_text,
+    control_character_paths,
+    has_control_character,
+)
 from shared.http.problems import Problem, validation_problem
 
 M = TypeVar("M", bound=BaseModel)
-MAX_DEPTH = 12
+MAX_DEPTH = MAX_NESTING
 
 
 def json_body() -> Any:
-    """The parsed JSON body; 415 for another content type, 400 for bad JSON, 422 for `$`/`.` keys."""
-    if not request.is_json:
-        raise Problem(415, "Unsupported media type", "send the body as application/json")
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise Problem(400, "Malformed JSON", "the request body is not valid JSON")
-    bad = list(operator_keys(payload))
-    if bad:
-        raise validation_problem(
-            [{"field": path, "message": "keys starting with '$' or containing '.' are not allowed"} for path in bad]
-        )
+    """The parsed JSON body; 415 for another type or charset, 400 for bad or too deep JSON, 422 for bad keys/text."""
+    if not request.is_json or request.mimetype_params.get("charset", "utf-8").lower() != "utf-8":
+        raise Problem(415, "Unsupported media type", "send the body as application/json in UTF-8")
+    try:
+        # Decoded and depth-checked by us first: Flask's loader would take UTF-16 and recurse without a bound.
+        payload = json.loads(checked_json_text(request.get_data(cache=True)), parse_constant=_no_constant)
+    except Unacceptable as exc:
+        raise _body_problem(str(exc)) from exc
+    except ValueError as exc:
+        raise _body_problem("the request body is not valid JSON") from exc
+    _refuse(operator_keys(payload), "keys starting with '$' or containing '.' are not allowed")
+    _refuse(control_character_paths(payload), "control characters (NUL included) are not allowed")
     return payload
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, the store cannot hold them
+
+
+def _body_problem(detail: str) -> Problem:
+    return Problem(400, "Malformed JSON", detail, errors=[{"field": "(body)", "message": detail}])
+
+
+def _refuse(paths: list[str], message: str) -> None:
+    if paths:
+        raise validation_problem([{"field": path, "message": message} for path in paths])
 
 
 def parse_body(model: type[M]) -> M:
@@ -70,6 +92,6 @@ def query_text(name: str, max_length: int = 200) -> str | None:
     if len(values) > 1:
         raise validation_problem([{"field": name, "message": "give this parameter once"}], status=400)
     value = values[0]
-    if value.startswith("$") or len(value) > max_length:
+    if value.startswith("$") or len(value) > max_length or has_control_character(value):
         raise validation_problem([{"field": name, "message": "invalid value"}], status=400)
     return value

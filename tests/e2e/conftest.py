@@ -15,6 +15,16 @@ Stack = IsolatedStack
 @pytest.fixture(scope="session")
 def stack() -> Iterator[IsolatedStack]:
     running = IsolatedStack(isolated_env("e2e", int(os.environ.get("E2E_PORT_BASE", "21000")),
-                                         extra={"WEB_CONCURRENCY": "1"}))
+                                         extra={"WEB_CONCURRENCY": "1",
+                                                # webhook receivers of tests listen on loopback
+                                                "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true"}))
     with running.running():  # stopped on SIGTERM and Ctrl-C too
         yield running
+
+
+@pytest.fixture(scope="session")
+def seeds(stack: IsolatedStack):
+    """Booked orders, webhooks, a second shipper and a console session on the running stack (tests.e2e.seeds)."""
+    from tests.e2e.seeds import seed  # here, not at the top: seeds' helpers import this module
+
+    return seed(stack)

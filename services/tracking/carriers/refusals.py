@@ -19,6 +19,8 @@ RefusalReason = Literal[
     "no_time_zone",  # only a local time, and no location (nor earlier scan) of the package gives a zone
     "no_code",  # neither an activity code nor a status code
     "masked_number",  # a number with `*` in it: it can never resolve to a parcel
+    "implausible_number",  # fails its carrier's format or check digit: no parcel of ours has it
+    "time_out_of_range",  # dated before 1970 or after 2100: a placeholder, not a scan
 ]
 
 

@@ -5,9 +5,10 @@ from services.orders.domain.commands import CancelOrder, CreateShipper, PlaceOrd
 from services.orders.domain.model import CancellationNotAllowed, OrderNotFound
 from services.orders.domain.placement import IdempotencyKeyReused, OrderRequest
 from services.orders.domain.shippers import ShipperNotFound
-from shared.errors import BusinessRuleViolation
+from shared.errors import BusinessRuleViolation, ConcurrencyConflict
 from shared.events.envelope import new_event
 from shared.http.auth import key_hash
+from tests.unit.orders.conftest import FakeOrderRepository
 
 SOURCE = "/parcelbridge/test"
 
@@ -84,6 +85,42 @@ def test_cancelling_emits_order_cancelled(orders, clock, body):
     assert orders.get(order_id).status == "cancelled"
     assert orders.events_of(order_id) == ["order.placed", "order.cancelled"]
     assert orders.outbox[order_id][1].data == {"order_id": order_id, "shipper_id": "shp_a", "reason": "duplicate"}
+
+
+class RacedOrders(FakeOrderRepository):
+    """Orders whose next `races` saves each lose to a write made after the cancel read the order (as the store's
+    version guard reports it)."""
+
+    def __init__(self, orders: FakeOrderRepository, races: int, meanwhile) -> None:
+        super().__init__(orders.store)
+        self.races = races
+        self.meanwhile = meanwhile
+
+    def save(self, order, events) -> None:
+        if self.races:
+            self.races -= 1
+            self.meanwhile()
+            raise ConcurrencyConflict(f"orders/{order.id} changed")
+        super().save(order, events)
+
+
+def test_a_cancel_that_races_the_booking_is_retried_on_the_booked_order(orders, clock, body, consume):
+    order_id = _place(orders, clock, body).order.id
+    raced = RacedOrders(orders, races=1, meanwhile=lambda: consume(_booked(order_id)))
+    cancelled = handlers.cancel_order(CancelOrder("shp_a", order_id, "changed my mind"), raced, clock)
+    assert cancelled.status == "cancelled"
+    stored = orders.get(order_id)
+    assert [h.status for h in stored.history] == ["placed", "booked", "cancelled"]
+    assert stored.booking.ups_tracking_number == "1Z999AA10123456784"
+    assert orders.events_of(order_id) == ["order.cancelled"]
+
+
+def test_a_cancel_that_keeps_losing_gives_up_with_the_conflict(orders, clock, body):
+    order_id = _place(orders, clock, body).order.id
+    raced = RacedOrders(orders, races=handlers.CANCEL_ATTEMPTS, meanwhile=lambda: None)
+    with pytest.raises(ConcurrencyConflict):
+        handlers.cancel_order(CancelOrder("shp_a", order_id), raced, clock)
+    assert orders.get(order_id).status == "placed"
 
 
 def test_another_shippers_order_is_not_found(orders, clock, body):

@@ -2,14 +2,16 @@
 
 import hashlib
 import json
+import time
 from datetime import timedelta
 
 import pytest
-from http_samples import ALERT, CREDENTIAL, PUSH, FakeStores, post_sf, sf_headers
+from http_samples import ALERT, CHECK_WORD, CREDENTIAL, PUSH, FakeStores, post_sf, sf_headers
 from prometheus_client import REGISTRY
 from tracking_samples import SF, SHIPMENT, UPS, booked_data
 
 from services.tracking.api import tracking_blueprint
+from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.options import TrackingOptions
 from services.tracking.view_cache import ViewCache
 from shared.events.envelope import new_event
@@ -95,6 +97,37 @@ def test_numbers_and_times_our_events_cannot_carry_are_400_not_500(client, booke
     response = post_sf(client, payload) if carrier == "sf" else \
         client.post("/v1/carriers/ups/track", json=payload, headers={"credential": CREDENTIAL})
     assert response.status_code == 400
+    assert publisher.published == [] and parked.scans == {}
+
+
+def _sf_route(**changes) -> dict:
+    return {"Body": {"WaybillRoute": [{"mailno": SF, "acceptTime": "2025-06-01 22:00:00", "opCode": "50", **changes}]}}
+
+
+@pytest.mark.parametrize("carrier, payload, named", [
+    ("sf", _sf_route(mailno=SF[:-1] + str((int(SF[-1]) + 1) % 10)), "is no sf_express number"),
+    ("sf", _sf_route(mailno=UPS), "not a sf_express number"),
+    ("sf", _sf_route(acceptTime="1969-12-31 08:00:00"), "1970-01-01"),
+    ("sf", _sf_route(acceptTime="9999-12-31 23:59:59"), "1970-01-01"),
+    ("ups", {**ALERT, "trackingNumber": "1Z999AA10123456785"}, "is no ups number"),
+    ("ups", {**ALERT, "gmtActivityDate": "21991231"}, "1970-01-01"),
+])
+def test_scans_no_parcel_can_have_made_are_refused_not_parked_forever(client, publisher, parked, carrier, payload,
+                                                                       named):
+    response = post_sf(client, payload) if carrier == "sf" else \
+        client.post("/v1/carriers/ups/track", json=payload, headers={"credential": CREDENTIAL})
+    assert response.status_code == 400
+    assert named in json.dumps(response.get_json())
+    assert publisher.published == [] and parked.scans == {}
+
+
+def test_a_utf16_push_is_400_even_when_signed(client, publisher, parked):
+    body = json.dumps(PUSH)
+    stamp = str(int(time.time() * 1000))
+    response = client.post("/v1/carriers/sf/route-push", data=body.encode("utf-16"),
+                           headers={"timestamp": stamp, "msgDigest": sf_auth.digest(body, stamp, CHECK_WORD),
+                                    "Content-Type": "application/json"})
+    assert response.status_code in (400, 401)
     assert publisher.published == [] and parked.scans == {}
 
 
