@@ -6,6 +6,6 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Payload(BaseModel):
-    """Strict: unknown fields are a schema violation, not silently carried."""
+    """Strict: unknown fields are a schema violation, not silently carried; strings are validated as sent."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -10,7 +10,10 @@ from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from shared.events.schemas.base import Payload
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# Text is taken as sent, never trimmed: a trimmed value could pass limits the OpenAPI document says it breaks
+# (200 characters plus spaces), so blank and space-padded values are refused by the documented pattern instead.
+NOT_BLANK = r"^\S(?:.*\S)?$"
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 \-]{5,19}$")]
 HsCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6,10}$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
