@@ -28,6 +28,11 @@ RETRIES = Counter("parcelbridge_worker_retries_total",
                   ["dependency"])
 # A step that ran this long before failing had recovered: the next outage starts its backoff afresh.
 FRESH_AFTER_S = 60.0
+# kafka-python's producer can stay stuck after a broker restart: every publish of a batch timed out for minutes
+# with the broker back (a restarted broker's "not leader" answers retried with stale metadata). A worker whose
+# publishes failed this many times in a row ends the run, and the outer loop (keep_running) starts it again
+# on a fresh consumer and producer.
+FRESH_CLIENTS_AFTER = 2
 
 
 @dataclass

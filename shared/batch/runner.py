@@ -28,7 +28,7 @@ from shared.kafka.consumer import RECORDS, Counts
 from shared.kafka.dlq import dead_letter
 from shared.kafka.producer import EventProducer
 from shared.liveness import WorkerReadiness, readiness
-from shared.resilience import RETRIES
+from shared.resilience import FRESH_CLIENTS_AFTER, RETRIES
 
 log = logging.getLogger(__name__)
 DEFAULT_BACKOFF = WORKER_BACKOFF
@@ -159,6 +159,8 @@ class BatchRunner:
                     log.warning("batch failed; applying its events one by one", extra={"error": repr(exc)[:300]})
                     return [rejection for pair in pairs for rejection in self._settle([pair])]
                 attempt += 1
+                if dependency_of(exc) == KAFKA and attempt >= FRESH_CLIENTS_AFTER:
+                    raise  # the worker starts again on fresh clients; the uncommitted batch is delivered again
                 self._wait_before_retry(pairs[0][0], exc, attempt)
 
     def _count(self, record: ConsumerRecord, event: CloudEvent, outcome: str) -> None:

@@ -18,12 +18,12 @@ from pymongo.errors import PyMongoError
 
 from shared.errors import ConcurrencyConflict
 from shared.events.envelope import from_document
-from shared.failures import is_transient
+from shared.failures import KAFKA, dependency_of, is_transient
 from shared.kafka.producer import EventProducer
 from shared.mongo.client import IndexSpec
 from shared.mongo.documents import OUTBOX, Document, VersionedCollection
 from shared.mongo.pending import PendingDocuments
-from shared.resilience import Patience
+from shared.resilience import FRESH_CLIENTS_AFTER, Patience
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,8 @@ class OutboxRelay:
             except Exception as exc:  # classified: an outage is waited out, a bug propagates
                 if not is_transient(exc):
                     raise
+                if dependency_of(exc) == KAFKA and patience.attempt + 1 >= FRESH_CLIENTS_AFTER:
+                    raise  # a fresh producer, through the worker's outer loop (see shared.resilience)
                 if not patience.failed(exc, "outbox pass"):
                     return
                 continue

@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
 from kafka import TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaTimeoutError
+from pymongo.errors import AutoReconnect
 
 from shared.backoff import Backoff
 from shared.batch.runner import BatchRunner
+from shared.errors import TransientError
 from shared.events.envelope import CloudEvent, encode, new_event
 from shared.liveness import WorkerReadiness
 
@@ -130,3 +133,41 @@ def test_a_consumer_is_not_ready_before_its_first_poll_nor_while_its_group_coord
 
     assert (before, joined) == (False, True)
     assert "no group coordinator reachable" in ready.report()[1]["waiting_for"]["kafka"]
+
+
+class PublishFails(Unit):
+    """A unit whose outbox publish fails `times` times with `error` before it succeeds."""
+
+    def __init__(self, error: Exception, times: int) -> None:
+        super().__init__()
+        self.error, self.times = error, times
+
+    def apply(self, events: list[CloudEvent]) -> list:
+        if self.times:
+            self.times -= 1
+            raise self.error
+        return super().apply(events)
+
+
+def test_a_publish_that_fails_on_the_broker_twice_ends_the_run_uncommitted_for_fresh_clients():
+    events = _events(2)
+    consumer = FakeConsumer([encode(e) for e in events])
+    unit = PublishFails(TransientError("broker did not acknowledge in time"), times=5)
+    unit.error.__cause__ = KafkaTimeoutError("Timeout waiting for future")
+    runner = _runner(consumer, unit, WorkerReadiness())
+
+    with pytest.raises(TransientError):
+        runner.poll_once()
+
+    assert unit.times == 3  # tried twice, then handed to the outer loop instead of retrying on the same producer
+    assert consumer.committed == [] and unit.applied == []
+
+
+def test_a_store_failure_is_still_retried_in_place():
+    events = _events(2)
+    consumer = FakeConsumer([encode(e) for e in events])
+    unit = PublishFails(AutoReconnect("store gone"), times=3)
+    runner = _runner(consumer, unit, WorkerReadiness())
+
+    assert runner.poll_once() == 2
+    assert consumer.committed == [2] and unit.applied == [e.id for e in events]
