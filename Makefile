@@ -9,7 +9,7 @@ BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha256sum pyproject.toml | cut -
 PB := $(BIN)/parcelbridge
 PYTEST := $(BIN)/pytest
 
-.PHONY: help install run stop reset infra-up infra-down infra-status unit integration e2e browser test lint bench clean
+.PHONY: help install run stop reset infra-up infra-down infra-status unit integration e2e browser faults test lint bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -59,9 +59,13 @@ e2e: install  ## End-to-end tests: the whole stack as processes
 browser: install  ## Browser tests: Debian's headless Chromium against the operator console
 	$(PB) infra run -- $(PYTEST) tests/browser -q
 
+faults: install  ## Fault tier: kill -9 each process, the store and the broker under load (own stack, FAULTS_PORT_BASE)
+	$(PYTEST) tests/faults -q
+
 test: lint  ## Every tier; brings the infrastructure up itself and leaves it as it found it
 	$(PYTEST) tests/unit -q
 	$(PB) infra run -- $(PYTEST) tests/integration tests/e2e tests/browser -q
+	$(PYTEST) tests/faults -q
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]' --config-settings editable_mode=compat
