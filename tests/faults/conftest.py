@@ -18,6 +18,11 @@ REPORT = ARTIFACTS / "faults-report.json"
 REPORT_KEY = pytest.StashKey[dict[str, Any]]()
 
 
+def settings() -> Settings:
+    """FAULTS_ORDER_RATE (orders a second) changes the load; the rest is fixed so runs compare."""
+    return Settings(rate=float(os.environ.get("FAULTS_ORDER_RATE", Settings.rate)))
+
+
 @pytest.fixture(scope="session")
 def fault_report(request) -> dict[str, Any]:
     port_base = int(os.environ.get("FAULTS_PORT_BASE", "26000"))
@@ -26,7 +31,7 @@ def fault_report(request) -> dict[str, Any]:
     ARTIFACTS.mkdir(exist_ok=True)
     stack.start()
     try:
-        report = {"port_base": port_base, **execute(stack, Settings(), port_base, ARTIFACTS)}
+        report = {"port_base": port_base, **execute(stack, settings(), port_base, ARTIFACTS)}
     finally:
         stack.stop()
     REPORT.write_text(json.dumps(report, indent=2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
@@ -18,26 +18,36 @@ class ProbeResult:
     order_id: str | None
     reached: str  # the last stage passed: "nothing", "placed", "booked", "tracked", "delivered", "moving"
     moving_at: float | None  # monotonic time every stage had passed; None if it did not within the timeout
+    stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds from the probe's start
 
 
 def probe(stack: Stack, key: str, receiver: WebhookReceiver, since: float, timeout: float) -> ProbeResult:
     """Place one order and follow it until every stage passed, or the timeout; webhooks count from `since`."""
-    deadline = time.monotonic() + timeout
-    order_id = _place(stack, key, deadline)
-    if order_id is None:
-        return ProbeResult(None, "nothing", None)
-    shipment_id = _until(deadline, lambda: _booked_shipment(stack, key, order_id))
-    if shipment_id is None:
-        return ProbeResult(order_id, "placed", None)
-    if _until(deadline, lambda: _tracked(stack, shipment_id)) is None:
-        return ProbeResult(order_id, "booked", None)
-    if _until(deadline, lambda: receiver.received_since(since) > 0) is None:
-        return ProbeResult(order_id, "tracked", None)
-    try:  # the console's read model is the last consumer of the booking
+    began = time.monotonic()
+    deadline = began + timeout
+    stages: dict[str, float] = {}
+
+    def passed(stage: str, found):
+        if found:
+            stages[stage] = round(time.monotonic() - began, 2)
+        return found
+
+    order_id = passed("placed", _place(stack, key, deadline))
+    shipment_id = order_id and passed("booked", _until(deadline, lambda: _booked_shipment(stack, key, order_id)))
+    tracked = shipment_id and passed("tracked", _until(deadline, lambda: _tracked(stack, shipment_id)))
+    delivered = tracked and passed("delivered", _until(deadline, lambda: receiver.received_since(since) > 0))
+    moving = delivered and passed("moving", _console_caught_up(stack, deadline))
+    reached = list(stages)[-1] if stages else "nothing"
+    return ProbeResult(order_id, reached, time.monotonic() if moving else None, stages)
+
+
+def _console_caught_up(stack: Stack, deadline: float) -> bool:
+    """The console's read model is the last consumer of the booking."""
+    try:
         wait_until_consumed(stack, "console", SHIPMENTS.name, timeout=max(0.0, deadline - time.monotonic()))
     except AssertionError:
-        return ProbeResult(order_id, "delivered", None)
-    return ProbeResult(order_id, "moving", time.monotonic())
+        return False
+    return True
 
 
 def _until(deadline: float, check, interval: float = 0.25):

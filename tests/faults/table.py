@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-COLUMNS = ("fault", "outage s", "recovered", "recover s", "probe reached", "died", "restarted", "orders answered")
+COLUMNS = ("fault", "outage s", "recovered", "recover s", "probe stages s (after back)", "died", "restarted",
+           "orders answered")
 
 
 def render(report: dict[str, Any]) -> list[str]:
@@ -12,7 +13,8 @@ def render(report: dict[str, Any]) -> list[str]:
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(COLUMNS))]
     lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    lines.append(f"baseline probe (no fault): {report.get('baseline_probe_s')} s; "
+    lines.append(f"baseline probe (no fault): {report.get('baseline_probe_s')} s "
+                 f"({_stages({'probe_stages': report.get('baseline_probe_stages') or {}})}); "
                  f"run took {report.get('duration_s')} s")
     for section in ("load", "orders", "parcels", "timelines", "webhooks", "dead_letters"):
         if section in report:
@@ -25,5 +27,10 @@ def render(report: dict[str, Any]) -> list[str]:
 def _fault_row(outcome: dict[str, Any]) -> tuple:
     answered = ", ".join(f"{status}: {n}" for status, n in sorted(outcome["orders_answered"].items()))
     return (outcome["name"], outcome["outage_s"], "yes" if outcome["recovered"] else "NO",
-            outcome["recover_s"] if outcome["recover_s"] is not None else "-", outcome["probe_reached"],
+            outcome["recover_s"] if outcome["recover_s"] is not None else "-", _stages(outcome),
             ", ".join(outcome["died"]) or "-", ", ".join(outcome["restarted"]) or "-", answered or "-")
+
+
+def _stages(outcome: dict[str, Any]) -> str:
+    stages = outcome.get("probe_stages") or {}
+    return " ".join(f"{stage} {seconds}" for stage, seconds in stages.items()) or outcome.get("probe_reached", "-")
