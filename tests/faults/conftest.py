@@ -19,8 +19,10 @@ REPORT_KEY = pytest.StashKey[dict[str, Any]]()
 
 
 def settings() -> Settings:
-    """FAULTS_ORDER_RATE (orders a second) changes the load; the rest is fixed so runs compare."""
-    return Settings(rate=float(os.environ.get("FAULTS_ORDER_RATE", Settings.rate)))
+    """FAULTS_ORDER_RATE (orders a second) and FAULTS_BUDGET_SECONDS (when the last fault may start) change the
+    run; the rest is fixed so runs compare."""
+    return Settings(rate=float(os.environ.get("FAULTS_ORDER_RATE", Settings.rate)),
+                    budget=float(os.environ.get("FAULTS_BUDGET_SECONDS", Settings.budget)))
 
 
 @pytest.fixture(scope="session")
