@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from kafka.errors import KafkaError
+
 from services.simulator.poison import KINDS as POISON_KINDS
 from shared.infra.isolated import PARCELBRIDGE, IsolatedStack
 from tests.common.stack_reads import wait_until_consumed
@@ -131,7 +133,10 @@ def inflict(run: Run, fault: f.Fault) -> FaultOutcome:
         log.warning("%s", missing)
         return not_run(fault, "not running before the fault")
     time.sleep(fault.outage)
-    f.bring_back(run.stack, fault)
+    try:
+        f.bring_back(run.stack, fault)
+    except RuntimeError as failed:  # judged by the probe below, which then finds the pipeline stopped
+        log.warning("bringing %s back failed: %s", fault.name, failed)
     back_at = time.monotonic()
     result = probe(run.stack, run.key, run.receiver, back_at, run.settings.recover_within)
     after = f.service_pids(run.stack)
@@ -140,7 +145,7 @@ def inflict(run: Run, fault: f.Fault) -> FaultOutcome:
     restarted = [name for name in others if before[name] and after.get(name) and after[name] != before[name]]
     repaired = bool(died) or result.moving_at is None
     if repaired:  # so that the next fault starts from a whole stack, and its figures are its own
-        f.restart_dead_processes(run.stack)
+        _repair(run.stack)
     if result.order_id:
         run.probes.append(result.order_id)
     outcome = FaultOutcome(
@@ -150,6 +155,13 @@ def inflict(run: Run, fault: f.Fault) -> FaultOutcome:
         run.load.answered_between(killed_at, time.monotonic()))
     log.warning("fault %s: %s", fault.name, asdict(outcome))
     return outcome
+
+
+def _repair(stack: IsolatedStack) -> None:
+    try:
+        f.restart_dead_processes(stack)
+    except RuntimeError as failed:  # the next fault then finds its target missing, and says so
+        log.warning("repair failed: %s", failed)
 
 
 def not_run(fault: f.Fault, why: str) -> FaultOutcome:
@@ -166,7 +178,7 @@ def settle(run: Run, simulator: subprocess.Popen, timeout: float = 120.0) -> int
         for topic in topics:
             try:
                 wait_until_consumed(run.stack, group, topic, timeout=max(5.0, deadline - time.monotonic()))
-            except AssertionError as lag:  # the figures show what it left behind
+            except (AssertionError, KafkaError) as lag:  # the figures show what it left behind
                 log.warning("not settled: %s", lag)
     return code
 

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import requests
+from kafka.errors import KafkaError
 
 from shared.kafka.topics import SHIPMENTS
 from tests.common.stack_reads import Stack, auth, order_body, wait_until_consumed
@@ -43,11 +44,15 @@ def probe(stack: Stack, key: str, receiver: WebhookReceiver, since: float, timeo
 
 def _console_caught_up(stack: Stack, deadline: float) -> bool:
     """The console's read model is the last consumer of the booking."""
-    try:
-        wait_until_consumed(stack, "console", SHIPMENTS.name, timeout=max(0.0, deadline - time.monotonic()))
-    except AssertionError:
-        return False
-    return True
+    while time.monotonic() < deadline:
+        try:
+            wait_until_consumed(stack, "console", SHIPMENTS.name, timeout=max(0.0, deadline - time.monotonic()))
+            return True
+        except KafkaError:  # the broker is not back yet: ask again
+            time.sleep(1.0)
+        except AssertionError:
+            return False
+    return False
 
 
 def _until(deadline: float, check, interval: float = 0.25):

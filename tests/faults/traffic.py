@@ -65,13 +65,18 @@ class OrderLoad:
     def _run(self, limit: int) -> None:
         rng = random.Random(self.seed)
         began = time.monotonic()
-        with ThreadPoolExecutor(8, thread_name_prefix="order") as pool:
+        pool = ThreadPoolExecutor(8, thread_name_prefix="order")
+        try:
             for number in range(limit):
                 due = began + number / self.rate
                 if self._stop.wait(max(0.0, due - time.monotonic())):
                     break
                 body = build_order(rng, f"FAULTS-{self.seed}-{number:06d}", 0.2)
                 pool.submit(self._place, due, body)
+        finally:
+            # While the API hangs, orders queue up faster than they are answered: those never sent are dropped
+            # (they were never answered, so nothing is judged by them); those under way finish.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _place(self, due: float, body: dict[str, Any]) -> None:
         headers = {**auth(self.key), "Idempotency-Key": f"faults-{uuid.uuid4().hex}"}
