@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 from kafka.errors import KafkaError
 
 from services.simulator.poison import KINDS as POISON_KINDS
@@ -186,7 +187,11 @@ def settle(run: Run, simulator: subprocess.Popen, timeout: float = 120.0) -> int
 def _wait_for_parcels(run: Run, deadline: float) -> None:
     """Until the simulator has finished a parcel for every booked order (its truth file says so)."""
     while time.monotonic() < deadline:
-        booked = booked_shipments(all_orders(run.stack, run.key), run.load.accepted())
+        try:
+            booked = booked_shipments(all_orders(run.stack, run.key), run.load.accepted())
+        except requests.RequestException:  # the orders API does not answer: measuring will say so
+            time.sleep(3.0)
+            continue
         if None not in booked.values() and set(booked.values()) <= settled_shipments(run.truth):
             return
         time.sleep(3.0)
@@ -215,7 +220,11 @@ def execute(stack: IsolatedStack, settings: Settings, port_base: int, artifacts:
             time.sleep(settings.calm)
         simulator_alive = simulator.poll() is None
         simulator_exit = settle(run, simulator)
-        return {**report_header(run), **measure(run), "duration_s": round(time.monotonic() - began, 1),
+        try:
+            figures = measure(run)
+        except (requests.RequestException, KafkaError) as broken:  # the faults' outcomes are still reported
+            figures = {"measure_error": f"the stack could not be measured: {broken!r}"}
+        return {**report_header(run), **figures, "duration_s": round(time.monotonic() - began, 1),
                 "simulator": {"alive_through_the_faults": simulator_alive, "exit_code": simulator_exit}}
     finally:
         if simulator.poll() is None:

@@ -16,6 +16,8 @@ def render(report: dict[str, Any]) -> list[str]:
     lines.append(f"baseline probe (no fault): {report.get('baseline_probe_s')} s "
                  f"({_stages({'probe_stages': report.get('baseline_probe_stages') or {}})}); "
                  f"run took {report.get('duration_s')} s")
+    if "measure_error" in report:
+        lines.append(report["measure_error"])
     for section in ("load", "orders", "parcels", "timelines", "webhooks", "dead_letters"):
         if section in report:
             figures = {k: v for k, v in report[section].items() if k != "examples"}
