@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,10 +83,16 @@ def bring_back(stack: IsolatedStack, fault: Fault) -> None:
     # A web worker's master (gunicorn) starts a new worker by itself.
 
 
-def restart_dead_processes(stack: IsolatedStack) -> None:
-    """STAND-IN FOR SUPERVISION: `parcelbridge services up` starts every service process that is not running.
+def restart_dead_processes(stack: IsolatedStack, timeout: float = 60.0) -> None:
+    """Supervision brings a killed process back: wait until every service process's pid file names a live one.
 
-    Once the isolated stacks supervise their processes (issue 11, item 3), this becomes: wait until the
-    supervisor has restarted what died (its pid file names a live process again), and call nothing.
+    Nothing is started here. The stack's supervisor restarts whatever exits (with backoff), so a process still
+    dead after `timeout` means supervision failed or gave it up, and the caller judges that.
     """
-    stack.cli("services", "up")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        dead = [name for name, pid in service_pids(stack).items() if pid is None]
+        if not dead:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"not restarted by the supervisor within {timeout:.0f}s: {', '.join(dead)}")
