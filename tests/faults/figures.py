@@ -96,7 +96,7 @@ def parcel_figures(stack: Stack, key: str, orders: dict[str, dict[str, Any]], ac
         shipment = requests.get(f"{stack.url('shipping')}/v1/shipments/{shipment_id}", headers=auth(key), timeout=10)
         if shipment.status_code != 200 or shipment.json().get("order_id") != order_id:
             wrong.append(f"{order_id}: shipment {shipment_id} answered {shipment.status_code}")
-        seen = {field: tracker(stack, booking[field]).get("shipment_id") for field in NUMBER_FIELDS}
+        seen = {field: tracker(stack, booking[field]).get("numbers", {}).get("shipment_id") for field in NUMBER_FIELDS}
         if set(seen.values()) != {shipment_id}:
             wrong.append(f"{order_id}: trackers by number {seen}")
     return {"booked_orders_checked": checked, "wrong": len(wrong), "examples": wrong[:EXAMPLES]}
