@@ -9,7 +9,7 @@ BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha256sum pyproject.toml | cut -
 PB := $(BIN)/parcelbridge
 PYTEST := $(BIN)/pytest
 
-.PHONY: help prereqs install run stop reset infra-up infra-down infra-status unit integration e2e browser replication test lint bench clean
+.PHONY: help prereqs install run stop reset infra-up infra-down infra-status unit integration e2e browser replication faults test lint bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,9 +67,13 @@ browser: install  ## Browser tests: Debian's headless Chromium against the opera
 replication: install  ## Leader failures on a 3-broker cluster of its own (REPLICATION_PORT_BASE, 23000): nothing acked lost
 	$(PYTEST) tests/replication -q
 
+faults: install  ## Fault tier: kill -9 each process, the store and the broker under load (own stack, FAULTS_PORT_BASE)
+	$(PYTEST) tests/faults -q
+
 test: lint  ## Every tier; brings the infrastructure up itself and leaves it as it found it
 	$(PYTEST) tests/unit -q
 	$(PB) infra run -- $(PYTEST) tests/integration tests/e2e tests/browser tests/replication -q
+	$(PYTEST) tests/faults -q
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]' --config-settings editable_mode=compat

@@ -11,7 +11,7 @@ from kafka import KafkaProducer
 
 from services.shipping.domain.numbers import is_shipment_id, is_ups_number
 from shared.events.envelope import encode, new_event
-from tests.e2e.helpers import (
+from tests.common.stack_reads import (
     auth,
     bootstrap_servers,
     order_body,

@@ -1,4 +1,4 @@
-"""Driving the running stack the way a shipper (and, for now, the tracking service) would."""
+"""Driving a running isolated stack the way a shipper would, and reading its topics without a group."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import requests
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from services.orders.openapi import EXAMPLE_ORDER
-from tests.e2e.conftest import Stack
+from shared.infra.isolated import IsolatedStack as Stack
 
 
 def order_body(**changes: Any) -> dict[str, Any]:
