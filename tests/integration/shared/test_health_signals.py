@@ -32,6 +32,7 @@ from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.liveness import Heartbeat, health_app, serve
 from shared.mongo.client import HEALTH_COLLECTION
 from tests.integration.shared.kafka_helpers import FAST_BACKOFF, key_event, producer_to
+from tests.integration.shared.outage_infra import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -70,23 +71,13 @@ def own_store(tmp_path: Path) -> Iterator[OwnStore]:
     log = (tmp_path / "ferretdb.log").open("wb")
     process = subprocess.Popen(store.command(), env=store.env(), stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_for(store.ready, 30, "own FerretDB to answer")
+        wait_for(store.ready, 30, "own FerretDB to answer")
         yield OwnStore(process, store.address)
     finally:
         process.send_signal(signal.SIGCONT)  # a frozen process cannot act on SIGTERM
         process.terminate()
         process.wait(10)
         log.close()
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> float:
-    """Seconds until `condition` held; fails the test after `timeout`."""
-    began = time.monotonic()
-    while not condition():
-        if time.monotonic() - began > timeout:
-            raise AssertionError(f"waited {timeout}s for {what}")
-        time.sleep(interval)
-    return time.monotonic() - began
 
 
 def _status(url: str) -> int:
@@ -108,14 +99,14 @@ def test_readyz_turns_503_within_seconds_when_the_store_is_stuck_and_200_again_o
             answers.append((status, time.monotonic() - began))
             return status
 
-        _wait_for(lambda: readyz() == 200, 30, "/readyz 200 on a healthy store")
+        wait_for(lambda: readyz() == 200, 30, "/readyz 200 on a healthy store")
         own_store.freeze()
         try:
-            to_503 = _wait_for(lambda: readyz() == 503, 10, "/readyz 503 on a stuck store")
+            to_503 = wait_for(lambda: readyz() == 503, 10, "/readyz 503 on a stuck store")
             assert _answer(url + "/readyz")[1]["checks"] == {"kafka": True, "store": False}
         finally:
             own_store.thaw()
-        to_200 = _wait_for(lambda: readyz() == 200, 30, "/readyz 200 once the store is back")
+        to_200 = wait_for(lambda: readyz() == 200, 30, "/readyz 200 once the store is back")
 
     print(f"\nSIGSTOP -> 503 in {to_503:.1f}s; SIGCONT -> 200 in {to_200:.1f}s")
     assert to_503 < 5
@@ -149,7 +140,7 @@ def _web_app(service: str, env: dict[str, str]) -> Iterator[str]:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://{bind}"
     try:
-        _wait_for(lambda: _answers(url + "/healthz"), 30, f"{service} web app to start")
+        wait_for(lambda: _answers(url + "/healthz"), 30, f"{service} web app to start")
         yield url
     finally:
         app.terminate()
@@ -179,17 +170,17 @@ def test_a_consumer_whose_store_is_stuck_stops_beating_and_beats_again_once_it_r
     loop = threading.Thread(target=runner.run, kwargs={"on_poll": beats.beat}, daemon=True)
     loop.start()
     try:
-        _wait_for(lambda: _status(healthz) == 200, 10, "a polling consumer to be alive")
+        wait_for(lambda: _status(healthz) == 200, 10, "a polling consumer to be alive")
         own_store.freeze()
         try:
             event = key_event()
             producer_to(kafka_settings, topic).publish([event])
-            stalled_in = _wait_for(lambda: _status(healthz) == 503, 20, "/healthz 503 while the write hangs")
+            stalled_in = wait_for(lambda: _status(healthz) == 503, 20, "/healthz 503 while the write hangs")
             with urllib.request.urlopen(healthz.replace("healthz", "metrics"), timeout=5) as metrics:
                 assert b"parcelbridge_consumer_records_total" in metrics.read()
         finally:
             own_store.thaw()
-        alive_in = _wait_for(lambda: _status(healthz) == 200, 60, "/healthz 200 once the write went through")
+        alive_in = wait_for(lambda: _status(healthz) == 200, 60, "/healthz 200 once the write went through")
         print(f"\nstore frozen -> worker 503 in {stalled_in:.1f}s; thawed -> 200 in {alive_in:.1f}s")
         assert applied.find_one({"_id": event.id}) is not None
     finally:
@@ -219,14 +210,14 @@ def test_a_worker_process_serves_liveness_on_its_port_and_stalls_with_its_store(
         return _check
 
     try:
-        _wait_for(answers(200), 30, "the relay's /healthz")
+        wait_for(answers(200), 30, "the relay's /healthz")
         own_store.freeze()
         try:
-            stalled_in = _wait_for(answers(503), 20, "the relay's /healthz 503 on a stuck store")
+            stalled_in = wait_for(answers(503), 20, "the relay's /healthz 503 on a stuck store")
             assert _answer(healthz)[1]["status"] == "stalled"
         finally:
             own_store.thaw()
-        alive_in = _wait_for(answers(200), 60, "the relay's /healthz 200 once the store is back")
+        alive_in = wait_for(answers(200), 60, "the relay's /healthz 200 once the store is back")
         print(f"\nrelay process: store frozen -> 503 in {stalled_in:.1f}s; thawed -> 200 in {alive_in:.1f}s")
     finally:
         relay.terminate()
