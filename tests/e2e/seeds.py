@@ -9,8 +9,8 @@ import requests
 
 from shared.infra.isolated import IsolatedStack as Stack
 from shared.kafka.topics import TOPICS
+from tests.common.stack_reads import auth, order_body, order_with_status
 from tests.e2e.fuzzing import Seeded
-from tests.e2e.helpers import auth, order_body, order_with_status
 
 BOOKED = 3
 CONSOLE_PASSWORD = "fuzzing operator password"

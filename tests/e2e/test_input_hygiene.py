@@ -13,7 +13,7 @@ import requests
 from pymongo import MongoClient
 
 from services.tracking.carriers.sf import auth as sf_auth
-from tests.e2e.helpers import auth, order_body
+from tests.common.stack_reads import auth, order_body
 
 pytestmark = pytest.mark.e2e
 PROBLEM = "application/problem+json"
