@@ -50,7 +50,7 @@ class ParkedScan:
     carrier_number: str
     scan_id: str
     data: dict[str, Any]  # `scan.recorded` data without the shipment id (JSON-compatible)
-    parked_at: datetime  # when ingest parked it (UTC): the sweeper expires it from there
+    parked_at: datetime | None  # when ingest parked it (UTC), the sweeper's clock; None: parked by an older version
 
     @property
     def key(self) -> str:
@@ -183,7 +183,8 @@ class MongoParkingRepository(ParkingRepository):
         if not ranges:
             return []
         found = self.collection.find(ranges[0] if len(ranges) == 1 else {"$or": ranges})
-        return [ParkedScan(d["carrier_number"], d["scan_id"], json.loads(d["data"]), d["parked_at"]) for d in found]
+        return [ParkedScan(d["carrier_number"], d["scan_id"], json.loads(d["data"]), d.get("parked_at"))
+                for d in found]
 
     def remove(self, scans: Sequence[ParkedScan]) -> None:
         if scans:

@@ -49,3 +49,10 @@ def test_the_sweep_deletes_only_scans_parked_longer_than_the_ttl_in_one_delete_o
     indexed = [list(spec["key"]) for spec in service.database()[PARKED].list_indexes()]
     assert ["parked_at"] in indexed
     assert handlers.expire_parked(service.parked(), timedelta(days=1), lambda: now) == 2
+
+
+def test_a_scan_parked_before_parked_at_existed_is_still_released_and_never_expired(service):
+    service.database()[PARKED].insert_one({"_id": "SF7|old", "carrier_number": "SF7", "scan_id": "old",
+                                           "data": '{"carrier": "sf_express"}'})
+    assert handlers.expire_parked(service.parked(), timedelta(days=30), lambda: PARKED_AT) == 0
+    assert [(s.key, s.parked_at) for s in service.parked().parked_for(["SF7"])] == [("SF7|old", None)]
