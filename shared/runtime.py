@@ -116,9 +116,19 @@ def run_consumer(runner: ConsumerRunner | BatchRunner) -> None:
         runner.dlq.close()
 
 
-def run_relay(relay: OutboxRelay, stop: threading.Event) -> None:
-    """Relay the outbox until `stop`; the producer is flushed and closed however the loop ends."""
+def run_relay(relay: OutboxRelay, stop: threading.Event, chore: Callable[[], None] | None = None) -> None:
+    """Relay the outbox until `stop`; the producer is flushed and closed however the loop ends.
+
+    `chore` runs after every pass (a service's own periodic work, e.g. a sweep that paces itself); a transient
+    failure of it ends the run like the relay's own, to be waited out and started again by the worker.
+    """
+
+    def passed() -> None:
+        if chore is not None:
+            chore()
+        progress()
+
     try:
-        relay.run(stop, on_pass=progress, patience=worker_patience(stop))
+        relay.run(stop, on_pass=passed, patience=worker_patience(stop))
     finally:
         relay.producer.close()

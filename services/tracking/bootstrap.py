@@ -12,6 +12,8 @@ Besides shared.config's variables, the tracking service reads (here, and only he
   events a crashed consumer left unpublished, and how old they must be (the live consumer publishes its own).
 - `TRACKING_VIEW_CACHE_SECONDS` (1; 0 = off): how long a web process answers a number from memory, so a change
   shows up at most this late.
+- `TRACKING_PARKED_TTL_DAYS` (30) and `TRACKING_PARKED_SWEEP_SECONDS` (3600): how long a scan parked for a number
+  nobody booked is kept, and how often the relay process deletes the expired ones.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ ENVIRONMENT_VARIABLES = (
     "SF_CHECK_WORD", "SF_SIGNATURE_MAX_AGE_SECONDS", "UPS_TRACK_ALERT_CREDENTIAL", "TRACKING_CARRIER_MAX_BODY_BYTES",
     "TRACKING_MAX_SCANS_PER_REQUEST", "TRACKING_RATE_LIMIT_PER_SECOND", "TRACKING_RATE_LIMIT_BURST",
     "TRACKING_OUTBOX_SWEEP_SECONDS", "TRACKING_OUTBOX_GRACE_SECONDS",
-    "TRACKING_VIEW_CACHE_SECONDS",
+    "TRACKING_VIEW_CACHE_SECONDS", "TRACKING_PARKED_TTL_DAYS", "TRACKING_PARKED_SWEEP_SECONDS",
 )
 
 
@@ -131,6 +133,8 @@ def load_options(environ: Mapping[str, str]) -> TrackingOptions:
         outbox_sweep_seconds=number("TRACKING_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600, kind=float),
         outbox_grace_seconds=number("TRACKING_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600, kind=float),
         view_cache_seconds=number("TRACKING_VIEW_CACHE_SECONDS", 1.0, 0, 60, kind=float),
+        parked_ttl=timedelta(days=number("TRACKING_PARKED_TTL_DAYS", 30.0, 0.0001, 3650, kind=float)),
+        parked_sweep_seconds=number("TRACKING_PARKED_SWEEP_SECONDS", 3600.0, 1, 86_400, kind=float),
     )
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from services.tracking import messages
@@ -18,7 +18,7 @@ from services.tracking.adapters.repository import (
 from services.tracking.carriers.refusals import Refusal
 from services.tracking.domain.model import Tracker, TrackerNotFound
 from services.tracking.domain.scan import CanonicalScan
-from services.tracking.metrics import ITEMS_REFUSED, PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
+from services.tracking.metrics import ITEMS_REFUSED, PARKED_EXPIRED, PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
 from shared.batch.routes import Applied
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event
@@ -86,7 +86,7 @@ def count_refused(carrier: str, refusals: Sequence[Refusal]) -> None:
 
 def _park(scans: Sequence[CanonicalScan], received_at: datetime, deps: Deps) -> None:
     deps.parked.park([
-        ParkedScan(scan.carrier_number, scan.scan_id, messages.scan_data(scan.resolved("-"), received_at))
+        ParkedScan(scan.carrier_number, scan.scan_id, messages.scan_data(scan.resolved("-"), received_at), received_at)
         for scan in scans
     ])
     # The tracker may have appeared between our lookup and the parking: its creation released what was
@@ -123,6 +123,20 @@ def release_parked(owners: Mapping[str, str], deps: Deps, request_ids: Mapping[s
     for item in parked:
         PARKED_RELEASED.labels(item.data["carrier"]).inc()
     return len(parked)
+
+
+def expire_parked(parked: ParkingRepository, ttl: timedelta, clock: Clock = utc_now) -> int:
+    """Drop the scans parked longer than `ttl` (their number was never booked); counted and logged every pass.
+
+    A carrier may push scans for a number we never book (a typo, a parcel not ours): without this they would
+    be kept for good, and every parked-scan lookup reads that collection.
+    """
+    parked_before = clock() - ttl
+    expired = parked.expire(parked_before)
+    PARKED_EXPIRED.inc(expired)
+    log.info("parked scans expired", extra={"expired": expired, "parked_before": parked_before.isoformat(),
+                                            "ttl_days": ttl / timedelta(days=1)})
+    return expired
 
 
 def _parked_event(item: ParkedScan, shipment_id: str, request_id: str | None) -> CloudEvent:

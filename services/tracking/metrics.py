@@ -1,4 +1,4 @@
-"""Counters of the ingest path (the parsers stay pure; the handlers count)."""
+"""Counters of the ingest path and the parked-scan sweep (the parsers stay pure; the handlers count)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ PARKED_RELEASED = Counter(
     "parcelbridge_tracking_parked_released_total",
     "Parked scans published once their number resolved to a shipment.",
     ["carrier"],
+)
+PARKED_EXPIRED = Counter(
+    "parcelbridge_tracking_parked_expired_total",
+    "Parked scans deleted unreleased: their number was not booked within TRACKING_PARKED_TTL_DAYS.",
 )
 INGEST_REFUSED = Counter(
     "parcelbridge_tracking_ingest_refused_total",

@@ -18,3 +18,6 @@ class TrackingOptions:
     outbox_sweep_seconds: float = 5.0  # how often the relay looks for events a crashed consumer left unpublished
     outbox_grace_seconds: float = 15.0  # how old a hint must be before the relay takes it from the live writer
     view_cache_seconds: float = 1.0  # how long a process serves a rendered answer before reading again; 0 = off
+    # Scans parked for a number nobody booked are dropped this long after parking (FerretDB has no TTL index).
+    parked_ttl: timedelta = timedelta(days=30)
+    parked_sweep_seconds: float = 3600.0  # how often the relay process deletes expired parked scans

@@ -1,4 +1,5 @@
-"""`python -m services.tracking.worker consume|relay`: the tracker consumer and the outbox crash sweeper."""
+"""`python -m services.tracking.worker consume|relay`: the tracker consumer, and the outbox crash sweeper that
+also expires parked scans."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import partial
 from services.tracking import handlers
 from services.tracking.adapters.repository import TRACKER_CODEC, TRACKERS
 from services.tracking.bootstrap import TrackingService, bootstrap
+from services.tracking.parked_sweep import ParkedSweep
 from shared.batch.cache import DocumentCache
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
@@ -59,12 +61,17 @@ def relay(service: TrackingService) -> OutboxRelay:
                        interval=options.outbox_sweep_seconds)
 
 
+def parked_sweep(service: TrackingService) -> ParkedSweep:
+    options = service.options
+    return ParkedSweep(service.parked(), options.parked_ttl, options.parked_sweep_seconds)
+
+
 def _consume(service: TrackingService, stop: threading.Event) -> None:
     run_consumer(consumer_runner(service, stop))
 
 
 def _relay(service: TrackingService, stop: threading.Event) -> None:
-    run_relay(relay(service), stop)
+    run_relay(relay(service), stop, chore=parked_sweep(service))
 
 
 MODES = {"consume": _consume, "relay": _relay}

@@ -11,6 +11,7 @@ Reads of several documents are one `_id` `$in` query per collection (the patched
 `_id` index); one document is a plain `_id` find.
 - `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
   copy); the scans of numbers nobody booked yet. Found by `_id` prefix range (the `_id` index on MongoDB).
+  `parked_at` (indexed) lets the sweeper drop, in one delete, those whose number never appeared.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pymongo.collection import Collection
@@ -33,11 +34,12 @@ from services.tracking.domain.rules import PlannedLeg, Progress
 from services.tracking.metrics import READ_CACHE
 from shared.batch.routes import Codec
 from shared.errors import BusinessRuleViolation
+from shared.mongo.client import IndexSpec
 from shared.mongo.documents import Document
 from shared.mongo.outbox import outbox_index
 
 TRACKERS, ALIASES, PARKED = "trackers", "aliases", "parked_scans"
-INDEXES = (outbox_index(TRACKERS),)
+INDEXES = (outbox_index(TRACKERS), IndexSpec(PARKED, (("parked_at", 1),)))
 DUPLICATE_KEY = 11000
 ALIAS_CACHE_SIZE = 100_000  # numbers per process, first in first out: about 22 MB when full
 
@@ -48,6 +50,7 @@ class ParkedScan:
     carrier_number: str
     scan_id: str
     data: dict[str, Any]  # `scan.recorded` data without the shipment id (JSON-compatible)
+    parked_at: datetime | None  # when ingest parked it (UTC), the sweeper's clock; None: parked by an older version
 
     @property
     def key(self) -> str:
@@ -96,6 +99,10 @@ class ParkingRepository(abc.ABC):
 
     @abc.abstractmethod
     def remove(self, scans: Sequence[ParkedScan]) -> None: ...
+
+    @abc.abstractmethod
+    def expire(self, parked_before: datetime) -> int:
+        """Delete every scan parked before this instant, in one store command; returns how many."""
 
 
 class MongoTrackerRepository(TrackerRepository):
@@ -160,8 +167,9 @@ class MongoParkingRepository(ParkingRepository):
     def park(self, scans: Sequence[ParkedScan]) -> None:
         if not scans:
             return
+        # `data` as a string: raw carrier JSON may nest arrays, which FerretDB refuses.
         documents = [{"_id": s.key, "carrier_number": s.carrier_number, "scan_id": s.scan_id,
-                      "data": json.dumps(s.data)} for s in scans]  # a string: raw carrier JSON may nest arrays
+                      "data": json.dumps(s.data), "parked_at": s.parked_at} for s in scans]
         try:
             self.collection.insert_many(documents, ordered=False)
         except BulkWriteError as exc:
@@ -175,11 +183,18 @@ class MongoParkingRepository(ParkingRepository):
         if not ranges:
             return []
         found = self.collection.find(ranges[0] if len(ranges) == 1 else {"$or": ranges})
-        return [ParkedScan(d["carrier_number"], d["scan_id"], json.loads(d["data"])) for d in found]
+        return [ParkedScan(d["carrier_number"], d["scan_id"], json.loads(d["data"]), d.get("parked_at"))
+                for d in found]
 
     def remove(self, scans: Sequence[ParkedScan]) -> None:
         if scans:
             self.collection.delete_many({"_id": {"$in": [s.key for s in scans]}})
+
+    def expire(self, parked_before: datetime) -> int:
+        # One bounded command whatever the backlog: the filter is on the indexed `parked_at` (an index MongoDB
+        # uses; FerretDB scans, once per sweep interval). Documents parked before this field existed have none
+        # and are left alone.
+        return self.collection.delete_many({"parked_at": {"$lt": parked_before}}).deleted_count
 
 
 def find_by_ids(collection: Collection, ids: Iterable[str]) -> list[Document]:

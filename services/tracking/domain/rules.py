@@ -133,10 +133,11 @@ def placed(current: str, milestone: str | None, by_leg: bool) -> str | None:
     """The milestone of a hub, arrival or departure scan, which says nothing of its leg, by where the parcel is.
 
     After import clearance it is last mile; while in import customs it stays there; after the linehaul left
-    it is on the destination side; before, it is the origin hub. Other scans keep their own milestone.
+    it is on the destination side; before, it is the origin hub. Other scans keep their own milestone, but
+    for a delivery on the way back (see `returned`).
     """
     if not by_leg:
-        return milestone
+        return returned(current, milestone)
     rank = RANK[current]
     if rank >= RANK["import_customs_released"]:
         return "last_mile_in_transit"
@@ -144,6 +145,14 @@ def placed(current: str, milestone: str | None, by_leg: bool) -> str | None:
         return "import_customs_in_progress"
     if rank >= RANK["linehaul_departed"]:
         return "arrived_destination_country"
+    return milestone
+
+
+def returned(current: str, milestone: str | None) -> str | None:
+    """A delivery scan on a parcel already returning is the return reaching the sender, not the recipient's
+    delivery: UPS reports the end of a return as an ordinary delivery (type D) of the same 1Z."""
+    if milestone == "delivered" and current in ("returning", "returned"):
+        return "returned"
     return milestone
 
 

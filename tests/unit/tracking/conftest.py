@@ -71,6 +71,12 @@ class FakeParkingRepository(ParkingRepository):
         for scan in scans:
             self.scans.pop(scan.key, None)
 
+    def expire(self, parked_before: datetime) -> int:
+        expired = [key for key, scan in self.scans.items() if scan.parked_at and scan.parked_at < parked_before]
+        for key in expired:
+            del self.scans[key]
+        return len(expired)
+
 
 @pytest.fixture
 def clock() -> Clock:

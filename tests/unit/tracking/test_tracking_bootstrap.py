@@ -20,9 +20,18 @@ def test_every_variable_is_read():
                "TRACKING_CARRIER_MAX_BODY_BYTES": "4096", "TRACKING_MAX_SCANS_PER_REQUEST": "7",
                "TRACKING_RATE_LIMIT_PER_SECOND": "2.5", "TRACKING_RATE_LIMIT_BURST": "9",
                "TRACKING_OUTBOX_SWEEP_SECONDS": "2", "TRACKING_OUTBOX_GRACE_SECONDS": "30",
-               "TRACKING_VIEW_CACHE_SECONDS": "0.5"}
+               "TRACKING_VIEW_CACHE_SECONDS": "0.5", "TRACKING_PARKED_TTL_DAYS": "7",
+               "TRACKING_PARKED_SWEEP_SECONDS": "60"}
     assert set(environ) == set(ENVIRONMENT_VARIABLES)
-    assert load_options(environ) == TrackingOptions("w", timedelta(seconds=60), "c", 4096, 7, 2.5, 9, 2.0, 30.0, 0.5)
+    assert load_options(environ) == TrackingOptions("w", timedelta(seconds=60), "c", 4096, 7, 2.5, 9, 2.0, 30.0, 0.5,
+                                                    timedelta(days=7), 60.0)
+
+
+def test_parked_scans_are_kept_thirty_days_unless_configured():
+    assert load_options({}).parked_ttl == timedelta(days=30)
+    assert load_options({"TRACKING_PARKED_TTL_DAYS": "0.5"}).parked_ttl == timedelta(hours=12)
+    with pytest.raises(ConfigError, match="TRACKING_PARKED_TTL_DAYS"):
+        load_options({"TRACKING_PARKED_TTL_DAYS": "0"})
 
 
 def test_answers_are_cached_one_second_unless_turned_off():

@@ -34,14 +34,15 @@ OP_CODE: dict[str, Mapping] = {
     "310": IN_FACILITY,  # arrived [med]
     "501": IN_FACILITY,  # in transit [med]
     "407": IN_FACILITY,  # dispatched towards [med]
-    "605": Mapping("in_transit", "export_customs_in_progress"),  # customs clearance in progress [high]
+    # customs clearance in progress [high]; with a reason it is an export hold (see holds.py)
+    "605": Mapping("in_transit", "export_customs_in_progress"),
     "105": Mapping("in_transit", "linehaul_departed"),  # flight departed [high]
     "106": Mapping("in_transit", "arrived_destination_country"),  # arrived in destination country [med]
     "130": Mapping("in_transit", "last_mile_in_transit"),  # arrived at delivery outlet [med]
     "44": Mapping("in_transit", "last_mile_in_transit"),  # assigning courier [high]
     "204": Mapping("out_for_delivery", "out_for_delivery"),  # out for delivery [high]
     "80": Mapping("delivered", "delivered"),  # delivered / signed [high]
-    "631": Mapping("return_to_sender", "returning"),  # returned [med]
+    "631": Mapping("return_to_sender", "returned"),  # returned [med]: the return reached the sender
 }
 
 FIRST_STATUS: dict[str, Mapping] = {

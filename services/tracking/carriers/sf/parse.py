@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from services.tracking.carriers.mapping import NUMBER_LIMIT, MalformedPayload, lookup, object_list, text_field
 from services.tracking.carriers.refusals import CarrierNote, Parsed, Refusal
 from services.tracking.carriers.sf.codes import TABLES
+from services.tracking.carriers.sf.holds import export_hold
 from services.tracking.domain.rules import LEG_OF
 from services.tracking.domain.scan import CanonicalScan, Location, scan_id
 
@@ -98,6 +99,8 @@ def _scan(route: dict, number: str, where: str) -> CanonicalScan:
     occurred_at = china_time_to_utc(accepted, f"{where}.acceptTime")
     meaning, mapped_from = lookup(codes, TABLES)
     extra = {f: v for f in _OPTIONAL_FIELDS if (v := text_field(route, f, where, required=False))}
+    if hold := export_hold(codes, extra.get("reasonCode", ""), extra.get("reasonName", "")):
+        meaning, mapped_from = hold, "opCode+reason"
     event_code = next(codes[f] for f in CODE_FIELDS if f in codes)
     address = text_field(route, "acceptAddress", where, required=False)
     return CanonicalScan(
