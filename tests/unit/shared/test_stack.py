@@ -8,6 +8,13 @@ from shared.errors import ConfigError
 from shared.infra.stack import _copy_of, consumer_count, health_port, health_url, service_processes
 
 
+@pytest.fixture(autouse=True)
+def _default_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expected ports below are the defaults; a shell that exports its own must not change them."""
+    for name in ("ORDERS_PORT", "SHIPPING_PORT", "TRACKING_PORT", "CONSOLE_PORT"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_one_consumer_per_service_unless_asked():
     names = [p.name for p in service_processes("tracking")]
 
