@@ -160,7 +160,7 @@ def inflict(run: Run, fault: f.Fault) -> FaultOutcome:
 
 def _repair(stack: IsolatedStack) -> None:
     try:
-        f.restart_dead_processes(stack)
+        f.wait_until_supervisor_restarted(stack)
     except RuntimeError as failed:  # the next fault then finds its target missing, and says so
         log.warning("repair failed: %s", failed)
 

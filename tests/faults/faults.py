@@ -79,11 +79,11 @@ def bring_back(stack: IsolatedStack, fault: Fault) -> None:
     if fault.is_infra:
         stack.cli("infra", "up")
     elif fault.kind == "process":
-        restart_dead_processes(stack)
+        wait_until_supervisor_restarted(stack)
     # A web worker's master (gunicorn) starts a new worker by itself.
 
 
-def restart_dead_processes(stack: IsolatedStack, timeout: float = 60.0) -> None:
+def wait_until_supervisor_restarted(stack: IsolatedStack, timeout: float = 60.0) -> None:
     """Supervision brings a killed process back: wait until every service process's pid file names a live one.
 
     Nothing is started here. The stack's supervisor restarts whatever exits (with backoff), so a process still
