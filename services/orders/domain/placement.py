@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import secrets
-from decimal import Decimal
 
 from pydantic import Field, field_validator
 
@@ -14,8 +13,6 @@ from shared.errors import BusinessRuleViolation
 from shared.events.schemas.base import Payload
 from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, ServiceLevel, Text
 
-# UPS's limit for a package: length (longest side) plus girth at most 165 in.
-MAX_LENGTH_PLUS_GIRTH_CM = Decimal("419")
 IDEMPOTENCY_KEY_MAX = 255
 ORDER_ID_PREFIX = "ord_"
 
@@ -37,16 +34,8 @@ class OrderRequest(Payload):
     parcels: list[Parcel] = Field(min_length=1, max_length=20)
     customs: Customs
     service_level: ServiceLevel
-
-    @field_validator("parcels")
-    @classmethod
-    def _parcels_within_girth(cls, parcels: list[Parcel]) -> list[Parcel]:
-        too_big = [str(i) for i, parcel in enumerate(parcels) if length_plus_girth(parcel) > MAX_LENGTH_PLUS_GIRTH_CM]
-        if too_big:
-            raise ValueError(
-                f"parcel(s) {', '.join(too_big)} exceed length plus girth of {MAX_LENGTH_PLUS_GIRTH_CM} cm"
-            )
-        return parcels
+    # What the carriers take (weight, size, contents, destination) is shipping's rule: a parcel too big is
+    # refused there with reason "oversize", and the order learns it from the refusal event.
 
     @field_validator("customs")
     @classmethod
@@ -56,12 +45,6 @@ class OrderRequest(Payload):
         if len(currencies) > 1:
             raise ValueError(f"all customs items must share one currency, got {', '.join(sorted(currencies))}")
         return customs
-
-
-def length_plus_girth(parcel: Parcel) -> Decimal:
-    """Longest side plus twice the two others, as carriers measure size."""
-    longest, *others = sorted((parcel.length_cm, parcel.width_cm, parcel.height_cm), reverse=True)
-    return longest + 2 * sum(others)
 
 
 def fingerprint(request: OrderRequest) -> str:
