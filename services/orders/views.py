@@ -13,7 +13,8 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 
 from services.orders.domain.model import Order, OrderStatus
 from shared.events.schemas.base import Payload
-from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, ServiceLevel
+from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender
+from shared.events.schemas.vocabulary import ServiceLevel
 from shared.http.hygiene import time_in_range
 
 ORDER_ID_PATTERN = re.compile(r"^ord_[a-z2-7]{20}$")

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.shipping.domain.model import Party, Shipment
+from shared.events.schemas.vocabulary import Carrier, DutyPayer, EntryType, ExportMode, Incoterm, Leg, ServiceLevel
 
 
 class View(BaseModel):
@@ -33,8 +34,8 @@ class ParcelView(View):
 
 
 class LegView(View):
-    leg: Literal["first_mile", "export_customs", "air_linehaul", "import_customs", "last_mile"]
-    carrier: Literal["sf_express", "ups", "jv"]
+    leg: Leg
+    carrier: Carrier
     origin: str
     destination: str
     planned_start: datetime
@@ -42,12 +43,12 @@ class LegView(View):
 
 
 class CustomsView(View):
-    export_mode: Literal["9610", "9710", "9810"]
-    us_entry_type: Literal["11", "01"] = Field(description="11 informal (under USD 2,500), 01 formal")
-    incoterm: Literal["DDP", "DAP"]
+    export_mode: ExportMode
+    us_entry_type: EntryType = Field(description="11 informal (under USD 2,500), 01 formal")
+    incoterm: Incoterm
     declared_value_usd: Decimal
     duties_estimate_usd: Decimal = Field(description="An estimate; CBP assesses the real amount at entry")
-    duty_payer: Literal["shipper", "recipient"]
+    duty_payer: DutyPayer
 
 
 class TrackingNumbers(View):
@@ -66,7 +67,7 @@ class ShipmentView(View):
     order_id: str
     shipper_reference: str
     status: Literal["booked", "picked_up", "cancelled"]
-    service_level: Literal["standard", "express"]
+    service_level: ServiceLevel
     tracking_numbers: TrackingNumbers
     sender: PartyView
     recipient: PartyView

@@ -11,7 +11,8 @@ from pydantic import Field, field_validator
 
 from shared.errors import BusinessRuleViolation
 from shared.events.schemas.base import Payload
-from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, ServiceLevel, Text
+from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, Text
+from shared.events.schemas.vocabulary import ServiceLevel
 
 IDEMPOTENCY_KEY_MAX = 255
 ORDER_ID_PREFIX = "ord_"

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.shipping.domain.model import CustomsDeclaration, DutyPayer, EntryType, Incoterm, Item, Order
+from services.shipping.domain.model import CustomsDeclaration, Item, Order
+from shared.events.schemas.vocabulary import DutyPayer, EntryType, Incoterm
 
 CENT = Decimal("0.01")
 

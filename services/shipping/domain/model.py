@@ -7,15 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
 
-ServiceLevel = Literal["standard", "express"]
-Incoterm = Literal["DDP", "DAP"]
-ExportMode = Literal["9610", "9710", "9810"]
-EntryType = Literal["11", "01"]
-DutyPayer = Literal["shipper", "recipient"]
-LegName = Literal["first_mile", "export_customs", "air_linehaul", "import_customs", "last_mile"]
-Carrier = Literal["sf_express", "ups", "jv"]
+from shared.events.schemas.vocabulary import Carrier, DutyPayer, EntryType, ExportMode, Incoterm, Leg, ServiceLevel
 
 
 @dataclass(frozen=True)
@@ -85,7 +78,7 @@ class Numbers:
 
 @dataclass(frozen=True)
 class PlannedLeg:
-    leg: LegName
+    leg: Leg
     carrier: Carrier
     origin: str
     destination: str

@@ -23,7 +23,8 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from services.shipping.domain.model import Numbers, ServiceLevel
+from services.shipping.domain.model import Numbers
+from shared.events.schemas.vocabulary import ServiceLevel
 from shared.numbers import iso7064_mod37_36, luhn_check_digit, ups_check_digit
 
 RandBelow = Callable[[int], int]

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from services.shipping.domain.model import EntryType, Order, Party, PlannedLeg, ServiceLevel
+from services.shipping.domain.model import Order, Party, PlannedLeg
+from shared.events.schemas.vocabulary import EntryType, ServiceLevel
 
 
 @dataclass(frozen=True)

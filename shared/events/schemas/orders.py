@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from shared.events.schemas.base import Payload
+from shared.events.schemas.vocabulary import ExportMode, Incoterm, ServiceLevel
 
 # Text is taken as sent, never trimmed: a trimmed value could pass limits the OpenAPI document says it breaks
 # (200 characters plus spaces), so blank and space-padded values are refused by the documented pattern instead.
@@ -75,13 +76,11 @@ class CustomsItem(Payload):
 
 
 class Customs(Payload):
-    incoterm: Literal["DDP", "DAP"]
+    incoterm: Incoterm
     contents_type: Literal["merchandise", "gift", "documents", "sample", "return"]
-    export_mode: Literal["9610", "9710", "9810"] = "9610"
+    export_mode: ExportMode = "9610"
     items: list[CustomsItem] = Field(min_length=1, max_length=100)
 
-
-ServiceLevel = Literal["standard", "express"]
 
 
 class OrderPlaced(Payload):

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import Field
 
 from shared.events.schemas.base import Payload
-from shared.events.schemas.vocabulary import Carrier, Leg
+from shared.events.schemas.vocabulary import Carrier, DutyPayer, EntryType, ExportMode, Incoterm, Leg
 
 ReasonCode = str  # a closed list in practice; kept open so a new refusal rule is not a new event version
 
@@ -27,12 +26,12 @@ class PlannedLeg(Payload):
 
 
 class CustomsDecision(Payload):
-    export_mode: Literal["9610", "9710", "9810"]
-    us_entry_type: Literal["11", "01"]
+    export_mode: ExportMode
+    us_entry_type: EntryType
     declared_value_usd: Decimal = Field(ge=0)
     duties_estimate_usd: Decimal = Field(ge=0)
-    duty_payer: Literal["shipper", "recipient"]
-    incoterm: Literal["DDP", "DAP"] | None = None
+    duty_payer: DutyPayer
+    incoterm: Incoterm | None = None
 
 
 class Destination(Payload):

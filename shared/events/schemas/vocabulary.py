@@ -1,4 +1,5 @@
-"""The closed lists of the tracking model (see the handbook's carriers.md §1)."""
+"""The closed lists the services share: the tracking model (the handbook's carriers.md §1) and the order's
+service and customs terms. Every service types its fields with these, so a list changes in one place."""
 
 from __future__ import annotations
 
@@ -21,3 +22,11 @@ Reason = Literal[
     "customs_prohibited", "consignee_not_available", "consignee_refused", "address_issue",
     "carrier_delay", "weather_delay", "security_issue", "regulatory_hold", "unknown",
 ]
+
+ServiceLevel = Literal["standard", "express"]
+Incoterm = Literal["DDP", "DAP"]
+# China export customs declaration modes: 9610 B2C cross-border e-commerce, 9710/9810 B2B.
+ExportMode = Literal["9610", "9710", "9810"]
+# US CBP entry type: 11 informal (under USD 2,500), 01 formal.
+EntryType = Literal["11", "01"]
+DutyPayer = Literal["shipper", "recipient"]
