@@ -5,15 +5,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from services.orders.adapters.order_codec import QueuedOrder
 from services.orders.adapters.repository import OrderExists, OrderRepository, ShipperRepository
 from services.orders.domain.commands import CancelOrder, CreateShipper, PlaceOrder, RevokeShipper
-from services.orders.domain.model import Booking, DomainEvent, Order, OrderNotFound, Rejection
+from services.orders.domain.model import Booking, Order, OrderNotFound, Rejection
 from services.orders.domain.placement import (
     IdempotencyKeyReused,
     fingerprint,
@@ -23,8 +22,9 @@ from services.orders.domain.placement import (
 from services.orders.domain.shippers import Shipper, ShipperNotFound
 from services.orders.domain.webhooks import PendingDelivery, Webhook, notification_body, queue_for
 from shared.batch.routes import Applied
+from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation, ConcurrencyConflict
-from shared.events.envelope import CloudEvent, new_event
+from shared.events.envelope import CloudEvent, new_events
 from shared.events.schemas.shipments import (
     ShipmentBooked,
     ShipmentBookingFailed,
@@ -35,13 +35,6 @@ from shared.events.schemas.tracking import TrackingStatusChanged
 from shared.http.auth import key_hash, new_api_key
 
 SOURCE = "/parcelbridge/orders"
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """Now, to the millisecond: what MongoDB keeps, so a stored time equals the one we computed."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 @dataclass(frozen=True)
@@ -56,11 +49,6 @@ class NewShipper:
     api_key: str  # shown once; only its hash is stored
 
 
-def envelopes(subject: str, events: list[DomainEvent], request_id: str | None) -> list[CloudEvent]:
-    """The domain events as CloudEvents from this service, keyed by the aggregate id."""
-    return [new_event(kind, subject, data, source=SOURCE, request_id=request_id) for kind, data in events]
-
-
 def place_order(command: PlaceOrder, orders: OrderRepository, clock: Clock = utc_now) -> Placed:
     """Store a new order with `order.placed`; a repeated Idempotency-Key returns the first order."""
     digest = fingerprint(command.request)
@@ -69,7 +57,7 @@ def place_order(command: PlaceOrder, orders: OrderRepository, clock: Clock = utc
     details = command.request.model_dump(mode="json")
     order = Order.place(order_id, command.shipper_id, details, digest, clock(), idempotency_key=key)
     try:
-        orders.add(order, envelopes(order.id, order.events, command.request_id))
+        orders.add(order, new_events(SOURCE, order.id, order.events, command.request_id))
     except OrderExists:
         return Placed(_original(orders, command, order_id, digest), created=False)
     return Placed(order, created=True)
@@ -103,7 +91,7 @@ def cancel_order(command: CancelOrder, orders: OrderRepository, clock: Clock = u
 def _cancel_once(command: CancelOrder, orders: OrderRepository, clock: Clock) -> Order:
     order = orders.get_for(command.shipper_id, command.order_id)
     order.cancel(command.reason, clock())
-    orders.save(order, envelopes(order.id, order.events, command.request_id))
+    orders.save(order, new_events(SOURCE, order.id, order.events, command.request_id))
     return order
 
 
@@ -167,7 +155,7 @@ def _existing(queued: QueuedOrder | None, event: CloudEvent, order_id: str) -> Q
 
 def _applied(queued: QueuedOrder, event: CloudEvent) -> Applied[QueuedOrder]:
     """The order with the domain events of this one event as CloudEvents (taken off the order)."""
-    caused = envelopes(queued.order.id, queued.order.events, event.requestid)
+    caused = new_events(SOURCE, queued.order.id, queued.order.events, event.requestid)
     queued.order.events.clear()
     return Applied(queued, caused)
 
@@ -208,7 +196,7 @@ def create_shipper(command: CreateShipper, shippers: ShipperRepository, clock: C
     """A shipper with a fresh API key; the key itself is returned once and never stored."""
     api_key = new_api_key()
     shipper = Shipper.create(_new_id("shp_", 16), command.name, _new_id("key_", 12), key_hash(api_key), clock())
-    shippers.add(shipper, envelopes(shipper.id, shipper.events, None))
+    shippers.add(shipper, new_events(SOURCE, shipper.id, shipper.events, None))
     return NewShipper(shipper, api_key)
 
 
@@ -218,7 +206,7 @@ def revoke_shipper(command: RevokeShipper, shippers: ShipperRepository, clock: C
     if shipper is None:
         raise ShipperNotFound(f"no shipper {command.shipper_id}")
     shipper.revoke(clock())
-    shippers.save(shipper, envelopes(shipper.id, shipper.events, None))
+    shippers.save(shipper, new_events(SOURCE, shipper.id, shipper.events, None))
     return shipper
 
 

@@ -19,6 +19,7 @@ from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.batch.unit import BatchUnit
+from shared.clock import Clock, utc_now
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import SHIPMENTS, TRACKING
 from shared.mongo.batch_store import MongoDocumentStore
@@ -31,7 +32,7 @@ TOPICS = (SHIPMENTS.name, TRACKING.name)
 
 
 def order_unit(store: DocumentStore, publisher: Publisher, webhooks: WebhookRepository,
-               clock: handlers.Clock = handlers.utc_now) -> BatchUnit:
+               clock: Clock = utc_now) -> BatchUnit:
     """The consumer's handlers as a batch unit over `store`; queued webhook deliveries are hinted before the write.
 
     Nothing is cached between polls: orders are written by the API (cancel) and the deliverer too, so this

@@ -10,7 +10,6 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
 
 from services.shipping import messages
@@ -20,6 +19,7 @@ from services.shipping.domain.model import CannotCancel, Refusal, Shipment
 from services.shipping.domain.numbers import RandBelow, numbers_for_order, shipment_id_for_order
 from services.shipping.domain.refusals import refusal_for
 from shared.batch.routes import Applied
+from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent
 from shared.events.schemas.orders import OrderCancelled, OrderPlaced
@@ -31,14 +31,10 @@ Outcome = Shipment | Refusal
 Rejections = list[tuple[CloudEvent, BaseException]]
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class Deps:
     keys: KeyRegistry
-    clock: Callable[[], datetime] = _utc_now
+    clock: Clock = utc_now
     randbelow: RandBelow = field(default=secrets.randbelow)
 
 

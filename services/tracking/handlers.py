@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.tracking import messages
@@ -20,18 +20,14 @@ from services.tracking.domain.model import Tracker, TrackerNotFound
 from services.tracking.domain.scan import CanonicalScan
 from services.tracking.metrics import ITEMS_REFUSED, PARKED_EXPIRED, PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
 from shared.batch.routes import Applied
+from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation
-from shared.events.envelope import CloudEvent, new_event
+from shared.events.envelope import CloudEvent, new_event, new_events
 from shared.events.schemas.scans import ScanRecorded
 from shared.events.schemas.shipments import ShipmentBooked, ShipmentCancelled
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 PUBLISH_CHUNK = 1000  # records per send-and-wait: bounds memory and the time of one wait
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Publisher(Protocol):
@@ -181,7 +177,7 @@ def _existing(tracker: Tracker | None, event: CloudEvent) -> Tracker:
 
 def _applied(tracker: Tracker, event: CloudEvent) -> Applied[Tracker]:
     """The tracker with the domain events of this one event as CloudEvents (taken off the tracker)."""
-    caused = messages.envelopes(tracker.shipment_id, tracker.events, event.requestid)
+    caused = new_events(messages.SOURCE, tracker.shipment_id, tracker.events, event.requestid)
     tracker.events.clear()
     return Applied(tracker, caused)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from services.tracking.domain import masking
-from services.tracking.domain.model import DomainEvent, Recipient, Tracker
+from services.tracking.domain.model import Recipient, Tracker
 from services.tracking.domain.rules import PlannedLeg
 from services.tracking.domain.scan import CanonicalScan, Location
 from shared.events.envelope import CloudEvent, new_event
@@ -15,11 +15,6 @@ from shared.events.schemas.scans import ScanRecorded
 from shared.events.schemas.shipments import ShipmentBooked
 
 SOURCE = "/parcelbridge/tracking"
-
-
-def envelopes(subject: str, events: list[DomainEvent], request_id: str | None) -> list[CloudEvent]:
-    """The domain events as CloudEvents from this service, keyed by the shipment id."""
-    return [new_event(kind, subject, data, source=SOURCE, request_id=request_id) for kind, data in events]
 
 
 def scan_data(scan: CanonicalScan, received_at: datetime) -> dict[str, Any]:

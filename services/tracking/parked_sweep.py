@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from services.tracking import handlers
 from services.tracking.adapters.repository import ParkingRepository
+from shared.clock import Clock, utc_now
 
 
 class ParkedSweep:
@@ -18,7 +19,7 @@ class ParkedSweep:
     """
 
     def __init__(self, parked: ParkingRepository, ttl: timedelta, interval: float,
-                 clock: handlers.Clock = handlers.utc_now, monotonic: Callable[[], float] = time.monotonic):
+                 clock: Clock = utc_now, monotonic: Callable[[], float] = time.monotonic):
         self.parked = parked
         self.ttl = ttl
         self.interval = interval

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -62,6 +63,12 @@ def new_event(
         requestid=request_id,
         data=checked,
     )
+
+
+def new_events(source: str, subject: str, events: Iterable[tuple[str, dict[str, Any]]],
+               request_id: str | None) -> list[CloudEvent]:
+    """What one change of an aggregate caused, (short type, data) pairs, as CloudEvents keyed by its id."""
+    return [new_event(kind, subject, data, source=source, request_id=request_id) for kind, data in events]
 
 
 def encode(event: CloudEvent) -> bytes:

@@ -8,14 +8,14 @@ refreshed since it looked (see OutboxRelay).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
 from pymongo import InsertOne, ReplaceOne, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from shared.batch.ports import DocumentStore, Write
+from shared.clock import Clock, utc_now
 from shared.mongo.documents import HINTS, Document, hint_id
 
 DUPLICATE_KEY = 11000
@@ -25,12 +25,8 @@ DUPLICATE_KEY = 11000
 UPDATE_CHUNK = 90
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class MongoDocumentStore(DocumentStore):
-    def __init__(self, db: Database, hints: str = HINTS, clock: Callable[[], datetime] = utc_now):
+    def __init__(self, db: Database, hints: str = HINTS, clock: Clock = utc_now):
         self.db = db
         self.hints = db[hints]
         self.clock = clock

@@ -24,6 +24,7 @@ from services.orders.domain.webhooks import EVENT_TYPE, Delivery, PendingDeliver
 from services.orders.openapi import EXAMPLE_ORDER, openapi_document
 from services.orders.views import OrderPage, OrderView
 from services.orders.webhook_views import DeliveryPage, NewWebhookView, WebhookList, WebhookView
+from shared.clock import utc_now
 from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.http.views import ProblemView
@@ -116,7 +117,7 @@ def body() -> dict[str, Any]:
 
 def seed_delivery(service: OrdersService, shipper_id: str, webhook_id: str, event_id: str) -> Delivery:
     """A delivery in the log as the deliverer would have moved it there, due now."""
-    now = handlers.utc_now()
+    now = utc_now()
     body = notification_body(event_id, now, {"status": "in_transit"})
     pending = PendingDelivery(delivery_id(webhook_id, event_id), webhook_id, event_id, EVENT_TYPE, body, now)
     delivery = Delivery.from_pending(pending, shipper_id)

@@ -16,10 +16,11 @@ from services.orders.adapters.repository import ORDERS, MongoOrderRepository, Or
 from services.orders.bootstrap import OrdersService
 from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
-from services.orders.handlers import envelopes
+from services.orders.handlers import SOURCE
 from services.orders.openapi import EXAMPLE_ORDER
 from shared.batch.writer import OutboxWriter
 from shared.cli.main import cli
+from shared.events.envelope import new_events
 from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.documents import VersionedCollection
 
@@ -96,7 +97,7 @@ def test_a_page_reads_its_newest_windows_by_id_range_then_its_orders_in_one_in_r
         repository = MongoOrderRepository(db, writer, clock=lambda: start + second(41))
         orders = [_order(shipper.id, start + second(10 * n), rng) for n in range(5)]
         for order in orders:
-            repository.add(order, envelopes(order.id, order.events, None))
+            repository.add(order, new_events(SOURCE, order.id, order.events, None))
         placement, log.commands = log.commands, []
         found = repository.page(OrderQuery(shipper.id, limit=3))
     finally:

@@ -12,9 +12,10 @@ from services.orders.adapters.repository import MongoOrderRepository
 from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
-from services.orders.handlers import envelopes, place_order, utc_now
+from services.orders.handlers import SOURCE, place_order
 from shared.batch.writer import OutboxWriter
-from shared.events.envelope import decode, new_event
+from shared.clock import utc_now
+from shared.events.envelope import decode, new_event, new_events
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.mongo.batch_store import MongoDocumentStore
@@ -91,7 +92,7 @@ def test_an_order_whose_writer_died_before_publishing_is_swept_once_its_grace_is
     orders = MongoOrderRepository(db, OutboxWriter(MongoDocumentStore(db), DiesBeforePublishing()))
     order = Order.place(f"ord_{uuid.uuid4().hex[:20]}", shipper.id, body, "fingerprint", utc_now())
     with pytest.raises(Crash):
-        orders.add(order, envelopes(order.id, order.events, None))
+        orders.add(order, new_events(SOURCE, order.id, order.events, None))
     assert db.outbox_hints.find_one({"_id": f"orders/{order.id}"}) is not None
     assert len(db.orders.find_one({"_id": order.id})["outbox"]) == 1
 
