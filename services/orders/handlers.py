@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -33,6 +31,7 @@ from shared.events.schemas.shipments import (
 )
 from shared.events.schemas.tracking import TrackingStatusChanged
 from shared.http.auth import key_hash, new_api_key
+from shared.ids import random_id
 
 SOURCE = "/parcelbridge/orders"
 
@@ -195,7 +194,7 @@ SHIPMENT_EVENT_TYPES = tuple(_SHIPMENT_EVENTS)
 def create_shipper(command: CreateShipper, shippers: ShipperRepository, clock: Clock = utc_now) -> NewShipper:
     """A shipper with a fresh API key; the key itself is returned once and never stored."""
     api_key = new_api_key()
-    shipper = Shipper.create(_new_id("shp_", 16), command.name, _new_id("key_", 12), key_hash(api_key), clock())
+    shipper = Shipper.create(random_id("shp_", 16), command.name, random_id("key_", 12), key_hash(api_key), clock())
     shippers.add(shipper, new_events(SOURCE, shipper.id, shipper.events, None))
     return NewShipper(shipper, api_key)
 
@@ -208,7 +207,3 @@ def revoke_shipper(command: RevokeShipper, shippers: ShipperRepository, clock: C
     shipper.revoke(clock())
     shippers.save(shipper, new_events(SOURCE, shipper.id, shipper.events, None))
     return shipper
-
-
-def _new_id(prefix: str, length: int) -> str:
-    return prefix + base64.b32encode(secrets.token_bytes(length)).decode().lower()[:length]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import secrets
 
 from pydantic import Field, field_validator
 
@@ -13,6 +11,7 @@ from shared.errors import BusinessRuleViolation
 from shared.events.schemas.base import Payload
 from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, Text
 from shared.events.schemas.vocabulary import ServiceLevel
+from shared.ids import derived_id, random_id
 
 IDEMPOTENCY_KEY_MAX = 255
 ORDER_ID_PREFIX = "ord_"
@@ -63,13 +62,9 @@ def check_idempotency_key(key: str) -> str:
 
 def random_order_id() -> str:
     """`ord_` + 20 base32 characters (100 random bits)."""
-    return _order_id(secrets.token_bytes(13))
+    return random_id(ORDER_ID_PREFIX)
 
 
 def order_id_for_key(shipper_id: str, idempotency_key: str) -> str:
     """The same id for the same (shipper, key), so a retried POST collides with its first insert."""
-    return _order_id(hashlib.sha256(f"{shipper_id}\n{idempotency_key}".encode()).digest())
-
-
-def _order_id(raw: bytes) -> str:
-    return ORDER_ID_PREFIX + base64.b32encode(raw).decode().lower()[:20]
+    return derived_id(ORDER_ID_PREFIX, shipper_id, idempotency_key)
