@@ -10,11 +10,11 @@ from flask import Blueprint, Response, jsonify
 from services.shipping.adapters.label import render_label
 from services.shipping.adapters.repository import ShipmentRepository
 from services.shipping.domain.model import Shipment
-from services.shipping.domain.numbers import is_shipment_id
 from services.shipping.openapi import build_document
 from services.shipping.views import shipment_view
 from shared.http.docs import add_document_routes
 from shared.http.problems import Problem
+from shared.numbers import is_shipment_id
 
 Authenticate = Callable[[], str]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.shipping.domain.numbers import SHIPMENT_ID
 from services.shipping.views import ShipmentView
+from shared.numbers import SHAPES
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -39,7 +39,7 @@ _SHIPMENT_ID_PARAMETER = {
     "in": "path",
     "required": True,
     "description": "The joint-venture tracking number: PB + 12 base32 characters + an ISO 7064 check character",
-    "schema": {"type": "string", "pattern": SHIPMENT_ID.pattern},
+    "schema": {"type": "string", "pattern": SHAPES["shipment_id"].pattern},
 }
 _AUTHED_ERRORS = {
     "401": _problem("Missing, unknown or revoked API key"),

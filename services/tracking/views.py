@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.tracking.domain import i18n
 from services.tracking.domain.i18n import Language
 from services.tracking.domain.model import Entry, Tracker
-from services.tracking.domain.numbers import NumberKind, TrackingNumber
+from services.tracking.domain.numbers import TrackingNumber
 from services.tracking.domain.rules import LEG_OF
 from services.tracking.domain.scan import Location
 from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
+from shared.numbers import NumberKind
 
 MAX_BATCH = 40
 

@@ -9,8 +9,8 @@ import pytest
 import requests
 from kafka import KafkaProducer
 
-from services.shipping.domain.numbers import is_shipment_id, is_ups_number
 from shared.events.envelope import encode, new_event
+from shared.numbers import is_shipment_id, is_ups_number
 from tests.common.stack_reads import (
     auth,
     bootstrap_servers,

@@ -1,26 +1,15 @@
 """The three numbers a customer may type, recognised by their shape and check character.
 
-The schemes are the shipping service's (which issues them; see services/shipping/domain/numbers.py):
-- shipment id (the joint-venture number): `PB` + 12 Crockford base32 + ISO 7064 MOD 37,36 check character;
-- SF waybill: `SF` + 12 digits + Luhn check digit;
-- UPS: `1Z` + 15 characters + UPS's published check digit.
+The schemes are the published contract in shared/numbers.py (shipping issues the numbers).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
-from shared.numbers import iso7064_mod37_36, luhn_check_digit, ups_check_digit
+from shared.numbers import NumberKind, check_matches, shape_of
 
-NumberKind = Literal["shipment_id", "sf_waybill", "ups_tracking_number"]
-
-_SHAPES: dict[str, re.Pattern[str]] = {
-    "shipment_id": re.compile(r"^PB[0-9ABCDEFGHJKMNPQRSTVWXYZ]{12}[0-9A-Z]$"),
-    "sf_waybill": re.compile(r"^SF[0-9]{13}$"),
-    "ups_tracking_number": re.compile(r"^1Z[0-9A-Z]{16}$"),
-}
 VALID_FORMS = (
     "a ParcelBridge number: PB + 13 letters and digits (e.g. PBGWYSWAHCD9N97); "
     "an SF Express waybill: SF + 13 digits (e.g. SF1234567890128); "
@@ -42,16 +31,10 @@ class TrackingNumber:
 def recognise(raw: str) -> TrackingNumber:
     """The number, normalised (upper case, no spaces or hyphens), and its kind; raises MalformedNumber."""
     value = _SEPARATORS.sub("", raw).upper()
-    for kind, shape in _SHAPES.items():
-        if shape.match(value):
-            if not _CHECKS[kind](value):
-                raise MalformedNumber(f"{value} has a check character that does not match; expected {VALID_FORMS}")
-            return TrackingNumber(value, kind)
-    raise MalformedNumber(f"not a tracking number; expected {VALID_FORMS}")
+    kind = shape_of(value)
+    if kind is None:
+        raise MalformedNumber(f"not a tracking number; expected {VALID_FORMS}")
+    if not check_matches(kind, value):
+        raise MalformedNumber(f"{value} has a check character that does not match; expected {VALID_FORMS}")
+    return TrackingNumber(value, kind)
 
-
-_CHECKS = {
-    "shipment_id": lambda v: iso7064_mod37_36(v[:-1]) == v[-1],
-    "sf_waybill": lambda v: luhn_check_digit(v[2:-1]) == v[-1],
-    "ups_tracking_number": lambda v: ups_check_digit(v[2:-1]) == v[-1],
-}

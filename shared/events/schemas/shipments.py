@@ -12,6 +12,7 @@ from pydantic import Field
 
 from shared.events.schemas.base import Payload
 from shared.events.schemas.vocabulary import Carrier, DutyPayer, EntryType, ExportMode, Incoterm, Leg
+from shared.numbers import SHAPES
 
 ReasonCode = str  # a closed list in practice; kept open so a new refusal rule is not a new event version
 
@@ -48,8 +49,8 @@ class ShipmentBooked(Payload):
     shipment_id: str
     order_id: str
     shipper_id: str
-    sf_waybill: str = Field(pattern=r"^SF[0-9]{13}$")
-    ups_tracking_number: str = Field(pattern=r"^1Z[0-9A-Z]{16}$")
+    sf_waybill: str = Field(pattern=SHAPES["sf_waybill"].pattern)
+    ups_tracking_number: str = Field(pattern=SHAPES["ups_tracking_number"].pattern)
     service_level: str
     legs: list[PlannedLeg] = Field(min_length=1)
     promised_delivery_date: date

@@ -1,8 +1,8 @@
 import random
 
 from bench.seed_trackers import MIN_SCANS, SEED_UPS_ACCOUNT, fresh_numbers, seeded_tracker, stored_documents
-from services.shipping.domain.numbers import is_sf_waybill, is_shipment_id, is_ups_number
 from services.tracking.adapters.repository import tracker_from_document
+from shared.numbers import is_sf_waybill, is_shipment_id, is_ups_number
 from tests.unit.bench.bench_samples import NOW, template
 
 

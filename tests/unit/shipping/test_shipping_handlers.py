@@ -10,15 +10,13 @@ from services.shipping.adapters.repository import BOOKINGS, SHIPMENTS, shipment_
 from services.shipping.bootstrap import shipping_unit
 from services.shipping.domain.model import Status
 from services.shipping.domain.numbers import (
-    is_sf_waybill,
-    is_shipment_id,
-    is_ups_number,
     new_sf_waybill,
     new_ups_number,
     shipment_id_for_order,
 )
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import from_document, new_event, to_document
+from shared.numbers import is_sf_waybill, is_shipment_id, is_ups_number
 
 
 def placed(order_id="ord_001", **changes):

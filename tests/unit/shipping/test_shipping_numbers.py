@@ -4,13 +4,18 @@ import string
 import pytest
 
 from services.shipping.domain.numbers import (
-    is_sf_waybill,
-    is_shipment_id,
-    is_ups_number,
     new_numbers,
     new_shipment_id,
 )
-from shared.numbers import ISO7064_ALPHABET, iso7064_mod37_36, luhn_check_digit, ups_check_digit
+from shared.numbers import (
+    ISO7064_ALPHABET,
+    is_sf_waybill,
+    is_shipment_id,
+    is_ups_number,
+    iso7064_mod37_36,
+    luhn_check_digit,
+    ups_check_digit,
+)
 
 
 @pytest.mark.parametrize("number", ["1Z999AA10123456784", "1ZCIETST0111111114", "1ZCIETST0422222228"])
