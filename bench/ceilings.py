@@ -25,7 +25,7 @@ from kafka.admin import NewTopic
 
 from bench.stack import Bench
 from bench.vegeta import NAME, Attack, Target, Vegeta
-from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT
+from ops.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import make_kafka_producer
 from shared.kafka.topics import CARRIER_SCANS

@@ -17,7 +17,7 @@ from typing import Any
 from bench import cpu, unit_cost
 from bench.meter import Meter
 from bench.stack import Bench
-from shared.infra.layout import PROJECT_ROOT
+from ops.infra.layout import PROJECT_ROOT
 
 P_MALFORMED = "0.01"  # as `parcelbridge run` (SIMULATOR_P_MALFORMED's default)
 
@@ -40,7 +40,7 @@ class _Simulator:
     """The simulator as a child process for the duration of a `with`; interrupted (as Ctrl-C) at the end."""
 
     def __init__(self, bench: Bench, rate: float):
-        self.command = [sys.executable, "-m", "shared.cli.main", "simulate", "--api-key", bench.api_key,
+        self.command = [sys.executable, "-m", "ops.cli.main", "simulate", "--api-key", bench.api_key,
                         "--orders", "0", "--rate", f"{rate:g}", "--p-malformed", P_MALFORMED,
                         "--orders-url", bench.url("orders"), "--tracking-url", bench.url("tracking"),
                         "--kafka-bootstrap", bench.stack.kafka, "--log-level", "ERROR"]

@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from shared.infra.layout import FERRETDB_MODULE, PROJECT_ROOT
+from ops.infra.layout import FERRETDB_MODULE, PROJECT_ROOT
 
 PACKAGES = ("flask", "gunicorn", "kafka-python", "pymongo", "pydantic", "requests", "matplotlib")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from ops.infra.isolated import IsolatedStack, isolated_env
 from shared.config import KafkaSettings
-from shared.infra.isolated import IsolatedStack, isolated_env
 
 STACK_NAME = "bench"
 FERRETDB_DEBUG_OFFSET = 19  # beside the store (+18): its Prometheus counters, read for store commands per unit

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.infra.processes import read_pid
+from ops.infra.processes import read_pid
 
 
 def members(run_dir: Path) -> list[tuple[str, int, int]]:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ops.infra.layout import PROJECT_ROOT, Layout, require
 from shared.config import load_infra_settings
-from shared.infra.layout import PROJECT_ROOT, Layout, require
 
 MODULE = "github.com/tsenart/vegeta/v12@v12.13.0"
 NAME = "vegeta " + MODULE.rsplit("@", 1)[1]

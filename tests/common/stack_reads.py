@@ -11,8 +11,8 @@ from typing import Any
 import requests
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
+from ops.infra.isolated import IsolatedStack as Stack
 from services.orders.openapi import EXAMPLE_ORDER
-from shared.infra.isolated import IsolatedStack as Stack
 
 
 def order_body(**changes: Any) -> dict[str, Any]:

@@ -29,9 +29,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from ops.infra.isolated import IsolatedStack as Stack
 from services.tracking.carriers.sf import auth as sf_auth
 from shared.http.problems import PROBLEM_TYPE
-from shared.infra.isolated import IsolatedStack as Stack
 
 MAX_EXAMPLES = 8  # per operation and mode: the 52 operations take ~2.5 min on 2 shared cores (12 took 3.7)
 # Carrier endpoints answer in the carrier's own documented error shape, never problem+json.

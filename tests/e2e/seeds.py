@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from shared.infra.isolated import IsolatedStack as Stack
+from ops.infra.isolated import IsolatedStack as Stack
 from shared.kafka.topics import TOPICS
 from tests.common.stack_reads import auth, order_body, order_with_status
 from tests.e2e.fuzzing import Seeded

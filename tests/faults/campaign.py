@@ -13,8 +13,8 @@ from typing import Any
 import requests
 from kafka.errors import KafkaError
 
+from ops.infra.isolated import PARCELBRIDGE, IsolatedStack
 from services.simulator.poison import KINDS as POISON_KINDS
-from shared.infra.isolated import PARCELBRIDGE, IsolatedStack
 from tests.common.stack_reads import wait_until_consumed
 from tests.faults import faults as f
 from tests.faults.figures import (
@@ -85,7 +85,7 @@ class Run:
 
 def start_simulator(stack: IsolatedStack, truth: Path, log_file: Path, speed: float) -> subprocess.Popen:
     """The carrier simulator, playing every booked shipment (`--adopt`) until it is sent SIGTERM."""
-    command = [PARCELBRIDGE, "simulate", "--orders-url", stack.url("orders"), "--tracking-url", stack.url("tracking"),
+    command = [*PARCELBRIDGE, "simulate", "--orders-url", stack.url("orders"), "--tracking-url", stack.url("tracking"),
                "--orders", "0", "--adopt", "--speed", str(speed), "--seed", "20261203", "--truth", str(truth),
                "--kafka-bootstrap", stack.kafka, "--group", "faults-simulator", "--p-duplicate", "0.2",
                "--p-out-of-order", "0.2", "--p-unmapped", "0.1", "--poison-records", str(len(POISON_KINDS))]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from shared.infra.isolated import IsolatedStack, isolated_env
-from shared.infra.layout import PROJECT_ROOT
+from ops.infra.isolated import IsolatedStack, isolated_env
+from ops.infra.layout import PROJECT_ROOT
 from tests.faults.campaign import Settings, execute
 from tests.faults.table import render
 

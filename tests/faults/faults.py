@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.infra import processes
-from shared.infra.isolated import IsolatedStack
+from ops.infra import processes
+from ops.infra.isolated import IsolatedStack
 
 
 @dataclass(frozen=True)

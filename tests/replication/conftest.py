@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.infra.isolated import IsolatedStack, isolated_env
+from ops.infra.isolated import IsolatedStack, isolated_env
 
 
 @pytest.fixture(scope="module")

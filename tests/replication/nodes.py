@@ -11,7 +11,7 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from shared.infra import processes
+from ops.infra import processes
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ import time
 import pytest
 from kafka import KafkaAdminClient
 
+from ops.infra import processes
+from ops.infra.isolated import IsolatedStack
+from ops.infra.layout import PROJECT_ROOT, Layout
 from services.orders import handlers
 from services.orders.bootstrap import OrdersService, load_sweeper_settings
 from services.orders.domain.commands import CreateShipper
 from shared.config import load_infra_settings, load_settings
-from shared.infra import processes
-from shared.infra.isolated import IsolatedStack
-from shared.infra.layout import PROJECT_ROOT, Layout
 from shared.kafka.admin import admin_client
 from tests.replication import nodes
 from tests.replication.audit import delivery, topic_events

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterable
 
+from ops.infra.layout import PROJECT_ROOT, Layout
 from services.orders import handlers
 from services.orders.bootstrap import OrdersService
 from services.orders.domain.commands import PlaceOrder
@@ -21,7 +22,6 @@ from services.orders.domain.placement import OrderRequest
 from services.orders.openapi import EXAMPLE_ORDER
 from shared.errors import TransientError
 from shared.events.envelope import CloudEvent
-from shared.infra.layout import PROJECT_ROOT, Layout
 
 COMMANDS = {
     "orders-relay": (sys.executable, "-m", "services.orders.worker", "relay"),

@@ -3,7 +3,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from shared.cli.main import cli
+from ops.cli.main import cli
 from shared.kafka.topics import SHIPPERS
 
 pytestmark = pytest.mark.integration

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pymongo import MongoClient, monitoring
 
+from ops.cli.main import cli
 from services.orders.adapters.listing import ORDER_LISTING
 from services.orders.adapters.listing_keys import listing_key, sortable_time
 from services.orders.adapters.repository import ORDERS, MongoOrderRepository, OrderQuery, order_document
@@ -19,7 +20,6 @@ from services.orders.domain.placement import OrderRequest
 from services.orders.handlers import SOURCE
 from services.orders.openapi import EXAMPLE_ORDER
 from shared.batch.writer import OutboxWriter
-from shared.cli.main import cli
 from shared.events.envelope import new_events
 from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.documents import VersionedCollection

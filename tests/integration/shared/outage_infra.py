@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.infra import processes
-from shared.infra.isolated import IsolatedStack, isolated_env
-from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT
+from ops.infra import processes
+from ops.infra.isolated import IsolatedStack, isolated_env
+from ops.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT
 
 PORT_BASE = int(os.environ.get("RESILIENCE_PORT_BASE", "24000"))
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
+from ops.infra.components import FerretDB
+from ops.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
 from shared.config import InfraSettings, load_infra_settings
-from shared.infra.components import FerretDB
-from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
 from shared.kafka.consumer import ConsumerRunner, make_kafka_consumer
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.liveness import Heartbeat, health_app, serve

@@ -12,11 +12,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ops.infra import manager
+from ops.infra.components import InstallFailed
+from ops.infra.layout import PROJECT_ROOT, Layout, MissingPrerequisite
 from shared.config import MAX_LOCAL_BROKERS, load_infra_settings
 from shared.errors import ConfigError
-from shared.infra import manager
-from shared.infra.components import InstallFailed
-from shared.infra.layout import PROJECT_ROOT, Layout, MissingPrerequisite
 
 console = Console(stderr=True)
 

@@ -10,8 +10,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.infra.supervision.plan import ProcessSpec
-from shared.infra.supervision.state import ChildState
+from ops.supervision.plan import ProcessSpec
+from ops.supervision.state import ChildState
 
 
 @dataclass

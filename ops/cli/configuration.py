@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from shared.infra import stack_config
-from shared.infra.layout import Layout
+from ops.infra import stack_config
+from ops.infra.layout import Layout
 
 
 def use_stack_configuration(layout: Layout, say: Callable[[str], None]) -> None:

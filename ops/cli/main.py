@@ -9,14 +9,14 @@ import click
 # name -> "module:attribute" of a click command; loading lazily keeps `--help` fast and lets a
 # service own its commands without the shared package importing the services.
 SUBCOMMANDS = {
-    "infra": "shared.cli.infra:infra",
+    "infra": "ops.cli.infra:infra",
     "shippers": "services.orders.cli:shippers",
     "orders": "services.orders.cli:orders",
     "operators": "services.console.cli:operators",
-    "topics": "shared.cli.topics:topics",
-    "services": "shared.cli.services:services",
-    "run": "shared.cli.run:run",
-    "stop": "shared.cli.run:stop",
+    "topics": "ops.cli.topics:topics",
+    "services": "ops.cli.services:services",
+    "run": "ops.cli.run:run",
+    "stop": "ops.cli.run:stop",
     "simulate": "services.simulator.cli:simulate",
     "bench": "bench.cli:bench",
 }

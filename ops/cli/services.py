@@ -9,11 +9,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from shared.cli.configuration import use_stack_configuration
+from ops.cli.configuration import use_stack_configuration
+from ops.infra import stack
+from ops.infra.layout import PROJECT_ROOT, Layout
+from ops.supervision.state import BACKOFF, RUNNING, STOPPED, status_cells
 from shared.config import load_infra_settings
-from shared.infra import stack
-from shared.infra.layout import PROJECT_ROOT, Layout
-from shared.infra.supervision.state import BACKOFF, RUNNING, STOPPED, status_cells
 
 console = Console(stderr=True)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ops.infra.stack import _copy_of, consumer_count, health_port, health_url, service_processes
 from shared.errors import ConfigError
-from shared.infra.stack import _copy_of, consumer_count, health_port, health_url, service_processes
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from shared.infra import processes
-from shared.infra.layout import PROJECT_ROOT, Layout
-from shared.infra.supervision import plan, policy, state
+from ops.infra import processes
+from ops.infra.layout import PROJECT_ROOT, Layout
+from ops.supervision import plan, policy, state
 
 Say = Callable[[str], None]
-SUPERVISOR = "shared.infra.supervision.supervisor"
+SUPERVISOR = "ops.supervision.supervisor"
 
 
 def folder(layout: Layout) -> Path:

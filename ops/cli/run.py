@@ -17,11 +17,11 @@ import time
 import click
 from rich.console import Console
 
-from shared.cli.configuration import use_stack_configuration
+from ops.cli.configuration import use_stack_configuration
+from ops.infra import manager, processes, stack
+from ops.infra.interrupts import terminate_interrupts
+from ops.infra.layout import PROJECT_ROOT, Layout
 from shared.config import load_infra_settings, load_settings
-from shared.infra import manager, processes, stack
-from shared.infra.interrupts import terminate_interrupts
-from shared.infra.layout import PROJECT_ROOT, Layout
 
 console = Console(stderr=True)
 
@@ -43,7 +43,7 @@ def _demo_key(layout: Layout) -> str:
     if stored.exists():
         return json.loads(stored.read_text())["api_key"]
     output = subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "shippers", "create", "Demo Shipper (Shenzhen)"],
+        [sys.executable, "-m", "ops.cli.main", "shippers", "create", "Demo Shipper (Shenzhen)"],
         capture_output=True, text=True, check=True, cwd=PROJECT_ROOT,
     ).stdout
     fields = dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
@@ -56,7 +56,7 @@ def _demo_key(layout: Layout) -> str:
 def _demo_operator(layout: Layout) -> str:
     """`console login: demo / <password>`, the console's demo admin (created once, kept locally)."""
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "operators", "demo",
+        [sys.executable, "-m", "ops.cli.main", "operators", "demo",
          "--file", str(layout.root / "demo-operator.json")],
         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
     )
@@ -86,7 +86,7 @@ def _simulate(api_key: str) -> subprocess.Popen | None:
     if not (PROJECT_ROOT / "services" / "simulator" / "cli.py").exists():
         return None
     # A few malformed pushes keep the ingest endpoints' refusals exercised; SIMULATOR_P_MALFORMED=0 turns them off.
-    command = [sys.executable, "-m", "shared.cli.main", "simulate", "--api-key", api_key,
+    command = [sys.executable, "-m", "ops.cli.main", "simulate", "--api-key", api_key,
                "--orders", "0", "--rate", os.environ.get("SIMULATOR_RATE", "0.5"),
                "--p-malformed", os.environ.get("SIMULATOR_P_MALFORMED", "0.01"), "--log-level", "ERROR"]
     return subprocess.Popen(command, cwd=PROJECT_ROOT)

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from shared.infra import processes, stack_config
-from shared.infra.components import Component, components
-from shared.infra.layout import Layout
+from ops.infra import processes, stack_config
+from ops.infra.components import Component, components
+from ops.infra.layout import Layout
 
 READY_TIMEOUT_S = 90.0
 # SIGKILL after this: `make stop` has 15 s for everything (a broker on one node shuts down in a few seconds).

@@ -6,7 +6,7 @@ import io
 
 from dotenv import dotenv_values
 
-from shared.infra.stack_config import effective, first_start, ignored, is_stack_variable, render
+from ops.infra.stack_config import effective, first_start, ignored, is_stack_variable, render
 
 
 def _token() -> str:

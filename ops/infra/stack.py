@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ops.infra import processes
+from ops.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
+from ops.supervision import control
+from ops.supervision.plan import ProcessSpec
+from ops.supervision.state import GAVE_UP, ChildState
 from shared.config import load_settings
 from shared.errors import ConfigError
-from shared.infra import processes
-from shared.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
-from shared.infra.supervision import control
-from shared.infra.supervision.plan import ProcessSpec
-from shared.infra.supervision.state import GAVE_UP, ChildState
 
 SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
 KINDS = ("relay", "deliver", "worker", "api")  # started in this order, stopped in reverse: the API goes first

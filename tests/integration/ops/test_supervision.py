@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from shared.infra.isolated import PARCELBRIDGE, isolated_env
-from shared.infra.layout import PROJECT_ROOT
+from ops.infra.isolated import PARCELBRIDGE, isolated_env
+from ops.infra.layout import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 PORT_BASE = int(os.environ.get("E2E_PORT_BASE", "21000")) + 50
@@ -28,7 +28,7 @@ FAST = {"SUPERVISOR_FIRST_DELAY_SECONDS": "0.2", "SUPERVISOR_MAX_FAILURES": "3"}
 
 
 def _cli(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([PARCELBRIDGE, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([*PARCELBRIDGE, *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def _environ(data_dir: Path, **extra: str) -> dict[str, str]:

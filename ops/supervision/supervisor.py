@@ -1,4 +1,4 @@
-"""The supervisor process of one stack: `python -m shared.infra.supervision.supervisor FOLDER`.
+"""The supervisor process of one stack: `python -m ops.supervision.supervisor FOLDER`.
 
 It owns the stack's service processes as its children: starts what the plan in FOLDER lists (again on SIGHUP),
 restarts a child that exits unexpectedly after a doubling delay, gives a child up after too many quick failures,
@@ -16,8 +16,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from shared.infra.supervision import plan, policy, state
-from shared.infra.supervision.child import Child
+from ops.supervision import plan, policy, state
+from ops.supervision.child import Child
 from shared.logs import configure_logging
 
 log = logging.getLogger("parcelbridge.supervisor")

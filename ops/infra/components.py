@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from shared.infra import brokers
-from shared.infra.brokers import Node
-from shared.infra.layout import DEPLOY_LOCAL, FERRETDB_MODULE, Layout, require
+from ops.infra import brokers
+from ops.infra.brokers import Node
+from ops.infra.layout import DEPLOY_LOCAL, FERRETDB_MODULE, Layout, require
 from shared.kafka.topics import replication_for
 
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"

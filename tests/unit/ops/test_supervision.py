@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.errors import ConfigError
-from shared.infra.supervision.plan import ProcessSpec, merge
-from shared.infra.supervision.policy import RestartPolicy, delay, gives_up, load_policy
-from shared.infra.supervision.state import (
+from ops.supervision.plan import ProcessSpec, merge
+from ops.supervision.policy import RestartPolicy, delay, gives_up, load_policy
+from ops.supervision.state import (
     BACKOFF,
     GAVE_UP,
     ChildState,
@@ -17,6 +16,7 @@ from shared.infra.supervision.state import (
     status_cells,
     uptime_text,
 )
+from shared.errors import ConfigError
 
 RULES = RestartPolicy(max_failures=5, window_s=60.0, first_delay_s=0.5, max_delay_s=10.0)
 

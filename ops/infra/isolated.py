@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.infra.interrupts import shielded, terminate_interrupts
-from shared.infra.layout import PROJECT_ROOT
+from ops.infra.interrupts import shielded, terminate_interrupts
+from ops.infra.layout import PROJECT_ROOT
 
-PARCELBRIDGE = str(Path(sys.executable).parent / "parcelbridge")
+# The command line by module, so a stack works in any checkout whatever its installed script points at.
+PARCELBRIDGE = (sys.executable, "-m", "ops")
 
 
 def isolated_env(name: str, port_base: int, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -62,7 +63,7 @@ class IsolatedStack:
         return f"http://127.0.0.1:{self.env[service.upper() + '_PORT']}"
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run([PARCELBRIDGE, *args], env=self.env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run([*PARCELBRIDGE, *args], env=self.env, capture_output=True, text=True, timeout=600)
         if check and result.returncode != 0:
             raise RuntimeError(f"parcelbridge {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result

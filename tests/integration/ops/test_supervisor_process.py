@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.infra.supervision import plan
+from ops.supervision import plan
 
 pytestmark = pytest.mark.integration
 FAST = {"SUPERVISOR_FIRST_DELAY_SECONDS": "0.1", "SUPERVISOR_MAX_FAILURES": "3",
@@ -36,7 +36,7 @@ def supervise(tmp_path: Path) -> Iterator:
     def _start(*specs: plan.ProcessSpec) -> subprocess.Popen:
         plan.write(tmp_path / "plan.json", list(specs))
         with open(tmp_path / "supervisor.log", "ab") as log:
-            process = subprocess.Popen([sys.executable, "-m", "shared.infra.supervision.supervisor", str(tmp_path)],
+            process = subprocess.Popen([sys.executable, "-m", "ops.supervision.supervisor", str(tmp_path)],
                                        env={**os.environ, **FAST}, stderr=log)
         started.append(process)
         return process

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from ops.infra.brokers import nodes, voters
 from shared.config import InfraSettings, load_infra_settings, local_kafka_addresses
-from shared.infra.brokers import nodes, voters
 from shared.kafka.admin import topic_specs
 from shared.kafka.topics import TOPICS, replication_for
 
