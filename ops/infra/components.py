@@ -16,7 +16,6 @@ from string import Template
 from ops.infra import brokers
 from ops.infra.brokers import Node
 from ops.infra.layout import DEPLOY_LOCAL, FERRETDB_MODULE, Layout, require
-from shared.kafka.topics import replication_for
 
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 KAFKA_DEPLOY = DEPLOY_LOCAL / "kafka"
@@ -106,6 +105,10 @@ class Kafka:
             template = Template((KAFKA_DEPLOY / "server.properties.tmpl").read_text())
             return template.substitute(broker_port=node.broker_port, controller_port=node.controller_port,
                                        data_dir=self.data)
+        # Imported here: the topic catalogue loads every event schema (pydantic), seconds on a busy machine, which
+        # every `infra` and `stop` call would otherwise pay although only a clustered start needs this.
+        from shared.kafka.topics import replication_for
+
         factor, min_insync = replication_for(self.layout.settings.kafka_brokers)
         template = Template((KAFKA_DEPLOY / "cluster.properties.tmpl").read_text())
         return template.substitute(
