@@ -13,9 +13,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from shared.errors import ConfigError
+from shared.manifest import ServiceManifest
 
-SERVICES = ("orders", "shipping", "tracking", "console")
-DEFAULT_PORTS = {"orders": 8001, "shipping": 8002, "tracking": 8003, "console": 8004}
 _HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-]+:\d{1,5}$")
 _DB_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
 # Node n of a local cluster listens at the configured broker and controller ports + 10 x (n - 1): inside an isolated
@@ -159,18 +158,24 @@ def _health(reader: EnvReader) -> HealthSettings:
     )
 
 
-def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings of one service; raises ConfigError naming every missing or bad variable."""
-    if service not in SERVICES:
-        raise ConfigError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+def load_kafka_settings(client_id: str, environ: Mapping[str, str] | None = None) -> KafkaSettings:
+    """Where the broker is, for a tool that needs nothing else (the simulator, topic administration)."""
     reader = EnvReader(os.environ if environ is None else environ)
-    prefix = service.upper()
+    settings = KafkaSettings(_bootstrap_servers(reader), client_id=client_id)
+    reader.check()
+    return settings
+
+
+def load_settings(manifest: ServiceManifest, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings of one service; raises ConfigError naming every missing or bad variable."""
+    reader = EnvReader(os.environ if environ is None else environ)
+    service, prefix = manifest.name, manifest.prefix
     settings = Settings(
         service=service,
         kafka=KafkaSettings(_bootstrap_servers(reader), client_id=f"parcelbridge-{service}"),
         mongo=_mongo(reader, service),
         http_host=reader.text(f"{prefix}_HOST", "127.0.0.1"),
-        http_port=reader.port(f"{prefix}_PORT", DEFAULT_PORTS[service]),
+        http_port=reader.port(f"{prefix}_PORT", manifest.default_port),
         max_body_bytes=reader.integer("MAX_BODY_BYTES", 1_048_576, 1024, 64 * 1_048_576),
         log_level=reader.text("LOG_LEVEL", "INFO").upper(),
         health=_health(reader),
@@ -181,27 +186,10 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
     return settings
 
 
-# Variables a service's own bootstrap reads beyond the common ones.
-SERVICE_VARIABLES = {
-    "orders": {
-        "WEBHOOKS_ALLOW_PRIVATE_TARGETS", "WEBHOOKS_RETRY_DELAYS", "WEBHOOKS_DISABLE_AFTER",
-        "WEBHOOKS_TIMEOUT_SECONDS", "WEBHOOKS_CONCURRENCY", "WEBHOOKS_SWEEP_SECONDS",
-        "ORDERS_OUTBOX_SWEEP_SECONDS", "ORDERS_OUTBOX_GRACE_SECONDS",
-    },
-    "tracking": {
-        "SF_CHECK_WORD", "SF_SIGNATURE_MAX_AGE_SECONDS", "UPS_TRACK_ALERT_CREDENTIAL",
-        "TRACKING_CARRIER_MAX_BODY_BYTES", "TRACKING_MAX_SCANS_PER_REQUEST", "TRACKING_RATE_LIMIT_PER_SECOND",
-        "TRACKING_RATE_LIMIT_BURST", "TRACKING_OUTBOX_SWEEP_SECONDS", "TRACKING_OUTBOX_GRACE_SECONDS",
-        "TRACKING_VIEW_CACHE_SECONDS", "TRACKING_PARKED_TTL_DAYS", "TRACKING_PARKED_SWEEP_SECONDS",
-    },
-    "shipping": {"SHIPPING_OUTBOX_SWEEP_SECONDS", "SHIPPING_OUTBOX_GRACE_SECONDS"},
-}
-
-
-def environment_variables(service: str) -> set[str]:
-    """Every variable load_settings(service) reads (deployment files are checked against this)."""
-    prefix = service.upper()
-    return SERVICE_VARIABLES.get(service, set()) | {
+def environment_variables(manifest: ServiceManifest) -> set[str]:
+    """Every variable a service reads: load_settings's and its own (deployment files are checked against this)."""
+    prefix = manifest.prefix
+    return set(manifest.variables) | {
         "KAFKA_BOOTSTRAP_SERVERS", f"{prefix}_MONGODB_URI", f"{prefix}_HOST", f"{prefix}_PORT",
         "MAX_BODY_BYTES", "LOG_LEVEL", "PARCELBRIDGE_FERRETDB_PORT", "PARCELBRIDGE_KAFKA_PORT",
         "PARCELBRIDGE_KAFKA_BROKERS",

@@ -21,7 +21,8 @@ from ops.cli.configuration import use_stack_configuration
 from ops.infra import manager, processes, stack
 from ops.infra.interrupts import terminate_interrupts
 from ops.infra.layout import PROJECT_ROOT, Layout
-from shared.config import load_infra_settings, load_settings
+from ops.registry import settings_of
+from shared.config import load_infra_settings
 
 console = Console(stderr=True)
 
@@ -67,9 +68,9 @@ def _urls(api_key: str) -> str:
     """A compact block of where everything is (plain lines read well at any terminal width)."""
     rows = []
     for service in stack.available_services():
-        base = f"http://127.0.0.1:{load_settings(service).http_port}"
+        base = f"http://127.0.0.1:{settings_of(service).http_port}"
         rows.append(f"  {service + ' API':<14}{base}   {base}/docs   {base}/metrics")
-    tracking = f"http://127.0.0.1:{load_settings('tracking').http_port}"
+    tracking = f"http://127.0.0.1:{settings_of('tracking').http_port}"
     rows.append(f"  {'customers':<14}{tracking}/v1/tracking/<JV number, SF waybill or UPS 1Z>")
     rows.append(f"  {'demo shipper':<14}Authorization: Bearer {api_key}")
     rows.append(f"  {'logs':<14}{_layout().logs}/<process>.log")

@@ -6,7 +6,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from shared.config import load_settings
+from ops.registry import kafka_settings
 from shared.kafka.admin import admin_client, ensure_topics
 from shared.kafka.topics import TOPICS
 
@@ -19,8 +19,7 @@ def topics() -> None:
 @topics.command("create")
 def create_command() -> None:
     """Create every declared topic and its dead-letter topic (idempotent)."""
-    settings = load_settings("orders")
-    admin = admin_client(settings.kafka.bootstrap_servers)
+    admin = admin_client(kafka_settings().bootstrap_servers)
     try:
         created = ensure_topics(admin)
     finally:

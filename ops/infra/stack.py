@@ -13,20 +13,15 @@ from pathlib import Path
 
 from ops.infra import processes
 from ops.infra.layout import DEPLOY_LOCAL, PROJECT_ROOT, Layout
+from ops.registry import SERVICES, manifest, settings_of
 from ops.supervision import control
 from ops.supervision.plan import ProcessSpec
 from ops.supervision.state import GAVE_UP, ChildState
-from shared.config import load_settings
 from shared.errors import ConfigError
+from shared.manifest import WORKER_KINDS
 
-SERVICE_ORDER = ("orders", "shipping", "tracking", "console")
-KINDS = ("relay", "deliver", "worker", "api")  # started in this order, stopped in reverse: the API goes first
-# Processes beyond relay, worker and api that a service runs.
-EXTRA_KINDS = {"orders": ("deliver",)}
+KINDS = (*WORKER_KINDS, "api")  # started in this order, stopped in reverse: the API goes first
 MAX_CONSUMERS = 6  # the most partitions a consumed topic has (carrier-scans.v1)
-# Services whose every consumed write is version-guarded, so consumers of one group can share partitions
-# whose events touch the same document (the console's read model joins order- and shipment-keyed events).
-SCALABLE_CONSUMERS = ("orders", "shipping", "tracking")
 Say = Callable[[str], None]
 # Each worker's /healthz port: its service's API port plus 100 x its slot (orders: relay 8101, deliver 8201,
 # consumers 8301..8801), so ports never collide across services, copies or the e2e and bench port blocks.
@@ -52,9 +47,8 @@ class ServiceProcess:
 
 
 def available_services() -> list[str]:
-    """Services whose package has both a web app and a worker (later issues add more)."""
-    root = PROJECT_ROOT / "services"
-    return [s for s in SERVICE_ORDER if (root / s / "wsgi.py").exists() and (root / s / "worker.py").exists()]
+    """Every registered service, in start order."""
+    return [m.name for m in SERVICES]
 
 
 def consumer_count(service: str, environ: Mapping[str, str] | None = None) -> int:
@@ -71,19 +65,21 @@ def consumer_count(service: str, environ: Mapping[str, str] | None = None) -> in
 
 
 def service_processes(service: str, python: str = sys.executable) -> list[ServiceProcess]:
-    settings = load_settings(service)
+    declared = manifest(service)
+    settings = settings_of(service)
     bind = f"{settings.http_host}:{settings.http_port}"
+    worker = f"{declared.package}.worker"
     commands = {
-        "relay": (python, "-m", f"services.{service}.worker", "relay"),
-        "worker": (python, "-m", f"services.{service}.worker", "consume"),
-        "deliver": (python, "-m", f"services.{service}.worker", "deliver"),
+        "relay": (python, "-m", worker, "relay"),
+        "worker": (python, "-m", worker, "consume"),
+        "deliver": (python, "-m", worker, "deliver"),
         "api": (python, "-m", "gunicorn", "-c", str(DEPLOY_LOCAL / "gunicorn.conf.py"), "--bind", bind,
-                f"services.{service}.wsgi:app"),
+                f"{declared.package}.wsgi:app"),
     }
-    kinds = [kind for kind in KINDS if kind in ("relay", "worker", "api") or kind in EXTRA_KINDS.get(service, ())]
+    kinds = [kind for kind in KINDS if kind == "api" or kind in declared.workers]
     found = []
     for kind in kinds:
-        copies = consumer_count(service) if kind == "worker" and service in SCALABLE_CONSUMERS else 1
+        copies = consumer_count(service) if kind == "worker" and declared.scalable_consumers else 1
         found += [ServiceProcess(service, kind, commands[kind], copy) for copy in range(1, copies + 1)]
     return found
 
@@ -104,9 +100,10 @@ def up(layout: Layout, say: Say, services: list[str] | None = None) -> None:
 def _ensure_topics(say: Say) -> None:
     # Imported here: kafka-python and the event schemas are most of this module's import time, and `stop` and
     # `services down|status` (which must be quick on a busy machine) never create topics.
+    from ops.registry import kafka_settings
     from shared.kafka.admin import admin_client, ensure_topics
 
-    admin = admin_client(load_settings("orders").kafka.bootstrap_servers)
+    admin = admin_client(kafka_settings().bootstrap_servers)
     try:
         created = ensure_topics(admin)
     finally:
@@ -132,11 +129,11 @@ def spec(layout: Layout, process: ServiceProcess) -> ProcessSpec:
 def health_port(process: ServiceProcess) -> int:
     """Where a worker process serves /healthz and /metrics (see HEALTH_SLOTS)."""
     slot = HEALTH_SLOTS[process.kind] + process.copy - 1
-    return load_settings(process.service).http_port + 100 * slot
+    return settings_of(process.service).http_port + 100 * slot
 
 
 def _wait_ready(layout: Layout, service: str, say: Say, timeout: float = 60.0) -> None:
-    settings = load_settings(service)
+    settings = settings_of(service)
     url = f"http://{settings.http_host}:{settings.http_port}/readyz"
     names = [process.name for process in service_processes(service)]
     began = time.monotonic()
@@ -170,7 +167,7 @@ def down(layout: Layout, say: Say) -> None:
         say("supervisor: stopped with every process it ran")
     # Processes of a supervisor that was killed, or started before supervision: stop them by their pid files.
     for kind in reversed(KINDS):
-        for service in SERVICE_ORDER:
+        for service in available_services():
             # Every copy with a pid file, however many copies the environment asks for now.
             for pid_file in sorted(layout.run.glob(f"{service}-{kind}*.pid")):
                 if _copy_of(pid_file.stem, f"{service}-{kind}") and processes.stop(pid_file, timeout=5):
@@ -204,7 +201,7 @@ def status(layout: Layout) -> list[ProcessStatus]:
 
 def health_url(process: ServiceProcess) -> str:
     """Where to ask whether the process is fine: a web app's /readyz, a worker's own /healthz."""
-    settings = load_settings(process.service)
+    settings = settings_of(process.service)
     if process.kind == "api":
         return f"http://{settings.http_host}:{settings.http_port}/readyz"
     return f"http://{settings.http_host}:{health_port(process)}/healthz"

@@ -21,6 +21,7 @@ from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.api import console_blueprint
 from services.console.kafka_views import RecordTimes
+from services.console.manifest import MANIFEST
 from services.console.options import ConsoleOptions, load_options
 from services.console.sampler import Sampler, SamplerDeps
 from shared.config import Settings, load_settings
@@ -99,7 +100,7 @@ class ConsoleService:
 def bootstrap(environ: Mapping[str, str] | None = None) -> ConsoleService:
     """Read the configuration once and set up logging; no connection is opened yet."""
     environ = os.environ if environ is None else environ
-    settings = load_settings("console", environ)
+    settings = load_settings(MANIFEST, environ)
     configure_logging("console", settings.log_level)
     options = load_options(environ, f"http://{settings.http_host}:{settings.http_port}")
     return ConsoleService(settings, options)

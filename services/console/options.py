@@ -10,12 +10,6 @@ from services.console.domain import alerts
 from services.console.domain.snapshot import DEFAULT_LIMITS, InvalidLimits, parse_limits
 from shared.errors import ConfigError
 
-ENVIRONMENT_VARIABLES = (
-    "CONSOLE_SESSION_HOURS", "CONSOLE_COOKIE_SECURE", "CONSOLE_ALERT_WEBHOOK_URL", "CONSOLE_ALERT_RULES",
-    "CONSOLE_ALERT_REPEAT_SECONDS", "CONSOLE_STAGE_LIMITS", "CONSOLE_REPLAY_MAX", "CONSOLE_SAMPLE_SECONDS",
-    "CONSOLE_BURROW_WINDOW", "CONSOLE_PUBLIC_URL",
-)
-
 
 @dataclass(frozen=True)
 class ConsoleOptions:

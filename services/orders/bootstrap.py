@@ -36,6 +36,7 @@ from services.orders.adapters.webhook_store import (
 from services.orders.api import orders_blueprint
 from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
 from services.orders.domain.webhooks import RetryPolicy
+from services.orders.manifest import MANIFEST
 from services.orders.webhook_api import webhooks_blueprint
 from shared.batch.writer import OutboxWriter
 from shared.config import EnvReader, Settings, load_settings
@@ -183,7 +184,7 @@ class OrdersService:
 def bootstrap(environ: Mapping[str, str] | None = None, topic_of: TopicOf = catalog_topic) -> OrdersService:
     """Read the configuration once and set up logging; no connection is opened yet."""
     environ = os.environ if environ is None else environ
-    settings = load_settings("orders", environ)
+    settings = load_settings(MANIFEST, environ)
     configure_logging("orders", settings.log_level)
     return OrdersService(settings, load_webhook_settings(environ), load_sweeper_settings(environ), topic_of)
 

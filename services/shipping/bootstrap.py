@@ -28,6 +28,7 @@ from services.shipping.adapters.repository import (
 )
 from services.shipping.api import make_blueprint
 from services.shipping.handlers import Deps
+from services.shipping.manifest import MANIFEST
 from services.shipping.options import ShippingOptions
 from shared.batch.cache import DocumentCache
 from shared.batch.ports import DocumentStore, Publisher
@@ -56,7 +57,7 @@ CACHED_SHIPMENTS = 5_000  # per consumer process: ~3 kB each
 
 def settings() -> Settings:
     """The service's settings; raises ConfigError naming every bad variable."""
-    loaded = load_settings(SERVICE)
+    loaded = load_settings(MANIFEST)
     configure_logging(SERVICE, loaded.log_level)
     return loaded
 

@@ -13,7 +13,7 @@ from services.simulator.adapters.watcher import DEFAULT_GROUP, ShipmentWatcher
 from services.simulator.display import ConsoleReporter, summary_table
 from services.simulator.domain.scenario import Odds
 from services.simulator.runner import RunConfig, Simulator
-from shared.config import DEFAULT_PORTS, KafkaSettings, load_settings
+from shared.config import KafkaSettings, load_kafka_settings
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.logs import configure_logging
 
@@ -40,11 +40,18 @@ def _probability_options(command):
     return command
 
 
+# Where `parcelbridge run` serves the orders and tracking APIs by default (their manifests' ports; a test keeps
+# these in step). The simulator plays outsiders, so it reaches them over HTTP like any shipper or carrier.
+LOCAL_ORDERS_URL = "http://127.0.0.1:8001"
+LOCAL_TRACKING_URL = "http://127.0.0.1:8003"
+CLIENT_ID = "parcelbridge-simulator"
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
-@click.option("--orders-url", envvar="SIMULATOR_ORDERS_URL", default=f"http://127.0.0.1:{DEFAULT_PORTS['orders']}",
+@click.option("--orders-url", envvar="SIMULATOR_ORDERS_URL", default=LOCAL_ORDERS_URL,
               help="Orders API base URL (env SIMULATOR_ORDERS_URL).")
 @click.option("--tracking-url", envvar="SIMULATOR_TRACKING_URL",
-              default=f"http://127.0.0.1:{DEFAULT_PORTS['tracking']}",
+              default=LOCAL_TRACKING_URL,
               help="Tracking API base URL, where the carrier ingest endpoints are (env SIMULATOR_TRACKING_URL).")
 @click.option("--api-key", envvar="SIMULATOR_API_KEY", help="The shipper API key orders are placed with "
               "(env SIMULATOR_API_KEY); needed unless --orders is 0.")
@@ -87,7 +94,7 @@ def simulate(orders_url: str, tracking_url: str, api_key: str | None, orders: in
     config = RunConfig(orders=orders if api_key else 0, rate=rate, speed=speed, seed=seed,
                        odds=Odds(**probabilities), until_done=until_done, timeout=timeout,
                        ups_format=ups_format, adopt=adopt, poison_records=poison_records)  # type: ignore[arg-type]
-    servers = kafka_bootstrap.split(",") if kafka_bootstrap else list(load_settings("tracking").kafka.bootstrap_servers)
+    servers = kafka_bootstrap.split(",") if kafka_bootstrap else list(load_kafka_settings(CLIENT_ID).bootstrap_servers)
     outcome = _run(config, orders_url, tracking_url, api_key or "", sf_check_word, ups_credential, servers, group,
                    truth_path)
     if outcome in ("timed_out", "refused"):
@@ -126,7 +133,7 @@ def _run(config: RunConfig, orders_url: str, tracking_url: str, api_key: str, ch
 
 
 def _upstream(servers: list[str]) -> EventProducer:
-    return EventProducer(make_kafka_producer(KafkaSettings(tuple(servers), "parcelbridge-simulator")))
+    return EventProducer(make_kafka_producer(KafkaSettings(tuple(servers), CLIENT_ID)))
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

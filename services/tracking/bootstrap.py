@@ -37,6 +37,7 @@ from services.tracking.adapters.repository import (
 from services.tracking.api import tracking_blueprint
 from services.tracking.domain import zones
 from services.tracking.handlers import Deps
+from services.tracking.manifest import MANIFEST
 from services.tracking.options import TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
 from services.tracking.view_cache import ViewCache
@@ -49,12 +50,6 @@ from shared.mongo.client import IndexedDatabase
 from shared.readiness import readiness_checks
 
 log = logging.getLogger(__name__)
-ENVIRONMENT_VARIABLES = (
-    "SF_CHECK_WORD", "SF_SIGNATURE_MAX_AGE_SECONDS", "UPS_TRACK_ALERT_CREDENTIAL", "TRACKING_CARRIER_MAX_BODY_BYTES",
-    "TRACKING_MAX_SCANS_PER_REQUEST", "TRACKING_RATE_LIMIT_PER_SECOND", "TRACKING_RATE_LIMIT_BURST",
-    "TRACKING_OUTBOX_SWEEP_SECONDS", "TRACKING_OUTBOX_GRACE_SECONDS",
-    "TRACKING_VIEW_CACHE_SECONDS", "TRACKING_PARKED_TTL_DAYS", "TRACKING_PARKED_SWEEP_SECONDS",
-)
 
 
 class TrackingService:
@@ -144,7 +139,7 @@ def load_options(environ: Mapping[str, str]) -> TrackingOptions:
 def bootstrap(environ: Mapping[str, str] | None = None, topic_of: TopicOf = catalog_topic) -> TrackingService:
     """Read the configuration once and set up logging; no connection is opened yet."""
     environ = os.environ if environ is None else environ
-    settings = load_settings("tracking", environ)
+    settings = load_settings(MANIFEST, environ)
     configure_logging("tracking", settings.log_level)
     options = load_options(environ)
     for name, value in (("SF_CHECK_WORD", options.sf_check_word), ("UPS_TRACK_ALERT_CREDENTIAL",

@@ -12,7 +12,8 @@ import pytest
 from kafka import KafkaAdminClient
 from pymongo.database import Database
 
-from shared.config import KafkaSettings, MongoSettings, load_settings
+from ops.registry import settings_of
+from shared.config import KafkaSettings, MongoSettings
 from shared.kafka.admin import admin_client, broker_reachable
 from shared.mongo.client import client_for, store_reachable
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="session")
 def kafka_settings() -> KafkaSettings:
-    return load_settings("orders").kafka
+    return settings_of("orders").kafka
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +56,7 @@ def make_topic(admin: KafkaAdminClient) -> Iterator[Callable[..., str]]:
 
 @pytest.fixture
 def mongo_db() -> Iterator[Database]:
-    base = load_settings("orders").mongo
+    base = settings_of("orders").mongo
     settings = MongoSettings(uri=base.uri, database=f"parcelbridge_test_{uuid.uuid4().hex[:12]}")
     client = client_for(settings)
     db = client[settings.database]

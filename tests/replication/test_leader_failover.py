@@ -17,10 +17,11 @@ from kafka import KafkaAdminClient
 from ops.infra import processes
 from ops.infra.isolated import IsolatedStack
 from ops.infra.layout import PROJECT_ROOT, Layout
+from ops.registry import settings_of
 from services.orders import handlers
 from services.orders.bootstrap import OrdersService, load_sweeper_settings
 from services.orders.domain.commands import CreateShipper
-from shared.config import load_infra_settings, load_settings
+from shared.config import load_infra_settings
 from shared.kafka.admin import admin_client
 from tests.replication import nodes
 from tests.replication.audit import delivery, topic_events
@@ -39,7 +40,7 @@ BOOKED = "com.parcelbridge.shipment.booked.v1"
 @pytest.mark.timeout(1200)  # each restart is a JVM start: ~10 s on an idle machine, 100 s on a crowded one
 def test_every_acknowledged_order_is_consumed_and_booked_once_across_five_leader_failures(cluster, capsys):
     layout = Layout(load_infra_settings(environ=cluster.env, root=PROJECT_ROOT))
-    service = OrdersService(load_settings("orders", cluster.env), sweeper=load_sweeper_settings(cluster.env))
+    service = OrdersService(settings_of("orders", cluster.env), sweeper=load_sweeper_settings(cluster.env))
     counted = CountingPublisher(service.publisher)
     service.publisher = counted
     shipper = handlers.create_shipper(CreateShipper("replication test"), service.shippers()).shipper
@@ -100,7 +101,7 @@ def _fail_leader(cluster: IsolatedStack, layout: Layout, admin: KafkaAdminClient
 def _wait_until_booked(service: OrdersService, env: dict[str, str], order_ids: list[str],
                        timeout: float = 120.0) -> float:
     """Seconds until the shipping store holds a shipment for every order; fails naming how many are missing."""
-    shipments = service.database().client[load_settings("shipping", env).mongo.database]["shipments"]
+    shipments = service.database().client[settings_of("shipping", env).mongo.database]["shipments"]
     began = time.monotonic()
     wanted = set(order_ids)
 

@@ -15,7 +15,7 @@ from pymongo import MongoClient, ReplaceOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from shared.config import load_settings
+from ops.registry import settings_of
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,7 @@ SOCKET_TIMEOUT_S = BOUND_S + 10  # later than BOUND_S, so a stall is reported as
 @pytest.fixture
 def bounded_db() -> Iterator[Database]:
     """A throwaway database on a client whose calls time out, so a stalled store fails the test, not hangs it."""
-    uri = load_settings("orders").mongo.uri
+    uri = settings_of("orders").mongo.uri
     client: MongoClient = MongoClient(uri, socketTimeoutMS=int(SOCKET_TIMEOUT_S * 1000), serverSelectionTimeoutMS=5_000)
     name = f"parcelbridge_test_{uuid.uuid4().hex[:12]}"
     yield client[name]

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from pymongo import MongoClient
 
+from ops.registry import settings_of
 from services.console.bootstrap import bootstrap as console_bootstrap
 from services.shipping.domain.numbers import shipment_id_for_order
-from shared.config import load_settings
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from tests.integration.shared.outage_infra import PORT_BASE, OutageInfra, answer, wait_for
 from tests.integration.shipping.shipping_store_samples import order_placed
@@ -43,7 +43,7 @@ def place(infra: OutageInfra) -> Callable[[], str]:
     """Publishes a new order.placed on orders.v1 (a producer per call: the broker may have restarted since)."""
     def _place() -> str:
         order_id = f"ord_{uuid.uuid4().hex[:12]}"
-        producer = EventProducer(make_kafka_producer(load_settings("shipping", infra.env).kafka))
+        producer = EventProducer(make_kafka_producer(settings_of("shipping", infra.env).kafka))
         try:
             producer.publish([order_placed(order_id)])
         finally:

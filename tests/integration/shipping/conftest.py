@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from pymongo.database import Database
 
+from ops.registry import settings_of
 from services.shipping.adapters.repository import INDEXES, MongoKeyRegistry
 from services.shipping.bootstrap import shipping_unit
 from services.shipping.handlers import Deps
 from shared.batch.unit import BatchUnit
-from shared.config import Settings, load_settings
+from shared.config import Settings
 from shared.kafka.producer import EventProducer, make_kafka_producer
 from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.client import apply_indexes, database_for
@@ -24,7 +25,7 @@ def settings() -> Settings:
     port = os.environ.get("PARCELBRIDGE_FERRETDB_PORT", "27018")
     name = f"parcelbridge_test_shipping_{uuid.uuid4().hex[:12]}"
     environ = {**os.environ, "SHIPPING_MONGODB_URI": f"mongodb://127.0.0.1:{port}/{name}", "LOG_LEVEL": "WARNING"}
-    return load_settings("shipping", environ)
+    return settings_of("shipping", environ)
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import yaml
 
-from shared.config import environment_variables
+from ops.registry import SERVICE_NAMES, variables_of
 
 COMPOSE = Path(__file__).resolve().parents[3] / "deploy" / "compose" / "docker-compose.yml"
-SERVICES = ("orders", "shipping", "tracking", "console")
+SERVICES = SERVICE_NAMES
 
 
 def _compose() -> dict:
@@ -34,7 +34,7 @@ def test_compose_sets_exactly_the_variables_the_code_reads():
             env = set(services[f"{service}-{process}"]["environment"])
             required = {"KAFKA_BOOTSTRAP_SERVERS", f"{service.upper()}_MONGODB_URI"}
             assert required <= env, f"{service}-{process} lacks {required - env}"
-            unknown = env - environment_variables(service)
+            unknown = env - variables_of(service)
             assert not unknown, f"{service}-{process} sets variables the code never reads: {unknown}"
 
 

@@ -1,11 +1,12 @@
 import pytest
 
-from shared.config import load_infra_settings, load_settings
+from ops.registry import settings_of
+from shared.config import load_infra_settings
 from shared.errors import ConfigError
 
 
 def test_defaults_point_at_the_local_infrastructure():
-    settings = load_settings("orders", environ={})
+    settings = settings_of("orders", environ={})
     assert settings.kafka.bootstrap_servers == ("127.0.0.1:19092",)
     assert settings.mongo.uri == "mongodb://127.0.0.1:27018/parcelbridge_orders"
     assert settings.mongo.database == "parcelbridge_orders"
@@ -14,7 +15,7 @@ def test_defaults_point_at_the_local_infrastructure():
 
 def test_each_service_reads_its_own_mongodb_uri():
     env = {"SHIPPING_MONGODB_URI": "mongodb://db.example:27017/ship", "KAFKA_BOOTSTRAP_SERVERS": "a:1,b:2"}
-    settings = load_settings("shipping", environ=env)
+    settings = settings_of("shipping", environ=env)
     assert settings.mongo.database == "ship"
     assert settings.kafka.bootstrap_servers == ("a:1", "b:2")
 
@@ -22,7 +23,7 @@ def test_each_service_reads_its_own_mongodb_uri():
 def test_every_bad_variable_is_named_in_one_error():
     env = {"KAFKA_BOOTSTRAP_SERVERS": "nope", "ORDERS_PORT": "eighty", "ORDERS_MONGODB_URI": "http://x/y"}
     with pytest.raises(ConfigError) as caught:
-        load_settings("orders", environ=env)
+        settings_of("orders", environ=env)
     message = str(caught.value)
     assert "KAFKA_BOOTSTRAP_SERVERS" in message
     assert "ORDERS_PORT" in message
@@ -31,12 +32,12 @@ def test_every_bad_variable_is_named_in_one_error():
 
 def test_out_of_range_port_is_refused():
     with pytest.raises(ConfigError, match="ORDERS_PORT=70000"):
-        load_settings("orders", environ={"ORDERS_PORT": "70000"})
+        settings_of("orders", environ={"ORDERS_PORT": "70000"})
 
 
 def test_unknown_service_is_refused():
     with pytest.raises(ConfigError, match="unknown service"):
-        load_settings("billing", environ={})
+        settings_of("billing", environ={})
 
 
 def test_infra_ports_must_differ(tmp_path):
@@ -53,13 +54,13 @@ def test_infra_data_lives_under_the_project_by_default(tmp_path):
 
 def test_local_port_overrides_move_the_default_addresses():
     env = {"PARCELBRIDGE_KAFKA_PORT": "29092", "PARCELBRIDGE_FERRETDB_PORT": "27028"}
-    settings = load_settings("tracking", environ=env)
+    settings = settings_of("tracking", environ=env)
     assert settings.kafka.bootstrap_servers == ("127.0.0.1:29092",)
     assert settings.mongo.uri == "mongodb://127.0.0.1:27028/parcelbridge_tracking"
 
 
 def test_health_bounds_default_to_two_seconds_of_readiness_and_two_minutes_of_worker_stall():
-    settings = load_settings("orders", environ={})
+    settings = settings_of("orders", environ={})
     assert (settings.health.readiness_timeout_s, settings.health.readiness_cache_s) == (1.5, 1.0)
     assert (settings.health.worker_port, settings.health.worker_stall_s) == (0, 120.0)
     assert settings.mongo.socket_timeout_s == 30.0
@@ -68,7 +69,7 @@ def test_health_bounds_default_to_two_seconds_of_readiness_and_two_minutes_of_wo
 def test_health_bounds_come_from_the_environment():
     env = {"READINESS_TIMEOUT_SECONDS": "0.5", "READINESS_CACHE_SECONDS": "0", "WORKER_HEALTH_PORT": "8101",
            "WORKER_STALL_SECONDS": "30", "MONGODB_SOCKET_TIMEOUT_SECONDS": "90"}
-    settings = load_settings("orders", environ=env)
+    settings = settings_of("orders", environ=env)
     assert (settings.health.readiness_timeout_s, settings.health.readiness_cache_s) == (0.5, 0.0)
     assert (settings.health.worker_port, settings.health.worker_stall_s) == (8101, 30.0)
     assert settings.mongo.socket_timeout_s == 90.0
@@ -77,7 +78,7 @@ def test_health_bounds_come_from_the_environment():
 def test_bad_health_bounds_are_each_named():
     env = {"READINESS_TIMEOUT_SECONDS": "soon", "WORKER_STALL_SECONDS": "0", "MONGODB_SOCKET_TIMEOUT_SECONDS": "-1"}
     with pytest.raises(ConfigError) as caught:
-        load_settings("orders", environ=env)
+        settings_of("orders", environ=env)
     for name in env:
         assert name in str(caught.value)
 

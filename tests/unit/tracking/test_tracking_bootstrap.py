@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.tracking.bootstrap import ENVIRONMENT_VARIABLES, load_options
+from services.tracking.bootstrap import load_options
+from services.tracking.manifest import MANIFEST
 from services.tracking.options import TrackingOptions
 from shared.errors import ConfigError
 
@@ -22,7 +23,7 @@ def test_every_variable_is_read():
                "TRACKING_OUTBOX_SWEEP_SECONDS": "2", "TRACKING_OUTBOX_GRACE_SECONDS": "30",
                "TRACKING_VIEW_CACHE_SECONDS": "0.5", "TRACKING_PARKED_TTL_DAYS": "7",
                "TRACKING_PARKED_SWEEP_SECONDS": "60"}
-    assert set(environ) == set(ENVIRONMENT_VARIABLES)
+    assert set(environ) == set(MANIFEST.variables)
     assert load_options(environ) == TrackingOptions("w", timedelta(seconds=60), "c", 4096, 7, 2.5, 9, 2.0, 30.0, 0.5,
                                                     timedelta(days=7), 60.0)
 
