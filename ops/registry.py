@@ -1,14 +1,12 @@
-"""The one list of what the operations layer runs: the services (by their manifests) and the CLI's commands.
+"""The one list of the services the operations layer runs, by their manifests (see shared/manifest.py).
 
-Everything else in ops/ asks this module; nothing names a service's package by a string.
+Everything in ops/ asks this module; nothing names a service's package by a string.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-
-import click
+from collections.abc import Mapping
 
 from services.console.manifest import MANIFEST as CONSOLE
 from services.orders.manifest import MANIFEST as ORDERS
@@ -43,60 +41,3 @@ def variables_of(name: str) -> set[str]:
 def kafka_settings(environ: Mapping[str, str] | None = None) -> KafkaSettings:
     """The broker, for the operations layer's own clients (topic administration)."""
     return load_kafka_settings("parcelbridge-ops", os.environ if environ is None else environ)
-
-
-# The command line's groups, each imported only when used (keeps `--help` quick).
-def _infra() -> click.Command:
-    from ops.cli.infra import infra
-    return infra
-
-
-def _topics() -> click.Command:
-    from ops.cli.topics import topics
-    return topics
-
-
-def _services() -> click.Command:
-    from ops.cli.services import services
-    return services
-
-
-def _run() -> click.Command:
-    from ops.cli.run import run
-    return run
-
-
-def _stop() -> click.Command:
-    from ops.cli.run import stop
-    return stop
-
-
-def _shippers() -> click.Command:
-    from services.orders.cli import shippers
-    return shippers
-
-
-def _orders() -> click.Command:
-    from services.orders.cli import orders
-    return orders
-
-
-def _operators() -> click.Command:
-    from services.console.cli import operators
-    return operators
-
-
-def _simulate() -> click.Command:
-    from services.simulator.cli import simulate
-    return simulate
-
-
-def _bench() -> click.Command:
-    from bench.cli import bench
-    return bench
-
-
-COMMANDS: dict[str, Callable[[], click.Command]] = {
-    "infra": _infra, "topics": _topics, "services": _services, "run": _run, "stop": _stop,
-    "shippers": _shippers, "orders": _orders, "operators": _operators, "simulate": _simulate, "bench": _bench,
-}

@@ -2,9 +2,66 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
-from ops.registry import COMMANDS
+
+# The command line's groups, each imported only when used (keeps `--help` quick).
+def _infra() -> click.Command:
+    from ops.cli.infra import infra
+    return infra
+
+
+def _topics() -> click.Command:
+    from ops.cli.topics import topics
+    return topics
+
+
+def _services() -> click.Command:
+    from ops.cli.services import services
+    return services
+
+
+def _run() -> click.Command:
+    from ops.cli.run import run
+    return run
+
+
+def _stop() -> click.Command:
+    from ops.cli.run import stop
+    return stop
+
+
+def _shippers() -> click.Command:
+    from services.orders.cli import shippers
+    return shippers
+
+
+def _orders() -> click.Command:
+    from services.orders.cli import orders
+    return orders
+
+
+def _operators() -> click.Command:
+    from services.console.cli import operators
+    return operators
+
+
+def _simulate() -> click.Command:
+    from services.simulator.cli import simulate
+    return simulate
+
+
+def _bench() -> click.Command:
+    from bench.cli import bench
+    return bench
+
+
+COMMANDS: dict[str, Callable[[], click.Command]] = {
+    "infra": _infra, "topics": _topics, "services": _services, "run": _run, "stop": _stop,
+    "shippers": _shippers, "orders": _orders, "operators": _operators, "simulate": _simulate, "bench": _bench,
+}
 
 
 class LazyGroup(click.Group):

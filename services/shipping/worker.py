@@ -2,49 +2,61 @@
 
 from __future__ import annotations
 
-import argparse
-import logging
+import sys
 import threading
+from collections.abc import Callable, Sequence
 
-from services.shipping import bootstrap
-from shared.config import Settings
-from shared.resilience import keep_running
-from shared.runtime import run_consumer, run_relay, serve_health, stop_on_signals, worker_patience
+from services.shipping.bootstrap import CACHED_SHIPMENTS, ShippingService, bootstrap, shipping_unit
+from shared.batch.cache import DocumentCache
+from shared.batch.runner import BatchRunner, ForgetOnRevoke
+from shared.kafka.consumer import make_kafka_consumer
+from shared.kafka.topics import ORDERS, SHIPPERS, TRACKING
+from shared.mongo.batch_store import MongoDocumentStore
+from shared.mongo.outbox import OutboxRelay
+from shared.resilience import closed_on_failure
+from shared.runtime import run_consumer, run_mode, run_relay
 
-log = logging.getLogger(__name__)
-
-
-def consume(settings: Settings, stop: threading.Event) -> None:
-    """Book, cancel and note pickups from orders.v1, tracking.v1 and shippers.v1 until SIGTERM."""
-    bootstrap.prepare_topics(settings)
-    bootstrap.prepare_store(settings)
-    runner = bootstrap.consumer_runner(settings, stop)
-    run_consumer(runner)
-    log.info("consumer stopped", extra={"counts": vars(runner.counts)})
+GROUP = "shipping"
+TOPICS = (ORDERS.name, SHIPPERS.name, TRACKING.name)
 
 
-def relay(settings: Settings, stop: threading.Event) -> None:
-    """Publish what a crashed consumer left in the shipments' and bookings' outboxes, until SIGTERM."""
-    bootstrap.prepare_topics(settings)
-    bootstrap.prepare_store(settings)
-    run_relay(bootstrap.outbox_relay(settings), stop)
-    log.info("relay stopped")
+def consumer_runner(
+    service: ShippingService, stop: threading.Event, topics: Sequence[str] = TOPICS, group: str = GROUP,
+    on_poll: Callable[[], None] | None = None, **overrides,
+) -> BatchRunner:
+    """Book, cancel and note pickups; one producer publishes the unit's outbox and the dead letters."""
+    producer = service.producer()
+    with closed_on_failure(producer):  # a start-up attempt that fails (broker or store down) leaks no producer
+        unit = shipping_unit(service.deps(), MongoDocumentStore(service.database()), producer,
+                             DocumentCache(CACHED_SHIPMENTS))
+        consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
+                                       **overrides)
+    return BatchRunner(consumer, producer, unit, group, stop=stop, on_poll=on_poll)
 
 
-COMMANDS = {"consume": consume, "relay": relay}
+def relay(service: ShippingService) -> OutboxRelay:
+    """Only a crash sweeper: the consumer publishes its documents' events right after writing them."""
+    options = service.options
+    return OutboxRelay(service.outbox_collections(), service.producer(), grace=options.outbox_grace_seconds,
+                       interval=options.outbox_sweep_seconds)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m services.shipping.worker", description=__doc__)
-    parser.add_argument("command", choices=sorted(COMMANDS))
-    args = parser.parse_args(argv)
-    settings = bootstrap.settings()
-    serve_health(settings)
-    stop = stop_on_signals()
-    command = COMMANDS[args.command]
-    # Topics, indexes and clients are made again on each try: the broker or the store may be down at start.
-    keep_running(lambda: command(settings, stop), stop, f"shipping {args.command}", worker_patience(stop))
+def _consume(service: ShippingService, stop: threading.Event) -> None:
+    service.prepare_topics()
+    run_consumer(consumer_runner(service, stop))
+
+
+def _relay(service: ShippingService, stop: threading.Event) -> None:
+    service.prepare_topics()
+    run_relay(relay(service), stop)
+
+
+MODES = {"consume": _consume, "relay": _relay}
+
+
+def main(argv: Sequence[str]) -> int:
+    return run_mode("python -m services.shipping.worker", argv, MODES, bootstrap)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

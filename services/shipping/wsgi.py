@@ -1,5 +1,5 @@
 """gunicorn entry point: `gunicorn services.shipping.wsgi:app` (clients are made per worker, lazily)."""
 
-from services.shipping.bootstrap import create_app
+from services.shipping.bootstrap import bootstrap, create_shipping_app
 
-app = create_app()
+app = create_shipping_app(bootstrap())

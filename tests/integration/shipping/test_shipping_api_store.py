@@ -1,7 +1,7 @@
 import pytest
 from shipping_store_samples import key_event, order_placed
 
-from services.shipping.bootstrap import create_app
+from services.shipping.bootstrap import ShippingService, create_shipping_app
 from services.shipping.domain.numbers import shipment_id_for_order
 from services.shipping.views import ShipmentView
 from shared.http.auth import key_hash, new_api_key
@@ -19,7 +19,7 @@ def keys(unit):
 
 @pytest.fixture
 def client(settings, db):
-    return create_app(settings).test_client()
+    return create_shipping_app(ShippingService(settings)).test_client()
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ import pytest
 from pymongo import MongoClient, monitoring
 from shipping_store_samples import order_placed
 
-from services.shipping.bootstrap import consumer_runner, shipping_unit
+from services.shipping.bootstrap import ShippingService, shipping_unit
 from services.shipping.domain.numbers import shipment_id_for_order
+from services.shipping.worker import consumer_runner
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.events.envelope import decode
 from shared.kafka.consumer import make_kafka_consumer
@@ -66,8 +67,8 @@ def test_a_redelivered_order_placed_is_booked_once_and_published_by_the_consumer
         settings, db, orders_topic, shipments_topic, send):
     event = order_placed()
     send([event, event])
-    runner = consumer_runner(settings, threading.Event(), topics=[orders_topic], group=f"test-{uuid.uuid4().hex[:8]}",
-                             topic_of=lambda short_type: shipments_topic)
+    service = ShippingService(settings, topic_of=lambda short_type: shipments_topic)
+    runner = consumer_runner(service, threading.Event(), topics=[orders_topic], group=f"test-{uuid.uuid4().hex[:8]}")
     try:
         poll_until(runner, lambda: runner.counts.consumed == 2)
     finally:
