@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import partial
 
 from flask import Flask
 from pymongo.collection import Collection
 
-from services.shipping import handlers
 from services.shipping.adapters.repository import (
-    BOOKINGS,
     INDEXES,
     OUTBOX_COLLECTIONS,
-    REFUSAL_CODEC,
-    SHIPMENT_CODEC,
-    SHIPMENTS,
     MongoKeyRegistry,
     MongoShipmentRepository,
 )
@@ -29,10 +23,6 @@ from services.shipping.api import make_blueprint
 from services.shipping.handlers import Deps
 from services.shipping.manifest import MANIFEST
 from services.shipping.options import ShippingOptions
-from shared.batch.cache import DocumentCache
-from shared.batch.ports import DocumentStore, Publisher
-from shared.batch.routes import Route
-from shared.batch.unit import BatchUnit
 from shared.config import EnvReader, Settings, load_settings
 from shared.http.app import create_app as create_flask_app
 from shared.http.auth import authenticate
@@ -41,8 +31,6 @@ from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_ka
 from shared.logs import configure_logging
 from shared.mongo.client import IndexedDatabase
 from shared.readiness import readiness_checks
-
-CACHED_SHIPMENTS = 5_000  # per consumer process: ~3 kB each
 
 
 def load_options(environ: Mapping[str, str]) -> ShippingOptions:
@@ -104,13 +92,3 @@ def create_shipping_app(service: ShippingService) -> Flask:
     blueprint = make_blueprint(service.shipments(), lambda: authenticate(keys.collection))
     return create_flask_app(MANIFEST.name, [blueprint], readiness=service.readiness,
                             max_body_bytes=service.settings.max_body_bytes)
-
-
-def shipping_unit(deps: Deps, store: DocumentStore, publisher: Publisher,
-                  cache: DocumentCache | None = None) -> BatchUnit:
-    """The handlers' routing table as a batch unit over `store`; `publisher` carries the shipments' outbox."""
-    routes = {kind: Route(SHIPMENTS, partial(handler, deps=deps), locate=locate)
-              for kind, (handler, locate) in handlers.HANDLERS.items()}
-    after_write = {kind: partial(hook, deps=deps) for kind, hook in handlers.AFTER_WRITE.items()}
-    codecs = {SHIPMENTS: SHIPMENT_CODEC, BOOKINGS: REFUSAL_CODEC}
-    return BatchUnit(store, publisher, codecs, routes, after_write, cache)

@@ -5,10 +5,17 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 
-from services.shipping.bootstrap import CACHED_SHIPMENTS, ShippingService, bootstrap, shipping_unit
+from services.shipping import handlers
+from services.shipping.adapters.repository import BOOKINGS, REFUSAL_CODEC, SHIPMENT_CODEC, SHIPMENTS
+from services.shipping.bootstrap import ShippingService, bootstrap
+from services.shipping.handlers import Deps
 from shared.batch.cache import DocumentCache
+from shared.batch.ports import DocumentStore, Publisher
+from shared.batch.routes import Route
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
+from shared.batch.unit import BatchUnit
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import ORDERS, SHIPPERS, TRACKING
 from shared.mongo.batch_store import MongoDocumentStore
@@ -18,6 +25,17 @@ from shared.runtime import run_consumer, run_mode, run_relay
 
 GROUP = "shipping"
 TOPICS = (ORDERS.name, SHIPPERS.name, TRACKING.name)
+CACHED_SHIPMENTS = 5_000  # per consumer process: ~3 kB each
+
+
+def shipping_unit(deps: Deps, store: DocumentStore, publisher: Publisher,
+                  cache: DocumentCache | None = None) -> BatchUnit:
+    """The handlers' routing table as a batch unit over `store`; `publisher` carries the shipments' outbox."""
+    routes = {kind: Route(SHIPMENTS, partial(handler, deps=deps), locate=locate)
+              for kind, (handler, locate) in handlers.HANDLERS.items()}
+    after_write = {kind: partial(hook, deps=deps) for kind, hook in handlers.AFTER_WRITE.items()}
+    codecs = {SHIPMENTS: SHIPMENT_CODEC, BOOKINGS: REFUSAL_CODEC}
+    return BatchUnit(store, publisher, codecs, routes, after_write, cache)
 
 
 def consumer_runner(

@@ -11,8 +11,8 @@ from pymongo.database import Database
 
 from ops.registry import settings_of
 from services.shipping.adapters.repository import INDEXES, MongoKeyRegistry
-from services.shipping.bootstrap import shipping_unit
 from services.shipping.handlers import Deps
+from services.shipping.worker import shipping_unit
 from shared.batch.unit import BatchUnit
 from shared.config import Settings
 from shared.kafka.producer import EventProducer, make_kafka_producer

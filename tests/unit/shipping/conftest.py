@@ -10,9 +10,9 @@ import pytest
 from shipping_samples import NOW, order_placed_data
 
 from services.shipping.adapters.repository import SHIPMENTS, KeyRegistry, ShipmentRepository, shipment_from
-from services.shipping.bootstrap import shipping_unit
 from services.shipping.domain.model import Shipment
 from services.shipping.handlers import Deps
+from services.shipping.worker import shipping_unit
 from shared.batch.ports import Write
 from shared.batch.unit import BatchUnit
 from shared.mongo.documents import Document

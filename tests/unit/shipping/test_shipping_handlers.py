@@ -7,13 +7,13 @@ import pytest
 from shipping_samples import NOW, customs_with, item, order_placed_data, parcel
 
 from services.shipping.adapters.repository import BOOKINGS, SHIPMENTS, shipment_from
-from services.shipping.bootstrap import shipping_unit
 from services.shipping.domain.model import Status
 from services.shipping.domain.numbers import (
     new_sf_waybill,
     new_ups_number,
     shipment_id_for_order,
 )
+from services.shipping.worker import shipping_unit
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import from_document, new_event, to_document
 from shared.numbers import is_sf_waybill, is_shipment_id, is_ups_number
