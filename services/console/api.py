@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, stream_with_context, url_for
 
-from services.console import access, dlq, kafka_views, pages, pipeline_views
+from services.console import dlq, handlers, kafka_views, pages, pipeline_views
 from services.console.domain import csrf
 from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
 from services.console.domain.records import view_of
@@ -82,8 +82,9 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
         check_login_csrf()
         name, password = request.form.get("name", ""), request.form.get("password", "")
         try:
-            token, _session = access.login(service.accounts(), service.passwords, service.audit(), name, password,
-                                          service.now(), service.options.session_lifetime, request.remote_addr or "")
+            token, _session = handlers.operators.login(
+                service.accounts(), service.passwords, service.audit(), name, password, service.now(),
+                service.options.session_lifetime, request.remote_addr or "")
         except LoginFailed:
             fresh = login_csrf_token()
             response = Response(render_template("login.html", csrf_token=fresh, error="Wrong name or password.",
@@ -97,7 +98,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.post("/logout")
     def logout():
-        access.logout(service.accounts(), service.audit(), g.session, service.now())
+        handlers.operators.logout(service.accounts(), service.audit(), g.session, service.now())
         response = redirect(url_for("console.login_form"), 303)
         clear_session_cookie(response, service.options.cookie_secure)
         return response
@@ -192,9 +193,10 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     def create_operator():
         message = None
         try:
-            created = access.create_operator(service.accounts(), service.passwords, service.audit(),
-                                             request.form.get("name", ""), parse_role(request.form.get("role", "")),
-                                             request.form.get("password", ""), service.now(), by=g.session.operator)
+            created = handlers.operators.create_operator(
+                service.accounts(), service.passwords, service.audit(), request.form.get("name", ""),
+                parse_role(request.form.get("role", "")), request.form.get("password", ""), service.now(),
+                by=g.session.operator)
             message = f"operator {created.name} ({created.role.value}) created"
         except (InvalidOperator, OperatorExists, ValueError) as exc:
             message = f"not created: {exc}"
@@ -205,11 +207,8 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     def change_operator(name: str, action: str):
         if action not in ("disable", "enable") or name == g.session.operator:
             raise Problem(400, "Not allowed", "disable or enable another operator")
-        accounts = service.accounts()
-        accounts.set_disabled(name, action == "disable")
-        if action == "disable":
-            accounts.end_sessions_of(name)
-        service.audit().record(service.now(), g.session.operator, f"operator.{action}", name, "ok")
+        handlers.operators.set_disabled(service.accounts(), service.audit(), name, action == "disable", service.now(),
+                                        by=g.session.operator)
         return redirect(url_for("console.operators"), 303)
 
     # -- live regions ---------------------------------------------------------------------------------------
@@ -410,7 +409,8 @@ def _install_hooks(bp: Blueprint, service: ConsoleService) -> None:
     def _authenticate():
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
-        session = access.session_for(service.accounts(), request.cookies.get("pb_console_session"), service.now())
+        session = handlers.operators.session_for(service.accounts(), request.cookies.get("pb_console_session"),
+                                                 service.now())
         if session is None:
             if _wants_json():
                 raise Problem(401, "Unauthorized", "log in to the console first")

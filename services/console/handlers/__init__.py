@@ -1,0 +1,8 @@
+"""The console's actions and reads, as plain functions with their dependencies passed in (one module a concern).
+
+Routes and the CLI call them; none of them knows Flask, the composition root, or the request.
+"""
+
+from services.console.handlers import operators
+
+__all__ = ["operators"]
