@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, stream_with_context, url_for
 
-from services.console import dlq, handlers, kafka_views, pages, pipeline_views
+from services.console import handlers, kafka_views, pages, pipeline_views
 from services.console.domain import csrf
 from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
 from services.console.domain.records import view_of
 from services.console.domain.replay import record_id
 from services.console.domain.roles import Forbidden, Permission, allowed, parse_role
+from services.console.handlers import dead_letters
 from services.console.openapi import openapi_document
 from services.console.queries import (
     DryRunBody,
@@ -309,9 +310,9 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     def api_dry_run(topic: str):
         body = parse_body(DryRunBody)
         with service.reader() as reader:
-            plan = dlq.dry_run(reader, service.replays(), service.audit(), pages.known_topics(service), topic,
-                               selection(body, service.model()), g.session.operator, service.options.max_replays,
-                               service.now())
+            plan = dead_letters.dry_run(reader, service.replays(), service.audit(), pages.known_topics(service),
+                                        topic, selection(body, service.model()), g.session.operator,
+                                        service.options.max_replays, service.now())
         decisions = plan.pop("decisions")
         plan["records"] = [{**pages.record_json(d.record, False), "target": d.target, "allowed": d.allowed,
                             "reason": d.reason} for d in decisions]
@@ -323,10 +324,10 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
         body = parse_body(ReplayBody)
         with service.reader() as reader:
             try:
-                result = dlq.execute(reader, service.producer(), service.replays(), service.audit(),
-                                     pages.known_topics(service), body.plan_id, g.session.operator,
-                                     service.options.max_replays, service.now())
-            except dlq.PlanError as exc:
+                result = dead_letters.execute(reader, service.producer(), service.replays(), service.audit(),
+                                              pages.known_topics(service), body.plan_id, g.session.operator,
+                                              service.options.max_replays, service.now())
+            except dead_letters.PlanError as exc:
                 service.audit().record(service.now(), g.session.operator, "replay.execute", body.plan_id, "refused",
                                        {"error": str(exc)})
                 raise Problem(409, "Replay refused", str(exc)) from exc
@@ -336,8 +337,8 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     @needs(Permission.PARK)
     def api_park(topic: str):
         body = parse_body(ParkBody)
-        return jsonify(dlq.park(service.replays(), service.audit(), topic, body.record_ids, body.reason,
-                                g.session.operator, service.now()))
+        return jsonify(dead_letters.park(service.replays(), service.audit(), topic, body.record_ids, body.reason,
+                                         g.session.operator, service.now()))
 
     @bp.get("/api/pipeline")
     def api_pipeline():
@@ -480,10 +481,10 @@ def _dead_letters_for(service: ConsoleService, keys: list[str]) -> list[dict[str
     wanted = set(keys)
     found = []
     with service.reader() as reader:
-        for topic in dlq.dlq_topics(service.inspector()):
-            records, _ = dlq.read_dlq(reader, topic, limit=2000, budget=1.0)
+        for topic in dead_letters.dlq_topics(service.inspector()):
+            records, _ = dead_letters.read_dlq(reader, topic, limit=2000, budget=1.0)
             views = [v for v, _ in records if v.key in wanted]
-            states = dlq.states_of(service.replays(), views)
+            states = dead_letters.states_of(service.replays(), views)
             found.extend(pages.record_json(v, False, states.get(record_id(v))) for v in views)
     return found
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from services.console import dlq, kafka_views, pipeline_views
+from services.console import kafka_views, pipeline_views
 from services.console.domain import replay as rp
 from services.console.domain.masking import maybe_mask
 from services.console.domain.records import RecordView
+from services.console.handlers import dead_letters
 from services.console.sampler import LAG_SNAPSHOT
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def record_json(view: RecordView, unmasked: bool, state: dict[str, Any] | None =
         "event": maybe_mask(view.event, unmasked) if view.event is not None else None,
         "value": None if view.event is not None else maybe_mask(view.value[:2000], unmasked),
         "decode_error": view.decode_error, "replay_count": rp.replay_count(view),
-        "state": dlq.done_state(state), "parked_reason": (state or {}).get("reason"),
+        "state": dead_letters.done_state(state), "parked_reason": (state or {}).get("reason"),
     }
 
 
@@ -95,16 +96,17 @@ def alerts_page(service: ConsoleService) -> dict[str, Any]:
 def dlq_overview(service: ConsoleService) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     with service.reader() as reader:
-        return [dlq.summary(reader, service.replays(), topic, now) for topic in dlq.dlq_topics(service.inspector())]
+        return [dead_letters.summary(reader, service.replays(), topic, now)
+                for topic in dead_letters.dlq_topics(service.inspector())]
 
 
 def dlq_records(service: ConsoleService, topic: str, unmasked: bool, limit: int = 200) -> dict[str, Any]:
     now = datetime.now(UTC)
     with service.reader() as reader:
-        records, total = dlq.read_dlq(reader, topic)
-        head = dlq.summary(reader, service.replays(), topic, now)
+        records, total = dead_letters.read_dlq(reader, topic)
+        head = dead_letters.summary(reader, service.replays(), topic, now)
     newest = [v for v, _ in reversed(records)][:limit]
-    states = dlq.states_of(service.replays(), newest)
+    states = dead_letters.states_of(service.replays(), newest)
     return {"summary": head, "total": total,
             "records": [{**record_json(v, unmasked, states.get(rp.record_id(v))),
                          "error_class": v.header("x-error-class"), "error_message": v.header("x-error-message"),

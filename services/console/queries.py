@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.console.adapters.readmodel import MongoReadModel
-from services.console.dlq import Selection
 from services.console.domain.records import RecordFilter, parse_header_filter
+from services.console.handlers.dead_letters import Selection
 from shared.http.body import query_text
 from shared.http.hygiene import time_in_range
 from shared.http.problems import validation_problem

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.console import dlq, kafka_views, pipeline_views
+from services.console import kafka_views, pipeline_views
 from services.console.adapters.accounts import MongoAccounts
 from services.console.adapters.history import MongoHistory
 from services.console.adapters.journal import MongoAuditLog, MongoReplayLog, time_id
@@ -24,6 +24,7 @@ from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.domain import alerts
 from services.console.domain.burrow import NO_MEMBER
+from services.console.handlers import dead_letters
 from shared.failures import is_transient
 from shared.resilience import Patience
 
@@ -116,7 +117,7 @@ class Sampler:
             lag = self.sample_lag(reader)
             self.cost.lag_snapshot_s = time.perf_counter() - began
             began = time.perf_counter()
-            dlqs = [self.dlq_summary(reader, t) for t in dlq.dlq_topics(self.deps.inspector)]
+            dlqs = [self.dlq_summary(reader, t) for t in dead_letters.dlq_topics(self.deps.inspector)]
             self.cost.dlq_s = time.perf_counter() - began
         now = self.now()
         snapshot = {"at": now, "groups": lag, "dlq": dlqs, "cost": self.cost.__dict__}
@@ -136,7 +137,7 @@ class Sampler:
         cached = self._dlq.get(topic)
         now = self.now()
         if cached is None or cached[0] != key:
-            cached = (key, dlq.summary(reader, self.deps.replays, topic, now))
+            cached = (key, dead_letters.summary(reader, self.deps.replays, topic, now))
             self._dlq[topic] = cached
         summary = dict(cached[1])
         if summary.get("oldest_at"):

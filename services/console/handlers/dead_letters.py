@@ -1,4 +1,4 @@
-"""Dead letters: per-DLQ summaries, previews, and replay (dry run first, then once) or parking, all audited."""
+"""Dead letters: per-DLQ summaries and previews, replay (dry run first, then once) and parking, all audited."""
 
 from __future__ import annotations
 
