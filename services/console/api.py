@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, stream_with_context, url_for
 
-from services.console import handlers, kafka_views, pages, pipeline_views
+from services.console import handlers, kafka_views, pages
 from services.console.domain import csrf
 from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
 from services.console.domain.records import view_of
@@ -170,7 +170,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     @bp.get("/trace")
     def trace():
         number = (query_text("number", 100) or "").strip()
-        found = pipeline_views.trace(service.model(), number) if number else None
+        found = handlers.pipeline.trace(service.model(), number) if number else None
         dead = _dead_letters_for(service, found["keys"]) if found else []
         return page("trace", "trace.html", number=number, found=found, dead=dead)
 
@@ -342,13 +342,13 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/pipeline")
     def api_pipeline():
-        return jsonify(pipeline_views.current(service.model(), service.history(), service.now(),
+        return jsonify(handlers.pipeline.current(service.model(), service.history(), service.now(),
                                               service.options.stage_limits))
 
     @bp.get("/api/trace")
     def api_trace():
         number = (query_text("number", 100) or "").strip()
-        found = pipeline_views.trace(service.model(), number) if number else None
+        found = handlers.pipeline.trace(service.model(), number) if number else None
         if found is None:
             raise Problem(404, "Nothing known for this number", "no parcel, order or alias matches it")
         return jsonify({**found, "dead_letters": _dead_letters_for(service, found["keys"])})
@@ -394,7 +394,7 @@ def _regions(service: ConsoleService) -> dict[str, Callable[[dict[str, str]], di
                                                                    service.options.burrow_window)},
         "group": group,
         "dlq": lambda _args: {"dlqs": pages.dlq_overview(service)},
-        "pipeline": lambda _args: {"p": pipeline_views.current(service.model(), service.history(), service.now(),
+        "pipeline": lambda _args: {"p": handlers.pipeline.current(service.model(), service.history(), service.now(),
                                                                service.options.stage_limits)},
         "alerts": lambda _args: pages.alerts_page(service),
     }

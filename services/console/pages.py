@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from services.console import kafka_views, pipeline_views
+from services.console import handlers, kafka_views
 from services.console.domain import replay as rp
 from services.console.domain.masking import maybe_mask
 from services.console.domain.records import RecordView
@@ -50,7 +50,7 @@ def overview(service: ConsoleService) -> dict[str, Any]:
         points = samples.get(g["group"], [])[-60:]
         tiles.append({**g, "spark": {"x": [p["at"] for p in points], "y": [p.get("lag") or 0 for p in points]}})
     tiles.sort(key=lambda t: (kafka_views.service_rank(t["group"]), t["group"]))
-    pipeline = pipeline_views.current(service.model(), history, now, service.options.stage_limits)
+    pipeline = handlers.pipeline.current(service.model(), history, now, service.options.stage_limits)
     return {"tiles": tiles, "pipeline": pipeline, "flow": flow(samples, history.topic_samples()),
             "dlq": snap.get("dlq", []), "alerts": firing(service), "snapshot_at": snap.get("at"),
             "cost": snap.get("cost")}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.console import kafka_views, pipeline_views
+from services.console import handlers, kafka_views
 from services.console.adapters.accounts import MongoAccounts
 from services.console.adapters.history import MongoHistory
 from services.console.adapters.journal import MongoAuditLog, MongoReplayLog, time_id
@@ -24,7 +24,6 @@ from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.domain import alerts
 from services.console.domain.burrow import NO_MEMBER
-from services.console.handlers import dead_letters
 from shared.failures import is_transient
 from shared.resilience import Patience
 
@@ -117,7 +116,7 @@ class Sampler:
             lag = self.sample_lag(reader)
             self.cost.lag_snapshot_s = time.perf_counter() - began
             began = time.perf_counter()
-            dlqs = [self.dlq_summary(reader, t) for t in dead_letters.dlq_topics(self.deps.inspector)]
+            dlqs = [self.dlq_summary(reader, t) for t in handlers.dead_letters.dlq_topics(self.deps.inspector)]
             self.cost.dlq_s = time.perf_counter() - began
         now = self.now()
         snapshot = {"at": now, "groups": lag, "dlq": dlqs, "cost": self.cost.__dict__}
@@ -137,7 +136,7 @@ class Sampler:
         cached = self._dlq.get(topic)
         now = self.now()
         if cached is None or cached[0] != key:
-            cached = (key, dead_letters.summary(reader, self.deps.replays, topic, now))
+            cached = (key, handlers.dead_letters.summary(reader, self.deps.replays, topic, now))
             self._dlq[topic] = cached
         summary = dict(cached[1])
         if summary.get("oldest_at"):
@@ -148,8 +147,8 @@ class Sampler:
         last = self._pipeline[0] if self._pipeline else None
         if pipeline_due(last, now, self.pipeline_every, self.cost.pipeline_s):
             began = time.perf_counter()
-            data = pipeline_views.compute(self.deps.model, now, self.deps.limits)
-            self.deps.history.save_snapshot(pipeline_views.SNAPSHOT, now, data)
+            data = handlers.pipeline.compute(self.deps.model, now, self.deps.limits)
+            self.deps.history.save_snapshot(handlers.pipeline.SNAPSHOT, now, data)
             self.cost.pipeline_s = time.perf_counter() - began
             self._pipeline = (now, data)
         return self._pipeline[1]
