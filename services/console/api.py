@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, stream_with_context, url_for
 
-from services.console import handlers, kafka_views, pages
+from services.console import handlers, pages
 from services.console.domain import csrf
 from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
 from services.console.domain.records import view_of
@@ -126,14 +126,14 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
         with service.reader() as reader:
             if not reader.partitions(name):
                 raise Problem(404, "Topic not found", f"no topic {name!r}")
-            result = kafka_views.browse(reader, name, args["partition"], args["anchors"], args["timestamp_ms"],
+            result = handlers.records.browse(reader, name, args["partition"], args["anchors"], args["timestamp_ms"],
                                         filt, args["limit"])
         return result, _unmasked(service, f"topic {name}")
 
     @bp.get("/topics/<name>")
     def topic(name: str):
         result, unmasked = browse_topic(name)
-        return page("topics", "topic.html", topic=name, partitions=kafka_views.topic_partitions(service.inspector(),
+        return page("topics", "topic.html", topic=name, partitions=handlers.topics.topic_partitions(service.inspector(),
                                                                                                name),
                     result=result, records=[pages.record_json(v, unmasked) for v in result.records],
                     query={k: request.args.get(k, "") for k in ("partition", "offset", "timestamp", "key", "type",
@@ -246,7 +246,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/topics")
     def api_topics():
-        return jsonify(topics=kafka_views.topics_view(service.inspector(), service.history()))
+        return jsonify(topics=handlers.topics.topics_view(service.inspector(), service.history()))
 
     @bp.get("/api/topics/<name>/messages")
     def api_messages(name: str):
@@ -285,7 +285,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/groups")
     def api_groups():
-        return jsonify(groups=kafka_views.groups_view(service.inspector(), service.history(),
+        return jsonify(groups=handlers.groups.groups_view(service.inspector(), service.history(),
                                                       service.options.burrow_window))
 
     @bp.get("/api/groups/<group>")
@@ -383,14 +383,14 @@ def _regions(service: ConsoleService) -> dict[str, Callable[[dict[str, str]], di
 
     def group(args: dict[str, str]) -> dict[str, Any]:
         with service.reader() as reader:
-            found = kafka_views.group_view(service.inspector(), service.history(), reader, service.record_times,
+            found = handlers.groups.group_view(service.inspector(), service.history(), reader, service.record_times,
                                            args["group"], service.options.burrow_window)
         return {"group": found}
 
     return {
         "overview": lambda _args: pages.overview(service),
-        "topics": lambda _args: {"topics": kafka_views.topics_view(service.inspector(), service.history())},
-        "groups": lambda _args: {"groups": kafka_views.groups_view(service.inspector(), service.history(),
+        "topics": lambda _args: {"topics": handlers.topics.topics_view(service.inspector(), service.history())},
+        "groups": lambda _args: {"groups": handlers.groups.groups_view(service.inspector(), service.history(),
                                                                    service.options.burrow_window)},
         "group": group,
         "dlq": lambda _args: {"dlqs": pages.dlq_overview(service)},

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from services.console import handlers, kafka_views
+from services.console import handlers
 from services.console.domain import replay as rp
 from services.console.domain.masking import maybe_mask
 from services.console.domain.records import RecordView
@@ -43,13 +43,13 @@ def overview(service: ConsoleService) -> dict[str, Any]:
     samples = history.all_lag_samples()
     groups = snap.get("groups", [])
     # The services' own groups; where none runs (a bare broker), the groups furthest behind instead.
-    shown = [g for g in groups if g["group"] in kafka_views.SERVICE_GROUPS] or sorted(
+    shown = [g for g in groups if g["group"] in handlers.groups.SERVICE_GROUPS] or sorted(
         groups, key=lambda g: -(g.get("lag") or 0))[:8]
     tiles = []
     for g in shown:
         points = samples.get(g["group"], [])[-60:]
         tiles.append({**g, "spark": {"x": [p["at"] for p in points], "y": [p.get("lag") or 0 for p in points]}})
-    tiles.sort(key=lambda t: (kafka_views.service_rank(t["group"]), t["group"]))
+    tiles.sort(key=lambda t: (handlers.groups.service_rank(t["group"]), t["group"]))
     pipeline = handlers.pipeline.current(service.model(), history, now, service.options.stage_limits)
     return {"tiles": tiles, "pipeline": pipeline, "flow": flow(samples, history.topic_samples()),
             "dlq": snap.get("dlq", []), "alerts": firing(service), "snapshot_at": snap.get("at"),
@@ -59,11 +59,11 @@ def overview(service: ConsoleService) -> dict[str, Any]:
 def flow(group_samples: dict[str, list[dict[str, Any]]], topic_samples: dict[str, list[dict[str, Any]]]
          ) -> list[dict[str, Any]]:
     """Produced/s per topic beside consumed/s by each service group reading it."""
-    produced = kafka_views.topic_rates(topic_samples)
+    produced = handlers.topics.topic_rates(topic_samples)
     rows = []
     for topic in sorted(t for t in produced if not t.startswith("test") and not t.endswith(".dlq")):
         consumed = []
-        for group in kafka_views.SERVICE_GROUPS:
+        for group in handlers.groups.SERVICE_GROUPS:
             points = group_samples.get(group, [])
             recent = [p for p in points if points and points[-1]["at"] - p["at"] <= 60]
             if len(recent) < 2:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.console import handlers, kafka_views
+from services.console import handlers
 from services.console.adapters.accounts import MongoAccounts
 from services.console.adapters.history import MongoHistory
 from services.console.adapters.journal import MongoAuditLog, MongoReplayLog, time_id
@@ -79,7 +79,7 @@ class Sampler:
                  pipeline_every: timedelta = timedelta(seconds=30)) -> None:
         self.deps = deps
         self.now = now
-        self.times = kafka_views.RecordTimes()
+        self.times = handlers.groups.RecordTimes()
         self.cost = Cost()
         # The pipeline snapshot reads the whole read model, so it is refreshed less often than the lag.
         self.pipeline_every = pipeline_every
@@ -165,17 +165,17 @@ class Sampler:
         for topic, end in topic_ends.items():
             deps.history.add_topic_sample(topic, snap.at, end)
         rows = []
-        for gid, lag in kafka_views.lags(snap).items():
+        for gid, lag in handlers.groups.lags(snap).items():
             meta = metas.get(gid)
             members = len(meta.members) if meta else 0
-            positions = kafka_views.lagging_positions(lag)
-            seconds = kafka_views.partition_lag_seconds(lag, self.times.lookup(reader, positions, 1.0), now)
+            positions = handlers.groups.lagging_positions(lag)
+            seconds = handlers.groups.partition_lag_seconds(lag, self.times.lookup(reader, positions, 1.0), now)
             lag_s = max((s for s in seconds.values() if s is not None), default=None)
-            deps.history.add_lag_sample(gid, kafka_views.sample_doc(lag, snap.at, lag_s, members))
-            status = kafka_views.group_status(deps.history.lag_samples(gid), members > 0, deps.window)
+            deps.history.add_lag_sample(gid, handlers.groups.sample_doc(lag, snap.at, lag_s, members))
+            status = handlers.groups.group_status(deps.history.lag_samples(gid), members > 0, deps.window)
             rows.append({"group": gid, "state": meta.state if meta else "Empty", "members": members,
-                         "lag": kafka_views.shown_lag(lag.total, members),
-                         "lag_seconds": kafka_views.shown_lag(lag_s, members),
+                         "lag": handlers.groups.shown_lag(lag.total, members),
+                         "lag_seconds": handlers.groups.shown_lag(lag_s, members),
                          "data_loss": lag.data_loss, "topics": lag.topics,
                          "status": status.status.status.name, "status_reason": status.status.reason})
         return rows + absent_groups({row["group"] for row in rows})
