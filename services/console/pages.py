@@ -26,7 +26,7 @@ def record_json(view: RecordView, unmasked: bool, state: dict[str, Any] | None =
         "event": maybe_mask(view.event, unmasked) if view.event is not None else None,
         "value": None if view.event is not None else maybe_mask(view.value[:2000], unmasked),
         "decode_error": view.decode_error, "replay_count": rp.replay_count(view),
-        "state": dead_letters.done_state(state), "parked_reason": (state or {}).get("reason"),
+        "state": rp.done_state(state), "parked_reason": (state or {}).get("reason"),
     }
 
 

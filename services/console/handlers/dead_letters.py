@@ -62,12 +62,6 @@ def states_of(log: MongoReplayLog, views: list[RecordView]) -> dict[str, dict[st
     return log.states([rp.record_id(v) for v in views])
 
 
-def done_state(state: dict[str, Any] | None) -> str | None:
-    if not state or state.get("state") == "failed":
-        return None
-    return "replayed" if state["action"] == "replayed" else "parked"
-
-
 @dataclass(frozen=True)
 class Selection:
     """Which dead letters: explicit record ids, or every record matching a filter."""
@@ -87,7 +81,7 @@ def dry_run(reader: RecordReader, log: MongoReplayLog, audit: MongoAuditLog, kno
     records, _ = read_dlq(reader, topic)
     picked = [v for v, _ in records if selection.picks(v)]
     states = states_of(log, picked)
-    decisions = [rp.decide(v, max_replays, known_topics, done_state(states.get(rp.record_id(v)))) for v in picked]
+    decisions = [rp.decide(v, max_replays, known_topics, rp.done_state(states.get(rp.record_id(v)))) for v in picked]
     plan_id = secrets.token_urlsafe(12)
     ready = [d.record_id for d in decisions if d.allowed]
     log.save_plan(plan_id, {"dlq_topic": topic, "record_ids": ready, "created_by": operator, "created_at": now,
@@ -120,7 +114,7 @@ def execute(reader: RecordReader, producer: EventProducer, log: MongoReplayLog, 
             continue
         view = view_of(record.topic, record.partition, record.offset, record.timestamp, record.key, record.value,
                        record.headers)
-        decision = rp.decide(view, max_replays, known_topics, done_state(log.states([record_id]).get(record_id)))
+        decision = rp.decide(view, max_replays, known_topics, rp.done_state(log.states([record_id]).get(record_id)))
         if not decision.allowed:
             results.append({"record": record_id, "result": f"refused: {decision.reason}"})
             continue
