@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, stream_with_context, url_for
 
-from services.console import handlers, pages
+from services.console import handlers, pages, views
 from services.console.domain import csrf
 from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
 from services.console.domain.records import view_of
@@ -22,9 +22,6 @@ from services.console.domain.roles import Forbidden, Permission, allowed, parse_
 from services.console.handlers import dead_letters
 from services.console.openapi import openapi_document
 from services.console.queries import (
-    DryRunBody,
-    ParkBody,
-    ReplayBody,
     browse_args,
     filter_from_args,
     selection,
@@ -40,6 +37,7 @@ from services.console.security import (
     set_login_csrf_cookie,
     set_session_cookie,
 )
+from services.console.views import DryRunBody, ParkBody, ReplayBody
 from services.console.web import FILTERS, sse, sse_comment
 from shared.http.body import parse_body, query_text
 from shared.http.docs import add_document_routes
@@ -135,7 +133,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
         result, unmasked = browse_topic(name)
         return page("topics", "topic.html", topic=name, partitions=handlers.topics.topic_partitions(service.inspector(),
                                                                                                name),
-                    result=result, records=[pages.record_json(v, unmasked) for v in result.records],
+                    result=result, records=[views.record_json(v, unmasked) for v in result.records],
                     query={k: request.args.get(k, "") for k in ("partition", "offset", "timestamp", "key", "type",
                                                                 "header", "q", "limit")},
                     unmasked=unmasked)
@@ -251,7 +249,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     @bp.get("/api/topics/<name>/messages")
     def api_messages(name: str):
         result, unmasked = browse_topic(name)
-        return jsonify(records=[pages.record_json(v, unmasked) for v in result.records], scanned=result.scanned,
+        return jsonify(records=[views.record_json(v, unmasked) for v in result.records], scanned=result.scanned,
                        truncated=result.truncated, next=result.next_anchor,
                        bounds={p: {"start": s, "end": e} for p, (s, e) in result.bounds.items()})
 
@@ -276,7 +274,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
                         view = view_of(record.topic, record.partition, record.offset, record.timestamp,
                                                    record.key, record.value, record.headers)
                         if filt.matches(view):
-                            yield sse("record", pages.record_json(view, unmasked))
+                            yield sse("record", views.record_json(view, unmasked))
             finally:
                 stop.set()
                 tails.release()
@@ -314,7 +312,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
                                         topic, selection(body, service.model()), g.session.operator,
                                         service.options.max_replays, service.now())
         decisions = plan.pop("decisions")
-        plan["records"] = [{**pages.record_json(d.record, False), "target": d.target, "allowed": d.allowed,
+        plan["records"] = [{**views.record_json(d.record, False), "target": d.target, "allowed": d.allowed,
                             "reason": d.reason} for d in decisions]
         return jsonify(plan)
 
@@ -485,7 +483,7 @@ def _dead_letters_for(service: ConsoleService, keys: list[str]) -> list[dict[str
             records, _ = dead_letters.read_dlq(reader, topic, limit=2000, budget=1.0)
             views = [v for v, _ in records if v.key in wanted]
             states = dead_letters.states_of(service.replays(), views)
-            found.extend(pages.record_json(v, False, states.get(record_id(v))) for v in views)
+            found.extend(views.record_json(v, False, states.get(record_id(v))) for v in views)
     return found
 
 

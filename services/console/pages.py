@@ -6,28 +6,13 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from services.console import handlers
+from services.console import handlers, views
 from services.console.domain import replay as rp
-from services.console.domain.masking import maybe_mask
-from services.console.domain.records import RecordView
 from services.console.handlers import dead_letters
 from services.console.sampler import LAG_SNAPSHOT
 
 if TYPE_CHECKING:
     from services.console.bootstrap import ConsoleService
-
-
-def record_json(view: RecordView, unmasked: bool, state: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A record for a page or the API: decoded event and value masked unless an admin asked otherwise."""
-    return {
-        "id": rp.record_id(view), "topic": view.topic, "partition": view.partition, "offset": view.offset,
-        "timestamp": view.time.isoformat(), "key": view.key, "type": view.event_type,
-        "headers": [{"name": k, "value": maybe_mask(v, unmasked)} for k, v in view.headers],
-        "event": maybe_mask(view.event, unmasked) if view.event is not None else None,
-        "value": None if view.event is not None else maybe_mask(view.value[:2000], unmasked),
-        "decode_error": view.decode_error, "replay_count": rp.replay_count(view),
-        "state": rp.done_state(state), "parked_reason": (state or {}).get("reason"),
-    }
 
 
 def lag_snapshot(service: ConsoleService) -> dict[str, Any]:
@@ -108,7 +93,7 @@ def dlq_records(service: ConsoleService, topic: str, unmasked: bool, limit: int 
     newest = [v for v, _ in reversed(records)][:limit]
     states = dead_letters.states_of(service.replays(), newest)
     return {"summary": head, "total": total,
-            "records": [{**record_json(v, unmasked, states.get(rp.record_id(v))),
+            "records": [{**views.record_json(v, unmasked, states.get(rp.record_id(v))),
                          "error_class": v.header("x-error-class"), "error_message": v.header("x-error-message"),
                          "original_topic": v.header("x-original-topic"), "group": v.header("x-consumer-group"),
                          "failed_at": v.header("x-failed-at")} for v in newest]}
