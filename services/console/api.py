@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, stream_with_context, url_for
 
-from services.console import handlers, pages, views
+from services.console import handlers, views
 from services.console.domain import csrf
 from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
 from services.console.domain.records import view_of
-from services.console.domain.replay import record_id
 from services.console.domain.roles import Forbidden, Permission, allowed, parse_role
 from services.console.handlers import dead_letters
 from services.console.openapi import openapi_document
@@ -159,7 +158,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
             raise Problem(404, "Not a dead-letter topic", f"{topic!r} does not end in .dlq")
         unmasked = _unmasked(service, f"dlq {topic}")
         return page("dlq", "dlq_topic.html", topic=topic, unmasked=unmasked,
-                    max_replays=service.options.max_replays, **pages.dlq_records(service, topic, unmasked))
+                    max_replays=service.options.max_replays, **_dlq_records(service, topic, unmasked))
 
     @bp.get("/pipeline")
     def pipeline():
@@ -240,7 +239,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/overview")
     def api_overview():
-        return jsonify(pages.overview(service))
+        return jsonify(_overview(service))
 
     @bp.get("/api/topics")
     def api_topics():
@@ -295,21 +294,22 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/dlq")
     def api_dlq():
-        return jsonify(topics=pages.dlq_overview(service))
+        return jsonify(topics=_dlq_overview(service))
 
     @bp.get("/api/dlq/<topic>/records")
     def api_dlq_records(topic: str):
         if not topic.endswith(".dlq"):  # as the page answers: any other topic is no dead-letter topic
             raise Problem(404, "Not a dead-letter topic", f"{topic!r} does not end in .dlq")
-        return jsonify(pages.dlq_records(service, topic, _unmasked(service, f"dlq {topic}")))
+        return jsonify(_dlq_records(service, topic, _unmasked(service, f"dlq {topic}")))
 
     @bp.post("/api/dlq/<topic>/dry-run")
     @needs(Permission.REPLAY)
     def api_dry_run(topic: str):
         body = parse_body(DryRunBody)
+        known = handlers.dead_letters.known_topics(service.inspector())
         with service.reader() as reader:
-            plan = dead_letters.dry_run(reader, service.replays(), service.audit(), pages.known_topics(service),
-                                        topic, selection(body, service.model()), g.session.operator,
+            plan = dead_letters.dry_run(reader, service.replays(), service.audit(), known, topic,
+                                        selection(body, service.model()), g.session.operator,
                                         service.options.max_replays, service.now())
         decisions = plan.pop("decisions")
         plan["records"] = [{**views.record_json(d.record, False), "target": d.target, "allowed": d.allowed,
@@ -320,11 +320,12 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
     @needs(Permission.REPLAY)
     def api_replay():
         body = parse_body(ReplayBody)
+        known = handlers.dead_letters.known_topics(service.inspector())
         with service.reader() as reader:
             try:
-                result = dead_letters.execute(reader, service.producer(), service.replays(), service.audit(),
-                                              pages.known_topics(service), body.plan_id, g.session.operator,
-                                              service.options.max_replays, service.now())
+                result = dead_letters.execute(reader, service.producer(), service.replays(), service.audit(), known,
+                                              body.plan_id, g.session.operator, service.options.max_replays,
+                                              service.now())
             except dead_letters.PlanError as exc:
                 service.audit().record(service.now(), g.session.operator, "replay.execute", body.plan_id, "refused",
                                        {"error": str(exc)})
@@ -353,7 +354,7 @@ def console_blueprint(service: ConsoleService) -> Blueprint:
 
     @bp.get("/api/alerts")
     def api_alerts():
-        context = pages.alerts_page(service)
+        context = _alerts_page(service)
         return jsonify(rules=[r.__dict__ for r in context["rules"]], states=[s.__dict__ for s in context["states"]],
                        log=context["log"], webhook_configured=context["webhook"])
 
@@ -386,15 +387,15 @@ def _regions(service: ConsoleService) -> dict[str, Callable[[dict[str, str]], di
         return {"group": found}
 
     return {
-        "overview": lambda _args: pages.overview(service),
+        "overview": lambda _args: _overview(service),
         "topics": lambda _args: {"topics": handlers.topics.topics_view(service.inspector(), service.history())},
         "groups": lambda _args: {"groups": handlers.groups.groups_view(service.inspector(), service.history(),
                                                                    service.options.burrow_window)},
         "group": group,
-        "dlq": lambda _args: {"dlqs": pages.dlq_overview(service)},
+        "dlq": lambda _args: {"dlqs": _dlq_overview(service)},
         "pipeline": lambda _args: {"p": handlers.pipeline.current(service.model(), service.history(), service.now(),
                                                                service.options.stage_limits)},
-        "alerts": lambda _args: pages.alerts_page(service),
+        "alerts": lambda _args: _alerts_page(service),
     }
 
 
@@ -475,16 +476,28 @@ def _unmasked(service: ConsoleService, what: str) -> bool:
 
 
 def _dead_letters_for(service: ConsoleService, keys: list[str]) -> list[dict[str, Any]]:
-    """Dead letters (and whether they were replayed or parked) whose key is one of the parcel's keys."""
-    wanted = set(keys)
-    found = []
     with service.reader() as reader:
-        for topic in dead_letters.dlq_topics(service.inspector()):
-            records, _ = dead_letters.read_dlq(reader, topic, limit=2000, budget=1.0)
-            views = [v for v, _ in records if v.key in wanted]
-            states = dead_letters.states_of(service.replays(), views)
-            found.extend(views.record_json(v, False, states.get(record_id(v))) for v in views)
-    return found
+        return handlers.dead_letters.for_keys(reader, service.replays(), service.inspector(), keys)
+
+
+def _dlq_overview(service: ConsoleService) -> list[dict[str, Any]]:
+    with service.reader() as reader:
+        return handlers.dead_letters.overview(reader, service.replays(), service.inspector(), service.now())
+
+
+def _dlq_records(service: ConsoleService, topic: str, unmasked: bool) -> dict[str, Any]:
+    with service.reader() as reader:
+        return handlers.dead_letters.records(reader, service.replays(), topic, unmasked, service.now())
+
+
+def _overview(service: ConsoleService) -> dict[str, Any]:
+    return handlers.pipeline.overview(service.model(), service.history(), service.now(),
+                                      service.options.stage_limits)
+
+
+def _alerts_page(service: ConsoleService) -> dict[str, Any]:
+    o = service.options
+    return handlers.alerts.alerts_page(service.history(), o.rules, bool(o.webhook_url), o.alert_repeat)
 
 
 def _event_stream(events: Iterator[str]) -> Response:

@@ -28,7 +28,6 @@ from shared.failures import is_transient
 from shared.resilience import Patience
 
 log = logging.getLogger(__name__)
-LAG_SNAPSHOT = "lag"
 # The pipeline snapshot reads the whole read model: 5.2 s of the store's time for 6,138 parcels on FerretDB (the
 # bench's idle step, where it was most of the store's 60 % of a core). Its interval stretches so that it takes
 # at most this share of the time, whatever the size of the model.
@@ -120,7 +119,7 @@ class Sampler:
             self.cost.dlq_s = time.perf_counter() - began
         now = self.now()
         snapshot = {"at": now, "groups": lag, "dlq": dlqs, "cost": self.cost.__dict__}
-        self.deps.history.save_snapshot(LAG_SNAPSHOT, now, snapshot)
+        self.deps.history.save_snapshot(handlers.groups.LAG_SNAPSHOT, now, snapshot)
         pipeline = self.pipeline(now)
         began = time.perf_counter()
         self.evaluate(lag, dlqs, pipeline, now)

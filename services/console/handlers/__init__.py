@@ -3,6 +3,6 @@
 Routes and the CLI call them; none of them knows Flask, the composition root, or the request.
 """
 
-from services.console.handlers import dead_letters, groups, operators, pipeline, records, topics
+from services.console.handlers import alerts, dead_letters, groups, operators, pipeline, records, topics
 
-__all__ = ["dead_letters", "groups", "operators", "pipeline", "records", "topics"]
+__all__ = ["alerts", "dead_letters", "groups", "operators", "pipeline", "records", "topics"]

@@ -14,6 +14,7 @@ from services.console.adapters.journal import MongoAuditLog, MongoReplayLog
 from services.console.adapters.kafka_reader import KafkaInspector, RecordReader
 from services.console.domain import replay as rp
 from services.console.domain.records import RecordFilter, RecordView, view_of
+from services.console.views import record_json
 from shared.errors import TransientError
 from shared.kafka.producer import EventProducer, OutgoingRecord
 from shared.kafka.topics import DLQ_SUFFIX
@@ -60,6 +61,44 @@ def summary(reader: RecordReader, log: MongoReplayLog, topic: str, now: datetime
 
 def states_of(log: MongoReplayLog, views: list[RecordView]) -> dict[str, dict[str, Any]]:
     return log.states([rp.record_id(v) for v in views])
+
+
+def overview(reader: RecordReader, log: MongoReplayLog, inspector: KafkaInspector, now: datetime
+             ) -> list[dict[str, Any]]:
+    """The summary of every dead-letter topic."""
+    return [summary(reader, log, topic, now) for topic in dlq_topics(inspector)]
+
+
+def records(reader: RecordReader, log: MongoReplayLog, topic: str, unmasked: bool, now: datetime, limit: int = 200
+            ) -> dict[str, Any]:
+    """A DLQ's summary and its newest `limit` records, each with its error headers and replay state."""
+    found, total = read_dlq(reader, topic)
+    head = summary(reader, log, topic, now)
+    newest = [v for v, _ in reversed(found)][:limit]
+    states = states_of(log, newest)
+    return {"summary": head, "total": total,
+            "records": [{**record_json(v, unmasked, states.get(rp.record_id(v))),
+                         "error_class": v.header("x-error-class"), "error_message": v.header("x-error-message"),
+                         "original_topic": v.header("x-original-topic"), "group": v.header("x-consumer-group"),
+                         "failed_at": v.header("x-failed-at")} for v in newest]}
+
+
+def for_keys(reader: RecordReader, log: MongoReplayLog, inspector: KafkaInspector, keys: list[str]
+             ) -> list[dict[str, Any]]:
+    """Dead letters (and whether they were replayed or parked) whose key is one of the parcel's keys."""
+    wanted = set(keys)
+    found = []
+    for topic in dlq_topics(inspector):
+        letters, _ = read_dlq(reader, topic, limit=2000, budget=1.0)
+        views = [v for v, _ in letters if v.key in wanted]
+        states = states_of(log, views)
+        found.extend(record_json(v, False, states.get(rp.record_id(v))) for v in views)
+    return found
+
+
+def known_topics(inspector: KafkaInspector) -> set[str]:
+    """The topics the broker has: a replay goes only to one of them."""
+    return {t.name for t in inspector.topics()}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,15 @@ from services.console.adapters.kafka_reader import TP, GroupMeta, KafkaInspector
 from services.console.domain import burrow
 from services.console.domain.lag import GroupLag, group_lag, lag_seconds, rate, time_to_drain
 
+# The sampler's latest lag round, stored under this name (see sampler.Sampler.round).
+LAG_SNAPSHOT = "lag"
+
+
+def stored_lag(history: MongoHistory) -> dict[str, Any]:
+    """The sampler's latest round: each group's lag and status, the DLQ summaries, and what it cost."""
+    found = history.snapshot(LAG_SNAPSHOT)
+    return found[1] if found else {"groups": [], "dlq": [], "at": None}
+
 
 def lags(snapshot: OffsetsSnapshot) -> dict[str, GroupLag]:
     return {group: group_lag(group, committed, snapshot.starts, snapshot.ends)

@@ -6,12 +6,13 @@ Read-only: offsets come from the admin client, rates from the sampler's stored e
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
 from services.console.adapters.history import MongoHistory
 from services.console.adapters.kafka_reader import KafkaInspector
 from services.console.domain.lag import rate
-from services.console.handlers.groups import lags
+from services.console.handlers.groups import SERVICE_GROUPS, lags, stored_lag
 from shared.kafka.topics import DLQ_SUFFIX
 
 
@@ -35,7 +36,7 @@ def topics_view(inspector: KafkaInspector, history: MongoHistory) -> list[dict[s
     metas = inspector.topics()
     snapshot = inspector.snapshot()
     group_lags = lags(snapshot)
-    statuses = {g["group"]: g for g in (_lag_snapshot(history) or {}).get("groups", [])}
+    statuses = {g["group"]: g for g in stored_lag(history).get("groups", [])}
     rates = topic_rates(history.topic_samples())
     rows = []
     for meta in metas:
@@ -61,6 +62,25 @@ def topic_partitions(inspector: KafkaInspector, topic: str) -> list[dict[str, An
              "messages": snapshot.ends[(t, p)] - snapshot.starts.get((t, p), 0)} for t, p in keys]
 
 
-def _lag_snapshot(history: MongoHistory) -> dict[str, Any] | None:
-    found = history.snapshot("lag")
-    return found[1] if found else None
+def flow(group_samples: dict[str, list[dict[str, Any]]], topic_samples: dict[str, list[dict[str, Any]]]
+         ) -> list[dict[str, Any]]:
+    """Produced/s per topic beside consumed/s by each service group reading it."""
+    produced = topic_rates(topic_samples)
+    rows = []
+    for topic in sorted(t for t in produced if not t.startswith("test") and not t.endswith(".dlq")):
+        consumed = []
+        for group in SERVICE_GROUPS:
+            points = group_samples.get(group, [])
+            recent = [p for p in points if points and points[-1]["at"] - p["at"] <= 60]
+            if len(recent) < 2:
+                continue
+            first = sum(p["c"] or 0 for p in recent[0]["parts"] if p["t"] == topic and p.get("c") is not None)
+            last = sum(p["c"] or 0 for p in recent[-1]["parts"] if p["t"] == topic and p.get("c") is not None)
+            if any(p["t"] == topic for p in recent[-1]["parts"]):
+                seconds = recent[-1]["at"] - recent[0]["at"]
+                consumed.append({"group": group, "rate": max(0, last - first) / seconds if seconds else None})
+        series = topic_samples.get(topic, [])[-60:]
+        spark = {"x": [p["at"] for p in series[1:]],
+                 "y": [max(0, b["end"] - a["end"]) / max(1e-6, b["at"] - a["at"]) for a, b in pairwise(series)]}
+        rows.append({"topic": topic, "produced": produced[topic], "consumed": consumed, "spark": spark})
+    return rows
