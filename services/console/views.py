@@ -54,3 +54,11 @@ def record_json(view: RecordView, unmasked: bool, state: dict[str, Any] | None =
         "decode_error": view.decode_error, "replay_count": rp.replay_count(view),
         "state": rp.done_state(state), "parked_reason": (state or {}).get("reason"),
     }
+
+
+def plan_json(plan: dict[str, Any]) -> dict[str, Any]:
+    """A dry run's plan with each decision as a record (never unmasked), its target and why it is refused."""
+    shown = {k: v for k, v in plan.items() if k != "decisions"}
+    shown["records"] = [{**record_json(d.record, False), "target": d.target, "allowed": d.allowed,
+                         "reason": d.reason} for d in plan["decisions"]]
+    return shown

@@ -179,6 +179,16 @@ def execute(reader: RecordReader, producer: EventProducer, log: MongoReplayLog, 
     return {"plan_id": plan_id, "replayed": len(outgoing), "results": results}
 
 
+def replay(reader: RecordReader, producer: EventProducer, log: MongoReplayLog, audit: MongoAuditLog,
+           known_topics: set[str], plan_id: str, operator: str, max_replays: int, now: datetime) -> dict[str, Any]:
+    """`execute`, with a refused plan audited before its PlanError goes on to the caller."""
+    try:
+        return execute(reader, producer, log, audit, known_topics, plan_id, operator, max_replays, now)
+    except PlanError as exc:
+        audit.record(now, operator, "replay.execute", plan_id, "refused", {"error": str(exc)})
+        raise
+
+
 def park(log: MongoReplayLog, audit: MongoAuditLog, topic: str, record_ids: list[str], reason: str,
          operator: str, now: datetime) -> dict[str, Any]:
     """Set dead letters aside with a reason: they leave the open count and can no longer be replayed."""
