@@ -7,10 +7,10 @@ from flask import Blueprint, g, jsonify
 from services.console import handlers, views
 from services.console.api.guard import unmasked
 from services.console.api.live import Region
+from services.console.api.params import selection
 from services.console.api.ports import Replays
 from services.console.api.rendering import page
 from services.console.domain.roles import Permission
-from services.console.queries import selection
 from services.console.security import needs
 from services.console.views import DryRunBody, ParkBody, ReplayBody
 from shared.http.body import parse_body

@@ -1,4 +1,4 @@
-"""Reading the console's query strings and JSON bodies: browser filters, seeks and replay selections."""
+"""Reading the console's query strings and bodies: browser filters, seeks, and replay selections."""
 
 from __future__ import annotations
 
