@@ -10,8 +10,8 @@ from services.console.api.live import Region
 from services.console.api.params import selection
 from services.console.api.ports import Replays
 from services.console.api.rendering import page
+from services.console.api.security import needs
 from services.console.domain.roles import Permission
-from services.console.security import needs
 from services.console.views import DryRunBody, ParkBody, ReplayBody
 from shared.http.body import parse_body
 from shared.http.problems import Problem

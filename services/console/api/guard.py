@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, redirect, request, url_for
 
 from services.console import handlers
+from services.console.api.filters import FILTERS
 from services.console.api.ports import Accounts, Audited
 from services.console.api.rendering import error, wants_json
+from services.console.api.security import CSRF_FIELD, SESSION_COOKIE, check_csrf, security_headers
 from services.console.domain import csrf
 from services.console.domain.roles import Forbidden, Permission, allowed
-from services.console.security import CSRF_FIELD, SESSION_COOKIE, check_csrf, security_headers
-from services.console.web import FILTERS
 from shared.http.body import query_text
 from shared.http.problems import Problem, validation_problem
 

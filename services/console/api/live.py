@@ -11,10 +11,10 @@ from typing import Any
 from flask import Blueprint, g, render_template, request
 
 from services.console import handlers
+from services.console.api.filters import sse
 from services.console.api.ports import Reads
 from services.console.api.rendering import event_stream
 from services.console.domain.roles import Permission, Role, allowed
-from services.console.web import sse
 from shared.http.problems import Problem
 
 STREAM_SECONDS = 120  # a stream ends after this; EventSource reconnects by itself (no thread held forever)

@@ -8,9 +8,7 @@ from services.console import handlers
 from services.console.api.guard import safe_next
 from services.console.api.ports import Accounts
 from services.console.api.rendering import page
-from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
-from services.console.domain.roles import Permission, allowed, parse_role
-from services.console.security import (
+from services.console.api.security import (
     check_login_csrf,
     clear_session_cookie,
     login_csrf_token,
@@ -18,6 +16,8 @@ from services.console.security import (
     set_login_csrf_cookie,
     set_session_cookie,
 )
+from services.console.domain.operators import InvalidOperator, LoginFailed, OperatorExists
+from services.console.domain.roles import Permission, allowed, parse_role
 from shared.http.body import query_text
 from shared.http.problems import Problem
 

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from flask import Blueprint, jsonify, request
 
 from services.console import handlers, views
+from services.console.api.filters import sse, sse_comment
 from services.console.api.guard import unmasked
 from services.console.api.params import browse_args, filter_from_args
 from services.console.api.ports import Reads
 from services.console.api.rendering import event_stream, page
 from services.console.domain.records import RecordFilter, view_of
-from services.console.web import sse, sse_comment
 from shared.http.problems import Problem
 
 TAIL_SECONDS = 300
