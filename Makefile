@@ -49,8 +49,9 @@ infra-down: install  ## Stop Kafka and FerretDB (data kept)
 infra-status: install  ## Show whether Kafka and FerretDB run and answer
 	$(PB) infra status
 
-lint: install  ## ruff
+lint: install  ## ruff, and the import contracts in .importlinter (no import circle, layers kept)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 unit: install  ## Unit tests: no I/O, seconds
 	$(PYTEST) tests/unit -q

@@ -20,7 +20,7 @@ from services.console.adapters.passwords import Argon2Passwords
 from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.api import console_blueprint
-from services.console.kafka_views import RecordTimes
+from services.console.handlers.groups import RecordTimes
 from services.console.manifest import MANIFEST
 from services.console.options import ConsoleOptions, load_options
 from services.console.sampler import Sampler, SamplerDeps

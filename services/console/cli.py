@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from services.console import access
+from services.console import handlers
 from services.console.bootstrap import bootstrap
 from services.console.domain.operators import InvalidOperator, OperatorExists
 from services.console.domain.roles import Role
@@ -35,8 +35,8 @@ def create_command(name: str, role: str, password: str | None) -> None:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     service = bootstrap()
     try:
-        operator = access.create_operator(service.accounts(), service.passwords, service.audit(), name, Role(role),
-                                          password, service.now())
+        operator = handlers.operators.create_operator(service.accounts(), service.passwords, service.audit(), name,
+                                                      Role(role), password, service.now())
     except (InvalidOperator, OperatorExists) as exc:
         message = f"operator {exc} already exists" if isinstance(exc, OperatorExists) else str(exc)
         raise click.ClickException(message) from exc
@@ -71,10 +71,7 @@ def _set_disabled(name: str, disabled: bool) -> None:
     accounts = service.accounts()
     if accounts.get(name) is None:
         raise click.ClickException(f"no operator {name!r}")
-    accounts.set_disabled(name, disabled)
-    if disabled:
-        accounts.end_sessions_of(name)
-    service.audit().record(service.now(), "cli", "operator.disable" if disabled else "operator.enable", name, "ok")
+    handlers.operators.set_disabled(accounts, service.audit(), name, disabled, service.now())
     click.echo(f"operator {name} {'disabled' if disabled else 'enabled'}")
 
 
@@ -91,8 +88,8 @@ def demo_command(path: Path) -> None:
             return
     stored = {"name": "demo", "password": secrets.token_urlsafe(12)}
     try:
-        access.create_operator(service.accounts(), service.passwords, service.audit(), stored["name"], Role.ADMIN,
-                               stored["password"], service.now())
+        handlers.operators.create_operator(service.accounts(), service.passwords, service.audit(), stored["name"],
+                                           Role.ADMIN, stored["password"], service.now())
     except OperatorExists:
         raise click.ClickException(f"operator 'demo' exists but {path} is missing; "
                                    "disable it or create another operator") from None

@@ -11,7 +11,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from services.console.queries import DryRunBody, ParkBody, ReplayBody
+from services.console.views import DryRunBody, ParkBody, ReplayBody
 from shared.http.openapi import component_schemas, json_content, operational_paths, problem_response, request_body
 from shared.http.views import ProblemView
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from services.console.adapters.readmodel import ALIASES, ORDERS, PARCELS, TRACE_CODEC
 from services.console.adapters.rows import InsertOnce
 from services.console.domain.pipeline import Document
-from services.console.projection import ORDER_ROUTES, alias_rows, panel_rows, parcel_routes
+from services.console.handlers.projection import ORDER_ROUTES, alias_rows, panel_rows, parcel_routes
 from shared.batch.cache import DocumentCache
 from shared.batch.fold import Rejection
 from shared.batch.ports import DocumentStore

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.console import dlq, kafka_views, pipeline_views
+from services.console import handlers
 from services.console.adapters.accounts import MongoAccounts
 from services.console.adapters.history import MongoHistory
 from services.console.adapters.journal import MongoAuditLog, MongoReplayLog, time_id
@@ -28,7 +28,6 @@ from shared.failures import is_transient
 from shared.resilience import Patience
 
 log = logging.getLogger(__name__)
-LAG_SNAPSHOT = "lag"
 # The pipeline snapshot reads the whole read model: 5.2 s of the store's time for 6,138 parcels on FerretDB (the
 # bench's idle step, where it was most of the store's 60 % of a core). Its interval stretches so that it takes
 # at most this share of the time, whatever the size of the model.
@@ -79,7 +78,7 @@ class Sampler:
                  pipeline_every: timedelta = timedelta(seconds=30)) -> None:
         self.deps = deps
         self.now = now
-        self.times = kafka_views.RecordTimes()
+        self.times = handlers.groups.RecordTimes()
         self.cost = Cost()
         # The pipeline snapshot reads the whole read model, so it is refreshed less often than the lag.
         self.pipeline_every = pipeline_every
@@ -116,11 +115,11 @@ class Sampler:
             lag = self.sample_lag(reader)
             self.cost.lag_snapshot_s = time.perf_counter() - began
             began = time.perf_counter()
-            dlqs = [self.dlq_summary(reader, t) for t in dlq.dlq_topics(self.deps.inspector)]
+            dlqs = [self.dlq_summary(reader, t) for t in handlers.dead_letters.dlq_topics(self.deps.inspector)]
             self.cost.dlq_s = time.perf_counter() - began
         now = self.now()
         snapshot = {"at": now, "groups": lag, "dlq": dlqs, "cost": self.cost.__dict__}
-        self.deps.history.save_snapshot(LAG_SNAPSHOT, now, snapshot)
+        self.deps.history.save_snapshot(handlers.groups.LAG_SNAPSHOT, now, snapshot)
         pipeline = self.pipeline(now)
         began = time.perf_counter()
         self.evaluate(lag, dlqs, pipeline, now)
@@ -136,7 +135,7 @@ class Sampler:
         cached = self._dlq.get(topic)
         now = self.now()
         if cached is None or cached[0] != key:
-            cached = (key, dlq.summary(reader, self.deps.replays, topic, now))
+            cached = (key, handlers.dead_letters.summary(reader, self.deps.replays, topic, now))
             self._dlq[topic] = cached
         summary = dict(cached[1])
         if summary.get("oldest_at"):
@@ -147,8 +146,8 @@ class Sampler:
         last = self._pipeline[0] if self._pipeline else None
         if pipeline_due(last, now, self.pipeline_every, self.cost.pipeline_s):
             began = time.perf_counter()
-            data = pipeline_views.compute(self.deps.model, now, self.deps.limits)
-            self.deps.history.save_snapshot(pipeline_views.SNAPSHOT, now, data)
+            data = handlers.pipeline.compute(self.deps.model, now, self.deps.limits)
+            self.deps.history.save_snapshot(handlers.pipeline.SNAPSHOT, now, data)
             self.cost.pipeline_s = time.perf_counter() - began
             self._pipeline = (now, data)
         return self._pipeline[1]
@@ -165,17 +164,17 @@ class Sampler:
         for topic, end in topic_ends.items():
             deps.history.add_topic_sample(topic, snap.at, end)
         rows = []
-        for gid, lag in kafka_views.lags(snap).items():
+        for gid, lag in handlers.groups.lags(snap).items():
             meta = metas.get(gid)
             members = len(meta.members) if meta else 0
-            positions = kafka_views.lagging_positions(lag)
-            seconds = kafka_views.partition_lag_seconds(lag, self.times.lookup(reader, positions, 1.0), now)
+            positions = handlers.groups.lagging_positions(lag)
+            seconds = handlers.groups.partition_lag_seconds(lag, self.times.lookup(reader, positions, 1.0), now)
             lag_s = max((s for s in seconds.values() if s is not None), default=None)
-            deps.history.add_lag_sample(gid, kafka_views.sample_doc(lag, snap.at, lag_s, members))
-            status = kafka_views.group_status(deps.history.lag_samples(gid), members > 0, deps.window)
+            deps.history.add_lag_sample(gid, handlers.groups.sample_doc(lag, snap.at, lag_s, members))
+            status = handlers.groups.group_status(deps.history.lag_samples(gid), members > 0, deps.window)
             rows.append({"group": gid, "state": meta.state if meta else "Empty", "members": members,
-                         "lag": kafka_views.shown_lag(lag.total, members),
-                         "lag_seconds": kafka_views.shown_lag(lag_s, members),
+                         "lag": handlers.groups.shown_lag(lag.total, members),
+                         "lag_seconds": handlers.groups.shown_lag(lag_s, members),
                          "data_loss": lag.data_loss, "topics": lag.topics,
                          "status": status.status.status.name, "status_reason": status.status.reason})
         return rows + absent_groups({row["group"] for row in rows})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from services.console import access
+from services.console import handlers
 from services.console.bootstrap import ConsoleService, bootstrap, create_console_app
 from services.console.domain import pipeline as pl
 from services.console.domain.roles import Role
@@ -41,8 +41,8 @@ def console() -> Iterator[ConsoleService]:
                "CONSOLE_MONGODB_URI": f"mongodb://127.0.0.1:{port}/parcelbridge_test_browser_{uuid.uuid4().hex[:12]}"}
     service = bootstrap(environ)
     for name, role in (("olga", Role.OPERATOR), ("vic", Role.VIEWER)):
-        access.create_operator(service.accounts(), service.passwords, service.audit(), name, role, PASSWORD,
-                               service.now())
+        handlers.operators.create_operator(service.accounts(), service.passwords, service.audit(), name, role, PASSWORD,
+                                           service.now())
     _seed_pipeline(service)
     yield service
     service.close()

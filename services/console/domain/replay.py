@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from services.console.domain.records import RecordView
 from shared.kafka.dlq import ERROR_HEADERS
@@ -48,6 +49,13 @@ def replay_count(record: RecordView) -> int:
         return max(0, int(raw)) if raw is not None else 0
     except ValueError:
         return 0
+
+
+def done_state(state: dict[str, Any] | None) -> str | None:
+    """What the replay log's entry says was done: "replayed", "parked", or None (none, or a failed replay)."""
+    if not state or state.get("state") == "failed":
+        return None
+    return "replayed" if state["action"] == "replayed" else "parked"
 
 
 def decide(record: RecordView, max_replays: int, known_topics: set[str], done: str | None) -> Decision:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask.testing import FlaskClient
 
-from services.console import access
+from services.console import handlers
 from services.console.bootstrap import ConsoleService, bootstrap, create_console_app
 from services.console.domain.roles import Role
 
@@ -57,8 +57,8 @@ def as_role(console: ConsoleService) -> Callable[[str], Operator]:
 
     def _login(role: str) -> Operator:
         name = f"{role}-{uuid.uuid4().hex[:6]}"
-        access.create_operator(console.accounts(), console.passwords, console.audit(), name, Role(role), PASSWORD,
-                               console.now())
+        handlers.operators.create_operator(console.accounts(), console.passwords, console.audit(), name, Role(role),
+                                           PASSWORD, console.now())
         client = app.test_client()
         return Operator(client, log_in(client, name, PASSWORD))
 

@@ -1,10 +1,10 @@
 import pytest
 from flask import Flask
 
+from services.console.api.security import check_csrf
 from services.console.domain import csrf
 from services.console.domain.operators import Session
 from services.console.domain.roles import Role
-from services.console.security import check_csrf
 
 SESSION = Session("h", "ann", Role.OPERATOR, "tok-123", None, None)  # type: ignore[arg-type]
 

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from services.console.domain.lag import PartitionOffsets, group_lag, lag_seconds, partition_lag, rate, time_to_drain
-from services.console.kafka_views import shown_lag
+from services.console.handlers.groups import shown_lag
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.console.domain.records import RecordFilter, view_of
-from services.console.domain.replay import decide, outgoing, reasons, record_id, replay_count
+from services.console.domain.replay import decide, done_state, outgoing, reasons, record_id, replay_count
 
 AT = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 ERRORS = [("x-original-topic", b"orders.v1"), ("x-error-class", b"SchemaViolation"),
@@ -29,6 +29,17 @@ def test_a_record_replayed_too_often_is_refused_as_a_loop():
 
 def test_a_record_already_replayed_or_parked_is_refused():
     assert decide(letter(), 3, {"orders.v1"}, "parked").reason == "already parked"
+
+
+def test_a_failed_replay_leaves_the_record_open_to_replay_again():
+    assert done_state({"action": "replayed", "state": "failed"}) is None
+    assert decide(letter(), 3, {"orders.v1"}, done_state({"action": "replayed", "state": "failed"})).allowed
+
+
+def test_the_replay_log_says_whether_a_record_was_replayed_or_parked():
+    assert done_state(None) is None
+    assert done_state({"action": "replayed", "state": "done"}) == "replayed"
+    assert done_state({"action": "parked", "state": "parked"}) == "parked"
 
 
 def test_an_unknown_original_topic_is_refused():

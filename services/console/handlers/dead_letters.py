@@ -1,4 +1,4 @@
-"""Dead letters: per-DLQ summaries, previews, and replay (dry run first, then once) or parking, all audited."""
+"""Dead letters: per-DLQ summaries and previews, replay (dry run first, then once) and parking, all audited."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from services.console.adapters.journal import MongoAuditLog, MongoReplayLog
 from services.console.adapters.kafka_reader import KafkaInspector, RecordReader
 from services.console.domain import replay as rp
 from services.console.domain.records import RecordFilter, RecordView, view_of
+from services.console.views import record_json
 from shared.errors import TransientError
 from shared.kafka.producer import EventProducer, OutgoingRecord
 from shared.kafka.topics import DLQ_SUFFIX
@@ -62,10 +63,42 @@ def states_of(log: MongoReplayLog, views: list[RecordView]) -> dict[str, dict[st
     return log.states([rp.record_id(v) for v in views])
 
 
-def done_state(state: dict[str, Any] | None) -> str | None:
-    if not state or state.get("state") == "failed":
-        return None
-    return "replayed" if state["action"] == "replayed" else "parked"
+def overview(reader: RecordReader, log: MongoReplayLog, inspector: KafkaInspector, now: datetime
+             ) -> list[dict[str, Any]]:
+    """The summary of every dead-letter topic."""
+    return [summary(reader, log, topic, now) for topic in dlq_topics(inspector)]
+
+
+def records(reader: RecordReader, log: MongoReplayLog, topic: str, unmasked: bool, now: datetime, limit: int = 200
+            ) -> dict[str, Any]:
+    """A DLQ's summary and its newest `limit` records, each with its error headers and replay state."""
+    found, total = read_dlq(reader, topic)
+    head = summary(reader, log, topic, now)
+    newest = [v for v, _ in reversed(found)][:limit]
+    states = states_of(log, newest)
+    return {"summary": head, "total": total,
+            "records": [{**record_json(v, unmasked, states.get(rp.record_id(v))),
+                         "error_class": v.header("x-error-class"), "error_message": v.header("x-error-message"),
+                         "original_topic": v.header("x-original-topic"), "group": v.header("x-consumer-group"),
+                         "failed_at": v.header("x-failed-at")} for v in newest]}
+
+
+def for_keys(reader: RecordReader, log: MongoReplayLog, inspector: KafkaInspector, keys: list[str]
+             ) -> list[dict[str, Any]]:
+    """Dead letters (and whether they were replayed or parked) whose key is one of the parcel's keys."""
+    wanted = set(keys)
+    found = []
+    for topic in dlq_topics(inspector):
+        letters, _ = read_dlq(reader, topic, limit=2000, budget=1.0)
+        views = [v for v, _ in letters if v.key in wanted]
+        states = states_of(log, views)
+        found.extend(record_json(v, False, states.get(rp.record_id(v))) for v in views)
+    return found
+
+
+def known_topics(inspector: KafkaInspector) -> set[str]:
+    """The topics the broker has: a replay goes only to one of them."""
+    return {t.name for t in inspector.topics()}
 
 
 @dataclass(frozen=True)
@@ -87,7 +120,7 @@ def dry_run(reader: RecordReader, log: MongoReplayLog, audit: MongoAuditLog, kno
     records, _ = read_dlq(reader, topic)
     picked = [v for v, _ in records if selection.picks(v)]
     states = states_of(log, picked)
-    decisions = [rp.decide(v, max_replays, known_topics, done_state(states.get(rp.record_id(v)))) for v in picked]
+    decisions = [rp.decide(v, max_replays, known_topics, rp.done_state(states.get(rp.record_id(v)))) for v in picked]
     plan_id = secrets.token_urlsafe(12)
     ready = [d.record_id for d in decisions if d.allowed]
     log.save_plan(plan_id, {"dlq_topic": topic, "record_ids": ready, "created_by": operator, "created_at": now,
@@ -120,7 +153,7 @@ def execute(reader: RecordReader, producer: EventProducer, log: MongoReplayLog, 
             continue
         view = view_of(record.topic, record.partition, record.offset, record.timestamp, record.key, record.value,
                        record.headers)
-        decision = rp.decide(view, max_replays, known_topics, done_state(log.states([record_id]).get(record_id)))
+        decision = rp.decide(view, max_replays, known_topics, rp.done_state(log.states([record_id]).get(record_id)))
         if not decision.allowed:
             results.append({"record": record_id, "result": f"refused: {decision.reason}"})
             continue
@@ -144,6 +177,16 @@ def execute(reader: RecordReader, producer: EventProducer, log: MongoReplayLog, 
     audit.record(now, operator, "replay.execute", plan["dlq_topic"], "ok",
                  {"plan": plan_id, "replayed": len(outgoing), "skipped": len(results) - len(outgoing)})
     return {"plan_id": plan_id, "replayed": len(outgoing), "results": results}
+
+
+def replay(reader: RecordReader, producer: EventProducer, log: MongoReplayLog, audit: MongoAuditLog,
+           known_topics: set[str], plan_id: str, operator: str, max_replays: int, now: datetime) -> dict[str, Any]:
+    """`execute`, with a refused plan audited before its PlanError goes on to the caller."""
+    try:
+        return execute(reader, producer, log, audit, known_topics, plan_id, operator, max_replays, now)
+    except PlanError as exc:
+        audit.record(now, operator, "replay.execute", plan_id, "refused", {"error": str(exc)})
+        raise
 
 
 def park(log: MongoReplayLog, audit: MongoAuditLog, topic: str, record_ids: list[str], reason: str,

@@ -1,15 +1,14 @@
-"""Reading the console's query strings and JSON bodies: browser filters, seeks and replay selections."""
+"""Reading the console's query strings and bodies: browser filters, seeks, and replay selections."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from services.console.adapters.readmodel import MongoReadModel
-from services.console.dlq import Selection
 from services.console.domain.records import RecordFilter, parse_header_filter
+from services.console.handlers.dead_letters import Selection
+from services.console.views import DryRunBody
 from shared.http.body import query_text
 from shared.http.hygiene import time_in_range
 from shared.http.problems import validation_problem
@@ -84,38 +83,6 @@ def browse_args() -> dict[str, Any]:
         anchors = {partition: before}
     return {"partition": partition, "anchors": anchors, "timestamp_ms": timestamp_ms(query_text("timestamp", 40)),
             "limit": _int("limit", 1, 200) or 50}
-
-
-class FilterBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    key: str | None = Field(default=None, max_length=100)
-    type: str | None = Field(default=None, max_length=100)
-    header: str | None = Field(default=None, max_length=200)
-    q: str | None = Field(default=None, max_length=200)
-    all: bool = False  # an empty filter picks every record only when this says so
-
-
-class DryRunBody(BaseModel):
-    """Either the ids of the records (`topic:partition:offset`) or a filter every chosen record matches."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    record_ids: list[str] = Field(default_factory=list, max_length=1000)
-    filter: FilterBody | None = None
-
-
-class ReplayBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    plan_id: str = Field(min_length=8, max_length=64)
-
-
-class ParkBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    record_ids: list[str] = Field(min_length=1, max_length=1000)
-    reason: str = Field(min_length=3, max_length=500)
 
 
 def selection(body: DryRunBody, model: MongoReadModel) -> Selection:

@@ -10,6 +10,9 @@ from services.console.adapters.history import MongoHistory
 from services.console.adapters.readmodel import EXCEPTIONS, UNMAPPED, MongoReadModel
 from services.console.domain import snapshot as sn
 from services.console.domain.pipeline import when
+from services.console.handlers import alerts
+from services.console.handlers.groups import SERVICE_GROUPS, service_rank, stored_lag
+from services.console.handlers.topics import flow
 
 SNAPSHOT = "pipeline"
 CHARTED = ("label_created", "first_mile_picked_up", "linehaul_departed", "import_customs_released", "delivered")
@@ -81,3 +84,23 @@ def trace(model: MongoReadModel, number: str) -> dict[str, Any] | None:
     keys = [k for k in ((parcel or {}).get("_id"), (parcel or {}).get("order_id") or (order or {}).get("_id")) if k]
     return {"number": number, "shipment_id": (parcel or {}).get("_id"), "keys": keys, "state": state,
             "timeline": timeline}
+
+
+def overview(model: MongoReadModel, history: MongoHistory, now: datetime, limits: Mapping[str, timedelta]
+             ) -> dict[str, Any]:
+    """Health tiles, funnel, produced vs consumed per topic, freshness and firing alerts."""
+    snap = stored_lag(history)
+    samples = history.all_lag_samples()
+    groups = snap.get("groups", [])
+    # The services' own groups; where none runs (a bare broker), the groups furthest behind instead.
+    shown = [g for g in groups if g["group"] in SERVICE_GROUPS] or sorted(
+        groups, key=lambda g: -(g.get("lag") or 0))[:8]
+    tiles = []
+    for g in shown:
+        points = samples.get(g["group"], [])[-60:]
+        tiles.append({**g, "spark": {"x": [p["at"] for p in points], "y": [p.get("lag") or 0 for p in points]}})
+    tiles.sort(key=lambda t: (service_rank(t["group"]), t["group"]))
+    pipeline = current(model, history, now, limits)
+    return {"tiles": tiles, "pipeline": pipeline, "flow": flow(samples, history.topic_samples()),
+            "dlq": snap.get("dlq", []), "alerts": alerts.firing(history), "snapshot_at": snap.get("at"),
+            "cost": snap.get("cost")}

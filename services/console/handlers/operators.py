@@ -1,4 +1,4 @@
-"""Logging in and out, operator accounts, and the audit trail of both."""
+"""Operators: logging in and out, sessions, accounts made, disabled and enabled, and the audit trail of each."""
 
 from __future__ import annotations
 
@@ -74,3 +74,12 @@ def session_for(accounts: MongoAccounts, token: str | None, now: datetime) -> Se
 def logout(accounts: MongoAccounts, audit: MongoAuditLog, session: Session, now: datetime) -> None:
     accounts.end_session(session.token_hash)
     audit.record(now, session.operator, "logout", session.operator, "ok")
+
+
+def set_disabled(accounts: MongoAccounts, audit: MongoAuditLog, name: str, disabled: bool, now: datetime,
+                 by: str = "cli") -> None:
+    """Disable (ending every session of) or enable an operator, audited; the caller checks that it exists."""
+    accounts.set_disabled(name, disabled)
+    if disabled:
+        accounts.end_sessions_of(name)
+    audit.record(now, by, "operator.disable" if disabled else "operator.enable", name, "ok")

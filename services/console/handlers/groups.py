@@ -1,6 +1,6 @@
-"""The Kafka views: topics with their groups' lag, consumer groups with Burrow status, and the message browser.
+"""Consumer groups: lag in records and seconds, Burrow status, rates and time to drain, from offsets and samples.
 
-Read-only: offsets and groups come from the admin client, records from group-less consumers.
+Read-only: offsets and groups come from the admin client, record times from group-less consumers.
 """
 
 from __future__ import annotations
@@ -17,68 +17,20 @@ from services.console.adapters.history import MongoHistory
 from services.console.adapters.kafka_reader import TP, GroupMeta, KafkaInspector, OffsetsSnapshot, RecordReader
 from services.console.domain import burrow
 from services.console.domain.lag import GroupLag, group_lag, lag_seconds, rate, time_to_drain
-from services.console.domain.records import RecordFilter, RecordView, view_of
-from shared.kafka.topics import DLQ_SUFFIX
 
-MAX_LIMIT = 200
-MAX_SCAN = 20_000
-BUDGET_SECONDS = 4.0
+# The sampler's latest lag round, stored under this name (see sampler.Sampler.round).
+LAG_SNAPSHOT = "lag"
+
+
+def stored_lag(history: MongoHistory) -> dict[str, Any]:
+    """The sampler's latest round: each group's lag and status, the DLQ summaries, and what it cost."""
+    found = history.snapshot(LAG_SNAPSHOT)
+    return found[1] if found else {"groups": [], "dlq": [], "at": None}
 
 
 def lags(snapshot: OffsetsSnapshot) -> dict[str, GroupLag]:
     return {group: group_lag(group, committed, snapshot.starts, snapshot.ends)
             for group, committed in snapshot.committed.items() if committed}
-
-
-def topic_rates(samples: Mapping[str, list[dict[str, Any]]], window: float = 60.0) -> dict[str, float | None]:
-    """Produced records per second over about the last `window` seconds of end-offset samples."""
-    rates: dict[str, float | None] = {}
-    for topic, points in samples.items():
-        if len(points) < 2:
-            rates[topic] = None
-            continue
-        last = points[-1]
-        first = next((p for p in points if last["at"] - p["at"] <= window), points[0])
-        if first is last:
-            first = points[-2]
-        rates[topic] = rate((first["at"], first["end"]), (last["at"], last["end"]))
-    return rates
-
-
-def topics_view(inspector: KafkaInspector, history: MongoHistory) -> list[dict[str, Any]]:
-    """Every topic: partitions, start/end offsets, produced/s, retention, and the groups reading it with lag."""
-    metas = inspector.topics()
-    snapshot = inspector.snapshot()
-    group_lags = lags(snapshot)
-    statuses = {g["group"]: g for g in (_lag_snapshot(history) or {}).get("groups", [])}
-    rates = topic_rates(history.topic_samples())
-    rows = []
-    for meta in metas:
-        parts = [(meta.name, p) for p in meta.partitions]
-        readers = []
-        for group, lag in sorted(group_lags.items()):
-            if meta.name in lag.topics:
-                readers.append({"group": group, "lag": lag.by_topic().get(meta.name),
-                                "status": statuses.get(group, {}).get("status")})
-        start = sum(snapshot.starts.get(tp, 0) for tp in parts)
-        end = sum(snapshot.ends.get(tp, 0) for tp in parts)
-        rows.append({"name": meta.name, "partitions": len(meta.partitions), "start": start, "end": end,
-                     "messages": end - start, "rate": rates.get(meta.name), "retention_ms": meta.retention_ms,
-                     "under_replicated": meta.under_replicated, "dlq": meta.name.endswith(DLQ_SUFFIX),
-                     "groups": readers})
-    return rows
-
-
-def topic_partitions(inspector: KafkaInspector, topic: str) -> list[dict[str, Any]]:
-    snapshot = inspector.snapshot([])
-    keys = sorted(k for k in snapshot.ends if k[0] == topic)
-    return [{"partition": p, "start": snapshot.starts.get((t, p), 0), "end": snapshot.ends[(t, p)],
-             "messages": snapshot.ends[(t, p)] - snapshot.starts.get((t, p), 0)} for t, p in keys]
-
-
-def _lag_snapshot(history: MongoHistory) -> dict[str, Any] | None:
-    found = history.snapshot("lag")
-    return found[1] if found else None
 
 
 def samples_of(history_samples: list[dict[str, Any]]) -> dict[TP, list[burrow.Sample]]:
@@ -248,58 +200,3 @@ SERVICE_GROUPS = ("orders", "shipping", "tracking", "console")
 
 def service_rank(group: str) -> int:
     return SERVICE_GROUPS.index(group) if group in SERVICE_GROUPS else len(SERVICE_GROUPS)
-
-
-@dataclass(frozen=True)
-class Page:
-    records: list[RecordView]
-    scanned: int
-    next_anchor: dict[int, int]  # partition -> offset to read older records from
-    truncated: bool  # the scan or time budget ran out before the page was full
-    bounds: dict[int, tuple[int, int]]
-
-
-def browse(reader: RecordReader, topic: str, partition: int | None, anchors: Mapping[int, int] | None,
-           timestamp_ms: int | None, filt: RecordFilter, limit: int, budget: float = BUDGET_SECONDS,
-           max_scan: int = MAX_SCAN) -> Page:
-    """Newest first: records before each partition's anchor (end, an offset or a time), filtered, bounded."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    tps = [tp for tp in reader.partitions(topic) if partition is None or tp.partition == partition]
-    starts, ends = reader.bounds(tps) if tps else ({}, {})
-    deadline = time.monotonic() + budget
-    found: list[RecordView] = []
-    scanned = 0
-    next_anchor: dict[int, int] = {}
-    truncated = False
-    for tp in tps:
-        high = ends[tp]
-        if anchors and tp.partition in anchors:
-            high = min(high, anchors[tp.partition])
-        elif timestamp_ms is not None:
-            at = reader.offset_for_time(tp, timestamp_ms)
-            high = ends[tp] if at is None else at
-        mine: list[RecordView] = []
-        high_mark = high
-        chunk = 200 if filt.empty else 1000
-        while high > starts[tp] and len(mine) < limit:
-            if time.monotonic() > deadline or scanned >= max_scan:
-                truncated = True
-                break
-            low = max(starts[tp], high - chunk)
-            records = reader.read_range(tp, low, high, deadline)
-            scanned += len(records)
-            views = [view_of(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value, r.headers)
-                     for r in reversed(records)]
-            for view in views:
-                if filt.matches(view) and len(mine) < limit:
-                    mine.append(view)
-                    high_mark = view.offset
-            # Read older next time: below the oldest record shown when the page filled, else below this chunk.
-            high = high_mark if len(mine) >= limit else low
-            if not records and low > starts[tp]:
-                high = low
-        next_anchor[tp.partition] = high
-        found.extend(mine)
-    found.sort(key=lambda v: (v.timestamp_ms, v.offset), reverse=True)
-    return Page(found[:limit], scanned, next_anchor, truncated,
-                {tp.partition: (starts[tp], ends[tp]) for tp in tps})
