@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Protocol
 
@@ -14,29 +13,16 @@ from services.orders import handlers
 from services.orders.adapters.repository import OrderQuery, OrderRepository
 from services.orders.domain.commands import CancelOrder, PlaceOrder
 from services.orders.domain.model import CancellationNotAllowed, OrderNotFound
-from services.orders.domain.placement import (
-    IdempotencyKeyReused,
-    InvalidIdempotencyKey,
-    OrderRequest,
-    check_idempotency_key,
-)
+from services.orders.domain.placement import IdempotencyKeyReused, OrderRequest
 from services.orders.openapi import openapi_document
-from services.orders.views import (
-    CancelRequest,
-    InvalidCursor,
-    ListQuery,
-    OrderPage,
-    decode_cursor,
-    encode_cursor,
-    order_view,
-)
+from services.orders.views import ORDER_ID_PATTERN, CancelRequest, ListQuery, OrderPage, order_view
 from shared.errors import ConcurrencyConflict
 from shared.http.auth import authenticate
 from shared.http.body import field_errors, parse_body, query_text
+from shared.http.cursor import InvalidCursor, decode_cursor, encode_cursor
 from shared.http.docs import add_document_routes
+from shared.http.idempotency import idempotency_key
 from shared.http.problems import Problem, problem_response, validation_problem
-
-ORDER_ID = re.compile(r"^ord_[a-z2-7]{20}$")
 
 
 class Stores(Protocol):
@@ -118,20 +104,9 @@ def _install_errors(api: Blueprint) -> None:
 
 def _checked_id(order_id: str) -> str:
     # A malformed id cannot name an order: answer exactly as for an unknown one.
-    if not ORDER_ID.match(order_id):
+    if not ORDER_ID_PATTERN.match(order_id):
         raise OrderNotFound(order_id)
     return order_id
-
-
-def idempotency_key() -> str | None:
-    """The validated `Idempotency-Key` header, if sent; 400 when malformed."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    try:
-        return check_idempotency_key(key)
-    except InvalidIdempotencyKey as exc:
-        raise validation_problem([{"field": "Idempotency-Key", "message": str(exc)}], status=400) from exc
 
 
 def _list_query(shipper_id: str) -> OrderQuery:
@@ -146,7 +121,7 @@ def _list_query(shipper_id: str) -> OrderQuery:
     after = None
     if query.cursor:
         try:
-            after = decode_cursor(query.cursor)
+            after = decode_cursor(query.cursor, ORDER_ID_PATTERN)
         except InvalidCursor as exc:
             errors.append({"field": "cursor", "message": str(exc)})
     if query.created_from and query.created_to and query.created_from > query.created_to:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from services.orders.domain.model import ORDER_STATUSES
-from services.orders.domain.placement import IDEMPOTENCY_KEY_MAX, OrderRequest
+from services.orders.domain.placement import OrderRequest
 from services.orders.views import CancelRequest, OrderPage, OrderView
 from services.orders.webhook_views import (
     DeliveryPage,
@@ -19,6 +19,7 @@ from services.orders.webhook_views import (
     WebhookRequest,
     WebhookView,
 )
+from shared.http.idempotency import idempotency_key_schema
 from shared.http.openapi import (
     ModelRefs,
     component_schemas,
@@ -307,7 +308,7 @@ def _idempotency_key_parameter(what: str = "one order per key and shipper") -> d
     return {
         "name": "Idempotency-Key", "in": "header", "required": False,
         "description": f"Makes retries safe: {what}.",
-        "schema": {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[!-~]+$"},
+        "schema": idempotency_key_schema(),
     }
 
 

@@ -1,15 +1,12 @@
-"""What the shipper API reads and answers: query and response models, and the opaque list cursor."""
+"""What the shipper API reads and answers: the query and response models of the orders routes."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from services.orders.domain.model import Order, OrderStatus
 from shared.events.schemas.base import Payload
@@ -28,10 +25,6 @@ def _rfc3339(value: object) -> object:
 
 # Bounded: a year-9999 time overflowed the store's date type and answered 500.
 Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(time_in_range)]
-
-
-class InvalidCursor(ValueError):
-    """The cursor was not made by this API."""
 
 
 class CancelRequest(Payload):
@@ -125,39 +118,3 @@ def order_view(order: Order) -> dict:
         cancellation_refused_reason=order.cancellation_refused_reason,
     )
     return view.model_dump(mode="json")
-
-
-class Listed(Protocol):
-    """Anything listed newest first by (created_at, id): orders, webhook deliveries."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def created_at(self) -> datetime: ...
-
-
-def encode_cursor(item: Listed) -> str:
-    """An opaque token for "after this item" in the newest-first order."""
-    raw = json.dumps({"t": item.created_at.isoformat(), "id": item.id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-class _CursorPosition(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    t: str = Field(max_length=40)
-    id: str = Field(max_length=40)
-
-
-def decode_cursor(cursor: str, id_pattern: re.Pattern[str] = ORDER_ID_PATTERN) -> tuple[datetime, str]:
-    """The (created_at, id) a cursor points after; raises InvalidCursor for anything we did not make."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        position = _CursorPosition.model_validate_json(raw)
-        created_at = datetime.fromisoformat(position.t)
-    except (binascii.Error, ValueError, ValidationError) as exc:
-        raise InvalidCursor("the cursor is not one this API returned") from exc
-    if created_at.tzinfo is None or not id_pattern.match(position.id):
-        raise InvalidCursor("the cursor is not one this API returned")
-    return created_at, position.id

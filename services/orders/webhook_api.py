@@ -11,11 +11,9 @@ from pymongo.collection import Collection
 
 from services.orders.adapters.webhook_http import TargetChecker
 from services.orders.adapters.webhook_store import DeliveryQuery, DeliveryRepository, WebhookRepository
-from services.orders.api import idempotency_key
 from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
 from services.orders.domain.targets import TargetRefused
 from services.orders.domain.webhooks import WebhookNotFound
-from services.orders.views import InvalidCursor, decode_cursor, encode_cursor
 from services.orders.webhook_handlers import (
     WebhookKeyReused,
     WebhookLimitReached,
@@ -33,6 +31,8 @@ from services.orders.webhook_views import (
 )
 from shared.http.auth import authenticate
 from shared.http.body import field_errors, parse_body, query_text
+from shared.http.cursor import InvalidCursor, decode_cursor, encode_cursor
+from shared.http.idempotency import idempotency_key
 from shared.http.problems import Problem, problem_response, validation_problem
 
 WEBHOOK_ID = re.compile(r"^whk_[a-z2-7]{20}$")

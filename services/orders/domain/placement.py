@@ -16,16 +16,11 @@ from shared.events.schemas.orders import Customs, Parcel, Recipient, Sender, Ser
 
 # UPS's limit for a package: length (longest side) plus girth at most 165 in.
 MAX_LENGTH_PLUS_GIRTH_CM = Decimal("419")
-IDEMPOTENCY_KEY_MAX = 255
 ORDER_ID_PREFIX = "ord_"
 
 
 class IdempotencyKeyReused(BusinessRuleViolation):
     """The Idempotency-Key was already used by this shipper for a different request body."""
-
-
-class InvalidIdempotencyKey(ValueError):
-    """The Idempotency-Key header is empty, too long or not printable ASCII."""
 
 
 class OrderRequest(Payload):
@@ -68,13 +63,6 @@ def fingerprint(request: OrderRequest) -> str:
     """SHA-256 of the request's canonical JSON: equal for bodies that mean the same order."""
     canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def check_idempotency_key(key: str) -> str:
-    """The key unchanged if usable; raises InvalidIdempotencyKey otherwise."""
-    if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not all("!" <= ch <= "~" for ch in key):
-        raise InvalidIdempotencyKey(f"use 1 to {IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces")
-    return key
 
 
 def random_order_id() -> str:

@@ -1,0 +1,39 @@
+"""The `Idempotency-Key` request header: what a usable key looks like, and reading it from a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from shared.http.problems import validation_problem
+
+HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 255
+
+
+class InvalidIdempotencyKey(ValueError):
+    """The Idempotency-Key header is empty, too long or not printable ASCII."""
+
+
+def check_idempotency_key(key: str) -> str:
+    """The key unchanged if usable; raises InvalidIdempotencyKey otherwise."""
+    if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not all("!" <= ch <= "~" for ch in key):
+        raise InvalidIdempotencyKey(f"use 1 to {IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces")
+    return key
+
+
+def idempotency_key() -> str | None:
+    """The request's validated `Idempotency-Key` header, if sent; 400 problem+json when malformed."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    try:
+        return check_idempotency_key(key)
+    except InvalidIdempotencyKey as exc:
+        raise validation_problem([{"field": HEADER, "message": str(exc)}], status=400) from exc
+
+
+def idempotency_key_schema() -> dict[str, Any]:
+    """The header's JSON Schema, as check_idempotency_key accepts it (for OpenAPI documents)."""
+    return {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[!-~]+$"}
