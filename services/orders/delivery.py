@@ -23,9 +23,9 @@ from prometheus_client import Counter
 
 from services.orders.adapters.webhook_http import Sender
 from services.orders.adapters.webhook_store import DeliveryQueue, DeliveryRepository, WebhookRepository
+from services.orders.clock import Clock, utc_now
 from services.orders.domain.signing import signature
 from services.orders.domain.webhooks import Delivery, Outcome, RetryPolicy, Webhook
-from services.orders.handlers import Clock, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from services.orders.adapters.order_codec import QueuedOrder
 from services.orders.adapters.repository import OrderExists, OrderRepository, ShipperRepository
+from services.orders.clock import Clock, utc_now
 from services.orders.domain.commands import CancelOrder, CreateShipper, PlaceOrder, RevokeShipper
 from services.orders.domain.model import Booking, DomainEvent, Order, OrderNotFound, Rejection
 from services.orders.domain.placement import (
@@ -35,13 +35,6 @@ from shared.events.schemas.tracking import TrackingStatusChanged
 from shared.http.auth import key_hash, new_api_key
 
 SOURCE = "/parcelbridge/orders"
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """Now, to the millisecond: what MongoDB keeps, so a stored time equals the one we computed."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 @dataclass(frozen=True)

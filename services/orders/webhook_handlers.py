@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from services.orders.adapters.webhook_http import TargetChecker
 from services.orders.adapters.webhook_store import WebhookExists, WebhookRepository
+from services.orders.clock import Clock, utc_now
 from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
 from services.orders.domain.signing import new_secret
 from services.orders.domain.webhooks import Webhook
-from services.orders.handlers import Clock, utc_now
 from shared.errors import BusinessRuleViolation
 
 MAX_WEBHOOKS_PER_SHIPPER = 20

@@ -14,6 +14,7 @@ from services.orders.adapters.repository import ORDERS, WEBHOOK_QUEUE
 from services.orders.adapters.webhook_directory import WebhookDirectory
 from services.orders.adapters.webhook_store import WebhookRepository
 from services.orders.bootstrap import OrdersService, bootstrap
+from services.orders.clock import Clock, utc_now
 from shared.batch.cache import DocumentCache
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
@@ -31,7 +32,7 @@ TOPICS = (SHIPMENTS.name, TRACKING.name)
 
 
 def order_unit(store: DocumentStore, publisher: Publisher, webhooks: WebhookRepository,
-               clock: handlers.Clock = handlers.utc_now) -> BatchUnit:
+               clock: Clock = utc_now) -> BatchUnit:
     """The consumer's handlers as a batch unit over `store`; queued webhook deliveries are hinted before the write.
 
     Nothing is cached between polls: orders are written by the API (cancel) and the deliverer too, so this

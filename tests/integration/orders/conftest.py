@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 
 from services.orders import handlers, worker
 from services.orders.bootstrap import OrdersService, bootstrap, create_orders_app
+from services.orders.clock import utc_now
 from services.orders.domain.commands import CreateShipper
 from services.orders.domain.webhooks import EVENT_TYPE, Delivery, PendingDelivery, delivery_id, notification_body
 from services.orders.openapi import EXAMPLE_ORDER, openapi_document
@@ -116,7 +117,7 @@ def body() -> dict[str, Any]:
 
 def seed_delivery(service: OrdersService, shipper_id: str, webhook_id: str, event_id: str) -> Delivery:
     """A delivery in the log as the deliverer would have moved it there, due now."""
-    now = handlers.utc_now()
+    now = utc_now()
     body = notification_body(event_id, now, {"status": "in_transit"})
     pending = PendingDelivery(delivery_id(webhook_id, event_id), webhook_id, event_id, EVENT_TYPE, body, now)
     delivery = Delivery.from_pending(pending, shipper_id)

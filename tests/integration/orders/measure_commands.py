@@ -25,6 +25,7 @@ from store_commands import listening  # beside this script, so it runs against a
 
 from services.orders import handlers, worker
 from services.orders.bootstrap import bootstrap, create_orders_app
+from services.orders.clock import utc_now
 from services.orders.domain.commands import CreateShipper
 from services.orders.domain.webhooks import Webhook
 from services.orders.openapi import EXAMPLE_ORDER
@@ -94,7 +95,7 @@ def _measure(service, take: Callable[[], Counter[str]], orders: int, out: str, t
     for rounds, hooked, topic in ((0, False, tracking[0]), (2, True, tracking[1])):
         if hooked:
             service.webhooks().add(Webhook(f"whk_{uuid.uuid4().hex[:20]}", created.shipper.id,
-                                           "https://hooks.example.com/x", "whsec_x", handlers.utc_now()))
+                                           "https://hooks.example.com/x", "whsec_x", utc_now()))
         events = [_status_changed(i, STATUSES[rounds + n], n + rounds) for i in ids[1:] for n in range(2)]
         producer.send_records([replace(record_for(e), topic=topic) for e in events])
         runner = worker.consumer_runner(service, threading.Event(), topics=[topic], group=uuid.uuid4().hex)

@@ -9,6 +9,7 @@ import pytest
 from services.orders import handlers, worker
 from services.orders.adapters.repository import ORDERS
 from services.orders.adapters.webhook_store import MongoDeliveryQueue
+from services.orders.clock import utc_now
 from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.placement import OrderRequest
 from services.orders.domain.webhooks import Webhook
@@ -31,7 +32,7 @@ def _status_changed(order_id: str, status: str, day: int):
 
 def _webhook(service, shipper_id: str) -> Webhook:
     webhook = Webhook(f"whk_{uuid.uuid4().hex[:20]}", shipper_id, "https://hooks.example.com/x", "whsec_x",
-                      handlers.utc_now())
+                      utc_now())
     service.webhooks().add(webhook)
     return webhook
 

@@ -9,10 +9,11 @@ from kafka import KafkaConsumer
 
 from services.orders import worker
 from services.orders.adapters.repository import MongoOrderRepository
+from services.orders.clock import utc_now
 from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
-from services.orders.handlers import envelopes, place_order, utc_now
+from services.orders.handlers import envelopes, place_order
 from shared.batch.writer import OutboxWriter
 from shared.events.envelope import decode, new_event
 from shared.kafka.admin import admin_client
