@@ -16,27 +16,28 @@ from dataclasses import dataclass, field
 from flask import Flask
 from pymongo.collection import Collection
 
-from services.orders.adapters.delivery_schedule import ScheduledDeliveries
-from services.orders.adapters.doorbell import KafkaDoorbell, kafka_doorbell
 from services.orders.adapters.repository import (
     API_KEYS,
     INDEXES,
+    ORDER_QUEUES,
     ORDERS,
     SHIPPERS,
     MongoOrderRepository,
     MongoShipperRepository,
 )
-from services.orders.adapters.webhook_http import HttpSender, TargetChecker
-from services.orders.adapters.webhook_store import (
+from services.orders.api import orders_blueprint
+from services.orders.webhooks.adapters.doorbell import KafkaDoorbell, kafka_doorbell
+from services.orders.webhooks.adapters.queue import MongoDeliveryQueue
+from services.orders.webhooks.adapters.repository import (
     WEBHOOK_INDEXES,
-    MongoDeliveryQueue,
     MongoDeliveryRepository,
     MongoWebhookRepository,
 )
-from services.orders.api import orders_blueprint
-from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
-from services.orders.domain.webhooks import RetryPolicy
-from services.orders.webhook_api import webhooks_blueprint
+from services.orders.webhooks.adapters.schedule import ScheduledDeliveries
+from services.orders.webhooks.adapters.sender import HttpSender, TargetChecker
+from services.orders.webhooks.api import webhooks_blueprint
+from services.orders.webhooks.delivery import DispatchSettings, Pace, WebhookDispatcher
+from services.orders.webhooks.domain.model import RetryPolicy
 from shared.batch.writer import OutboxWriter
 from shared.config import EnvReader, Settings, load_settings
 from shared.errors import ConfigError
@@ -161,7 +162,7 @@ class OrdersService:
         db = self.database()
         # The deliverer is the delivery log's only writer, so it keeps the pending deliveries in memory.
         return WebhookDispatcher(
-            MongoDeliveryQueue(db), self.webhooks(), ScheduledDeliveries(self.deliveries()),
+            MongoDeliveryQueue(db[ORDERS], ORDER_QUEUES), self.webhooks(), ScheduledDeliveries(self.deliveries()),
             HttpSender(self.target_checker()), self.webhook_settings.dispatch,
         )
 

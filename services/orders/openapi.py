@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from services.orders.domain.model import ORDER_STATUSES
 from services.orders.domain.placement import OrderRequest
 from services.orders.views import CancelRequest, OrderPage, OrderView
-from services.orders.webhook_views import (
+from services.orders.webhooks.views import (
     DeliveryPage,
     NewWebhookView,
     WebhookList,

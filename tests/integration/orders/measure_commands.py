@@ -27,8 +27,8 @@ from services.orders import handlers, worker
 from services.orders.bootstrap import bootstrap, create_orders_app
 from services.orders.clock import utc_now
 from services.orders.domain.commands import CreateShipper
-from services.orders.domain.webhooks import Webhook
 from services.orders.openapi import EXAMPLE_ORDER
+from services.orders.webhooks.domain.model import Webhook
 from shared.events.envelope import new_event
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import EventProducer, make_kafka_producer, record_for

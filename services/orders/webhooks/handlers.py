@@ -7,12 +7,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from services.orders.adapters.webhook_http import TargetChecker
-from services.orders.adapters.webhook_store import WebhookExists, WebhookRepository
 from services.orders.clock import Clock, utc_now
-from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
-from services.orders.domain.signing import new_secret
-from services.orders.domain.webhooks import Webhook
+from services.orders.webhooks.adapters.repository import WebhookExists, WebhookRepository
+from services.orders.webhooks.adapters.sender import TargetChecker
+from services.orders.webhooks.domain.commands import DeleteWebhook, RegisterWebhook
+from services.orders.webhooks.domain.model import Webhook
+from services.orders.webhooks.domain.signing import new_secret
 from shared.errors import BusinessRuleViolation
 
 MAX_WEBHOOKS_PER_SHIPPER = 20

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.orders.domain.targets import MAX_URL_LENGTH
-from services.orders.domain.webhooks import Delivery, Webhook
+from services.orders.webhooks.domain.model import Delivery, Webhook
+from services.orders.webhooks.domain.targets import MAX_URL_LENGTH
 from shared.events.schemas.base import Payload
 from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
 

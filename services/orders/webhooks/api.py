@@ -9,18 +9,18 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import ValidationError
 from pymongo.collection import Collection
 
-from services.orders.adapters.webhook_http import TargetChecker
-from services.orders.adapters.webhook_store import DeliveryQuery, DeliveryRepository, WebhookRepository
-from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
-from services.orders.domain.targets import TargetRefused
-from services.orders.domain.webhooks import WebhookNotFound
-from services.orders.webhook_handlers import (
+from services.orders.webhooks.adapters.repository import DeliveryQuery, DeliveryRepository, WebhookRepository
+from services.orders.webhooks.adapters.sender import TargetChecker
+from services.orders.webhooks.domain.commands import DeleteWebhook, RegisterWebhook
+from services.orders.webhooks.domain.model import WebhookNotFound
+from services.orders.webhooks.domain.targets import TargetRefused
+from services.orders.webhooks.handlers import (
     WebhookKeyReused,
     WebhookLimitReached,
     delete_webhook,
     register_webhook,
 )
-from services.orders.webhook_views import (
+from services.orders.webhooks.views import (
     DeliveryListQuery,
     DeliveryPage,
     WebhookList,
