@@ -38,11 +38,11 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=20, ge=1, le=100)
-    status: OrderStatus | None = None
-    created_from: Rfc3339 | None = None
-    created_to: Rfc3339 | None = None
-    cursor: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=20, ge=1, le=100, description="Page size")
+    status: OrderStatus | None = Field(default=None, description="Only orders in this status")
+    created_from: Rfc3339 | None = Field(default=None, description="Created at or after (RFC 3339)")
+    created_to: Rfc3339 | None = Field(default=None, description="Created at or before (RFC 3339)")
+    cursor: str | None = Field(default=None, max_length=200, description="`next_cursor` of the previous page")
 
 
 class _View(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import request
 
+from shared.http.operations import header_parameter
 from shared.http.problems import validation_problem
 
 HEADER = "Idempotency-Key"
@@ -34,6 +35,7 @@ def idempotency_key() -> str | None:
         raise validation_problem([{"field": HEADER, "message": str(exc)}], status=400) from exc
 
 
-def idempotency_key_schema() -> dict[str, Any]:
-    """The header's JSON Schema, as check_idempotency_key accepts it (for OpenAPI documents)."""
-    return {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[!-~]+$"}
+def idempotency_key_parameter(what: str) -> dict[str, Any]:
+    """The header as an OpenAPI parameter; `what` says what one key stands for (e.g. one order per key)."""
+    schema = {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[!-~]+$"}
+    return header_parameter(HEADER, schema, f"Makes retries safe: {what}.")

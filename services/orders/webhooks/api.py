@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
 from flask import Blueprint, Response, jsonify, request
@@ -21,6 +20,8 @@ from services.orders.webhooks.handlers import (
     register_webhook,
 )
 from services.orders.webhooks.views import (
+    DELIVERY_ID,
+    WEBHOOK_ID,
     DeliveryListQuery,
     DeliveryPage,
     WebhookList,
@@ -34,9 +35,6 @@ from shared.http.body import field_errors, parse_body, query_text
 from shared.http.cursor import InvalidCursor, decode_cursor, encode_cursor
 from shared.http.idempotency import idempotency_key
 from shared.http.problems import Problem, problem_response, validation_problem
-
-WEBHOOK_ID = re.compile(r"^whk_[a-z2-7]{20}$")
-DELIVERY_ID = re.compile(r"^dlv_[a-z2-7]{26}$")
 
 
 class WebhookStores(Protocol):
