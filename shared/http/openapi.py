@@ -161,23 +161,24 @@ def request_body(schema: dict[str, Any], example: dict[str, Any], required: bool
 def operational_paths() -> dict[str, Any]:
     """The routes of shared.http.app and shared.http.docs, open to anyone."""
     return {
-        "/openapi.json": _public("This document", "application/json", {"type": "object"}),
-        "/docs": _public("This document as a web page", "text/html", {"type": "string"}),
-        "/healthz": _public("Liveness", "application/json", _object("status", "service")),
+        "/openapi.json": _public("getOpenApi", "This document", "application/json", {"type": "object"}),
+        "/docs": _public("getDocs", "This document as a web page", "text/html", {"type": "string"}),
+        "/healthz": _public("getHealth", "Liveness", "application/json", _object("status", "service")),
         "/readyz": {"get": {
             "summary": "Readiness: Kafka and the store answer",
+            "operationId": "getReadiness",
             "security": [],
             "responses": {
                 "200": {"description": "Ready", "content": {"application/json": {"schema": _readiness()}}},
                 "503": {"description": "Not ready", "content": {"application/json": {"schema": _readiness()}}},
             },
         }},
-        "/metrics": _public("Prometheus metrics", "text/plain", {"type": "string"}),
+        "/metrics": _public("getMetrics", "Prometheus metrics", "text/plain", {"type": "string"}),
     }
 
 
-def _public(summary: str, media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"get": {"summary": summary, "security": [], "responses": {
+def _public(operation_id: str, summary: str, media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"get": {"summary": summary, "operationId": operation_id, "security": [], "responses": {
         "200": {"description": summary, "content": {media_type: {"schema": schema}}},
     }}}
 

@@ -130,3 +130,10 @@ def test_outgoing_calls_are_webhooks_with_their_body_schema():
     assert _resolve(document, made["requestBody"]["content"]["application/json"]["schema"])["required"] == [
         "thing_id"]
     assert "thing.made" not in document["paths"]
+
+
+def test_the_operational_routes_are_open_and_each_has_its_own_operation_id():
+    paths = build_document(_api())["paths"]
+    operational = [paths[path]["get"] for path in ("/openapi.json", "/docs", "/healthz", "/readyz", "/metrics")]
+    assert all(op["security"] == [] for op in operational)
+    assert len({op["operationId"] for op in operational}) == len(operational)
