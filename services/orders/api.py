@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Protocol
 
 from flask import Blueprint, g, jsonify, request
-from pydantic import ValidationError
 from pymongo.collection import Collection
 
 from services.orders import handlers
@@ -18,10 +17,10 @@ from services.orders.openapi import openapi_document
 from services.orders.views import ORDER_ID_PATTERN, CancelRequest, ListQuery, OrderPage, order_view
 from shared.errors import ConcurrencyConflict
 from shared.http.auth import authenticate
-from shared.http.body import field_errors, parse_body, query_text
-from shared.http.cursor import InvalidCursor, decode_cursor, encode_cursor
+from shared.http.body import parse_body, parse_query
+from shared.http.cursor import encode_cursor, position_after
 from shared.http.docs import add_document_routes
-from shared.http.idempotency import idempotency_key
+from shared.http.idempotency import idempotency_key, key_reused_problem
 from shared.http.problems import Problem, problem_response, validation_problem
 
 
@@ -97,9 +96,7 @@ def _install_errors(api: Blueprint) -> None:
 
     @api.errorhandler(IdempotencyKeyReused)
     def _key_reused(exc: IdempotencyKeyReused):
-        return problem_response(Problem(422, "Idempotency-Key reused with a different body", str(exc),
-                                        errors=[{"field": "Idempotency-Key", "message": str(exc)}],
-                                        type_="https://parcelbridge.dev/problems/idempotency-key-reused"))
+        return problem_response(key_reused_problem(str(exc)))
 
 
 def _checked_id(order_id: str) -> str:
@@ -111,19 +108,8 @@ def _checked_id(order_id: str) -> str:
 
 def _list_query(shipper_id: str) -> OrderQuery:
     """The validated query; 400 listing every parameter at fault."""
-    known = ListQuery.model_fields
-    errors = [{"field": name, "message": "unknown query parameter"} for name in sorted(set(request.args) - set(known))]
-    values = {name: value for name in known if (value := query_text(name)) is not None}
-    try:
-        query = ListQuery.model_validate(values)
-    except ValidationError as exc:
-        raise validation_problem(errors + field_errors(exc), status=400) from exc
-    after = None
-    if query.cursor:
-        try:
-            after = decode_cursor(query.cursor, ORDER_ID_PATTERN)
-        except InvalidCursor as exc:
-            errors.append({"field": "cursor", "message": str(exc)})
+    query, errors = parse_query(ListQuery)
+    after = position_after(query.cursor, ORDER_ID_PATTERN, errors)
     if query.created_from and query.created_to and query.created_from > query.created_to:
         errors.append({"field": "created_from", "message": "must not be later than created_to"})
     if errors:

@@ -53,3 +53,16 @@ def decode_cursor(cursor: str, id_pattern: re.Pattern[str]) -> tuple[datetime, s
     if created_at.tzinfo is None or not id_pattern.match(position.id):
         raise InvalidCursor("the cursor is not one this API returned")
     return created_at, position.id
+
+
+def position_after(
+    cursor: str | None, id_pattern: re.Pattern[str], errors: list[dict[str, str]]
+) -> tuple[datetime, str] | None:
+    """Where the `cursor` query parameter points, None without one; a cursor we did not make joins `errors`."""
+    if not cursor:
+        return None
+    try:
+        return decode_cursor(cursor, id_pattern)
+    except InvalidCursor as exc:
+        errors.append({"field": "cursor", "message": str(exc)})
+        return None

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 
 from shared.http.operations import header_parameter
-from shared.http.problems import validation_problem
+from shared.http.problems import Problem, validation_problem
 
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 255
@@ -33,6 +33,13 @@ def idempotency_key() -> str | None:
         return check_idempotency_key(key)
     except InvalidIdempotencyKey as exc:
         raise validation_problem([{"field": HEADER, "message": str(exc)}], status=400) from exc
+
+
+def key_reused_problem(detail: str) -> Problem:
+    """422 for a key already used with another body: `detail` names what it was used for."""
+    return Problem(422, "Idempotency-Key reused with a different body", detail,
+                   errors=[{"field": HEADER, "message": detail}],
+                   type_="https://parcelbridge.dev/problems/idempotency-key-reused")
 
 
 def idempotency_key_parameter(what: str) -> dict[str, Any]:
