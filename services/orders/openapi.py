@@ -9,7 +9,7 @@ from typing import Any
 from services.orders.domain.placement import OrderRequest
 from services.orders.views import ORDER_ID_PATTERN, CancelRequest, ListQuery, OrderPage, OrderView
 from services.orders.webhooks.openapi import OUTGOING, UNAUTHORIZED, WEBHOOK_OPERATIONS
-from shared.http.idempotency import idempotency_key_parameter
+from shared.http.idempotency import created_headers, idempotency_key_parameter
 from shared.http.openapi import build_document
 from shared.http.operations import Api, Body, Operation, Refusal, Reply, path_parameter, pattern_schema
 
@@ -53,11 +53,6 @@ EXAMPLE_ORDER: dict[str, Any] = {
 EXAMPLE_CANCEL: dict[str, Any] = {"reason": "customer changed their mind"}
 
 _ORDER_ID = path_parameter("order_id", pattern_schema(ORDER_ID_PATTERN.pattern))
-_CREATED_HEADERS = {
-    "Location": {"description": "The order's URL", "schema": {"type": "string"}},
-    "Idempotent-Replayed": {"description": "`true` when an earlier order was returned",
-                            "schema": {"type": "string", "enum": ["true"]}},
-}
 _NOT_FOUND = {"404": Refusal("No such order for this shipper")}
 
 PLACE = Operation(
@@ -68,7 +63,7 @@ PLACE = Operation(
     parameters=[idempotency_key_parameter("one order per key and shipper")],
     body=Body(OrderRequest, EXAMPLE_ORDER),
     responses={
-        "201": Reply("The order, status `placed`", OrderView, headers=_CREATED_HEADERS),
+        "201": Reply("The order, status `placed`", OrderView, headers=created_headers("order")),
         "400": Refusal("Malformed JSON or a bad Idempotency-Key"),
         **UNAUTHORIZED,
         "413": Refusal("Body larger than the configured limit"),

@@ -46,3 +46,12 @@ def idempotency_key_parameter(what: str) -> dict[str, Any]:
     """The header as an OpenAPI parameter; `what` says what one key stands for (e.g. one order per key)."""
     schema = {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[!-~]+$"}
     return header_parameter(HEADER, schema, f"Makes retries safe: {what}.")
+
+
+def created_headers(noun: str) -> dict[str, Any]:
+    """The OpenAPI headers of a 201 an Idempotency-Key may replay: the new `noun`'s URL, and the replay flag."""
+    return {
+        "Location": {"description": f"The {noun}'s URL", "schema": {"type": "string"}},
+        "Idempotent-Replayed": {"description": f"`true` when an earlier {noun} was returned",
+                                "schema": {"type": "string", "enum": ["true"]}},
+    }

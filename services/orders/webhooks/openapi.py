@@ -14,7 +14,7 @@ from services.orders.webhooks.views import (
     WebhookRequest,
     WebhookView,
 )
-from shared.http.idempotency import idempotency_key_parameter
+from shared.http.idempotency import created_headers, idempotency_key_parameter
 from shared.http.operations import Body, Operation, Refusal, Reply, header_parameter, path_parameter, pattern_schema
 
 EXAMPLE_WEBHOOK: dict[str, Any] = {
@@ -54,11 +54,6 @@ REGISTRATION = (
 UNAUTHORIZED = {"401": Refusal("Missing, unknown or revoked API key")}
 _MISSING = {"404": Refusal("No such webhook for this shipper")}
 _WEBHOOK_ID = path_parameter("webhook_id", pattern_schema(WEBHOOK_ID.pattern))
-_CREATED_HEADERS = {
-    "Location": {"description": "The webhook's URL", "schema": {"type": "string"}},
-    "Idempotent-Replayed": {"description": "`true` when an earlier webhook was returned",
-                            "schema": {"type": "string", "enum": ["true"]}},
-}
 
 REGISTER = Operation(
     "post", "/v1/webhooks", "Register a webhook", operation_id="registerWebhook",
@@ -66,7 +61,7 @@ REGISTER = Operation(
     parameters=[idempotency_key_parameter("one webhook per key and shipper")],
     body=Body(WebhookRequest, EXAMPLE_WEBHOOK),
     responses={
-        "201": Reply("The webhook, with its secret", NewWebhookView, headers=_CREATED_HEADERS),
+        "201": Reply("The webhook, with its secret", NewWebhookView, headers=created_headers("webhook")),
         "400": Refusal("Malformed JSON or a bad Idempotency-Key"),
         **UNAUTHORIZED,
         "409": Refusal("The shipper has as many webhooks as allowed"),
