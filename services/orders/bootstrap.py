@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask
 from pymongo.collection import Collection
@@ -38,6 +38,7 @@ from services.orders.webhooks.adapters.sender import HttpSender, TargetChecker
 from services.orders.webhooks.api import webhooks_blueprint
 from services.orders.webhooks.delivery import DispatchSettings, Pace, WebhookDispatcher
 from services.orders.webhooks.domain.model import RetryPolicy
+from services.orders.webhooks.options import WebhookSettings
 from shared.batch.writer import OutboxWriter
 from shared.config import EnvReader, Settings, load_settings
 from shared.errors import ConfigError
@@ -79,12 +80,6 @@ def load_sweeper_settings(environ: Mapping[str, str]) -> SweeperSettings:
                                reader.number("ORDERS_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600))
     reader.check()
     return settings
-
-
-@dataclass(frozen=True)
-class WebhookSettings:
-    allow_private_targets: bool = False
-    dispatch: DispatchSettings = field(default_factory=DispatchSettings)
 
 
 def load_webhook_settings(environ: Mapping[str, str]) -> WebhookSettings:
