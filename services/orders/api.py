@@ -2,41 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Protocol
 
 from flask import Blueprint, g, jsonify, request
-from pydantic import ValidationError
 from pymongo.collection import Collection
 
 from services.orders import handlers
 from services.orders.adapters.repository import OrderQuery, OrderRepository
 from services.orders.domain.commands import CancelOrder, PlaceOrder
 from services.orders.domain.model import CancellationNotAllowed, OrderNotFound
-from services.orders.domain.placement import (
-    IdempotencyKeyReused,
-    InvalidIdempotencyKey,
-    OrderRequest,
-    check_idempotency_key,
-)
+from services.orders.domain.placement import IdempotencyKeyReused, OrderRequest
 from services.orders.openapi import openapi_document
-from services.orders.views import (
-    CancelRequest,
-    InvalidCursor,
-    ListQuery,
-    OrderPage,
-    decode_cursor,
-    encode_cursor,
-    order_view,
-)
+from services.orders.views import ORDER_ID_PATTERN, CancelRequest, ListQuery, OrderPage, order_view
 from shared.errors import ConcurrencyConflict
 from shared.http.auth import authenticate
-from shared.http.body import field_errors, parse_body, query_text
+from shared.http.body import parse_body, parse_query
+from shared.http.cursor import encode_cursor, position_after
 from shared.http.docs import add_document_routes
+from shared.http.idempotency import idempotency_key, key_reused_problem
 from shared.http.problems import Problem, problem_response, validation_problem
-
-ORDER_ID = re.compile(r"^ord_[a-z2-7]{20}$")
 
 
 class Stores(Protocol):
@@ -111,44 +96,20 @@ def _install_errors(api: Blueprint) -> None:
 
     @api.errorhandler(IdempotencyKeyReused)
     def _key_reused(exc: IdempotencyKeyReused):
-        return problem_response(Problem(422, "Idempotency-Key reused with a different body", str(exc),
-                                        errors=[{"field": "Idempotency-Key", "message": str(exc)}],
-                                        type_="https://parcelbridge.dev/problems/idempotency-key-reused"))
+        return problem_response(key_reused_problem(str(exc)))
 
 
 def _checked_id(order_id: str) -> str:
     # A malformed id cannot name an order: answer exactly as for an unknown one.
-    if not ORDER_ID.match(order_id):
+    if not ORDER_ID_PATTERN.match(order_id):
         raise OrderNotFound(order_id)
     return order_id
 
 
-def idempotency_key() -> str | None:
-    """The validated `Idempotency-Key` header, if sent; 400 when malformed."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    try:
-        return check_idempotency_key(key)
-    except InvalidIdempotencyKey as exc:
-        raise validation_problem([{"field": "Idempotency-Key", "message": str(exc)}], status=400) from exc
-
-
 def _list_query(shipper_id: str) -> OrderQuery:
     """The validated query; 400 listing every parameter at fault."""
-    known = ListQuery.model_fields
-    errors = [{"field": name, "message": "unknown query parameter"} for name in sorted(set(request.args) - set(known))]
-    values = {name: value for name in known if (value := query_text(name)) is not None}
-    try:
-        query = ListQuery.model_validate(values)
-    except ValidationError as exc:
-        raise validation_problem(errors + field_errors(exc), status=400) from exc
-    after = None
-    if query.cursor:
-        try:
-            after = decode_cursor(query.cursor)
-        except InvalidCursor as exc:
-            errors.append({"field": "cursor", "message": str(exc)})
+    query, errors = parse_query(ListQuery)
+    after = position_after(query.cursor, ORDER_ID_PATTERN, errors)
     if query.created_from and query.created_to and query.created_from > query.created_to:
         errors.append({"field": "created_from", "message": "must not be later than created_to"})
     if errors:

@@ -11,33 +11,35 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask
 from pymongo.collection import Collection
 
-from services.orders.adapters.delivery_schedule import ScheduledDeliveries
-from services.orders.adapters.doorbell import KafkaDoorbell, kafka_doorbell
 from services.orders.adapters.repository import (
     API_KEYS,
     INDEXES,
+    ORDER_QUEUES,
     ORDERS,
     SHIPPERS,
     MongoOrderRepository,
     MongoShipperRepository,
 )
-from services.orders.adapters.webhook_http import HttpSender, TargetChecker
-from services.orders.adapters.webhook_store import (
+from services.orders.api import orders_blueprint
+from services.orders.manifest import MANIFEST
+from services.orders.webhooks.adapters.doorbell import KafkaDoorbell, kafka_doorbell
+from services.orders.webhooks.adapters.queue import MongoDeliveryQueue
+from services.orders.webhooks.adapters.repository import (
     WEBHOOK_INDEXES,
-    MongoDeliveryQueue,
     MongoDeliveryRepository,
     MongoWebhookRepository,
 )
-from services.orders.api import orders_blueprint
-from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
-from services.orders.domain.webhooks import RetryPolicy
-from services.orders.manifest import MANIFEST
-from services.orders.webhook_api import webhooks_blueprint
+from services.orders.webhooks.adapters.schedule import ScheduledDeliveries
+from services.orders.webhooks.adapters.sender import HttpSender, TargetChecker
+from services.orders.webhooks.api import webhooks_blueprint
+from services.orders.webhooks.delivery import DispatchSettings, Pace, WebhookDispatcher
+from services.orders.webhooks.domain.model import RetryPolicy
+from services.orders.webhooks.options import WebhookSettings
 from shared.batch.writer import OutboxWriter
 from shared.config import EnvReader, Settings, load_settings
 from shared.errors import ConfigError
@@ -79,12 +81,6 @@ def load_sweeper_settings(environ: Mapping[str, str]) -> SweeperSettings:
                                reader.number("ORDERS_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600))
     reader.check()
     return settings
-
-
-@dataclass(frozen=True)
-class WebhookSettings:
-    allow_private_targets: bool = False
-    dispatch: DispatchSettings = field(default_factory=DispatchSettings)
 
 
 def load_webhook_settings(environ: Mapping[str, str]) -> WebhookSettings:
@@ -162,7 +158,7 @@ class OrdersService:
         db = self.database()
         # The deliverer is the delivery log's only writer, so it keeps the pending deliveries in memory.
         return WebhookDispatcher(
-            MongoDeliveryQueue(db), self.webhooks(), ScheduledDeliveries(self.deliveries()),
+            MongoDeliveryQueue(db[ORDERS], ORDER_QUEUES), self.webhooks(), ScheduledDeliveries(self.deliveries()),
             HttpSender(self.target_checker()), self.webhook_settings.dispatch,
         )
 

@@ -18,7 +18,7 @@ from services.orders.domain.placement import (
     random_order_id,
 )
 from services.orders.domain.shippers import Shipper, ShipperNotFound
-from services.orders.domain.webhooks import PendingDelivery, Webhook, notification_body, queue_for
+from services.orders.webhooks.domain.model import PendingDelivery, Webhook, notification_body, queue_for
 from shared.batch.routes import Applied
 from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation, ConcurrencyConflict

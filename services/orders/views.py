@@ -1,15 +1,12 @@
-"""What the shipper API reads and answers: query and response models, and the opaque list cursor."""
+"""What the shipper API reads and answers: the query and response models of the orders routes."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from services.orders.domain.model import Order, OrderStatus
 from shared.events.schemas.base import Payload
@@ -31,10 +28,6 @@ def _rfc3339(value: object) -> object:
 Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(time_in_range)]
 
 
-class InvalidCursor(ValueError):
-    """The cursor was not made by this API."""
-
-
 class CancelRequest(Payload):
     """The optional body of `POST /v1/orders/{order_id}/cancel`."""
 
@@ -46,11 +39,11 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=20, ge=1, le=100)
-    status: OrderStatus | None = None
-    created_from: Rfc3339 | None = None
-    created_to: Rfc3339 | None = None
-    cursor: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=20, ge=1, le=100, description="Page size")
+    status: OrderStatus | None = Field(default=None, description="Only orders in this status")
+    created_from: Rfc3339 | None = Field(default=None, description="Created at or after (RFC 3339)")
+    created_to: Rfc3339 | None = Field(default=None, description="Created at or before (RFC 3339)")
+    cursor: str | None = Field(default=None, max_length=200, description="`next_cursor` of the previous page")
 
 
 class _View(BaseModel):
@@ -126,39 +119,3 @@ def order_view(order: Order) -> dict:
         cancellation_refused_reason=order.cancellation_refused_reason,
     )
     return view.model_dump(mode="json")
-
-
-class Listed(Protocol):
-    """Anything listed newest first by (created_at, id): orders, webhook deliveries."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def created_at(self) -> datetime: ...
-
-
-def encode_cursor(item: Listed) -> str:
-    """An opaque token for "after this item" in the newest-first order."""
-    raw = json.dumps({"t": item.created_at.isoformat(), "id": item.id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-class _CursorPosition(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    t: str = Field(max_length=40)
-    id: str = Field(max_length=40)
-
-
-def decode_cursor(cursor: str, id_pattern: re.Pattern[str] = ORDER_ID_PATTERN) -> tuple[datetime, str]:
-    """The (created_at, id) a cursor points after; raises InvalidCursor for anything we did not make."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        position = _CursorPosition.model_validate_json(raw)
-        created_at = datetime.fromisoformat(position.t)
-    except (binascii.Error, ValueError, ValidationError) as exc:
-        raise InvalidCursor("the cursor is not one this API returned") from exc
-    if created_at.tzinfo is None or not id_pattern.match(position.id):
-        raise InvalidCursor("the cursor is not one this API returned")
-    return created_at, position.id

@@ -10,10 +10,12 @@ from functools import partial
 
 from services.orders import handlers
 from services.orders.adapters.order_codec import ORDER_CODEC
-from services.orders.adapters.repository import ORDERS, WEBHOOK_QUEUE
-from services.orders.adapters.webhook_directory import WebhookDirectory
-from services.orders.adapters.webhook_store import WebhookRepository
+from services.orders.adapters.repository import ORDERS
 from services.orders.bootstrap import OrdersService, bootstrap
+from services.orders.webhooks.adapters.directory import WebhookDirectory
+from services.orders.webhooks.adapters.queue import WEBHOOK_QUEUE
+from services.orders.webhooks.adapters.repository import WebhookRepository
+from services.orders.webhooks.worker import deliver
 from shared.batch.cache import DocumentCache
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
@@ -25,7 +27,7 @@ from shared.kafka.topics import SHIPMENTS, TRACKING
 from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from shared.resilience import closed_on_failure
-from shared.runtime import progress, run_consumer, run_mode, run_relay
+from shared.runtime import run_consumer, run_mode, run_relay
 
 GROUP = "orders"
 TOPICS = (SHIPMENTS.name, TRACKING.name)
@@ -74,16 +76,7 @@ def _relay(service: OrdersService, stop: threading.Event) -> None:
     run_relay(relay(service), stop)
 
 
-def _deliver(service: OrdersService, stop: threading.Event) -> None:
-    # One deliver process per database: deliveries are not claimed, so two would both send them.
-    doorbell = service.doorbell()
-    try:
-        service.dispatcher().run(stop, doorbell, on_pass=progress)
-    finally:
-        doorbell.close()
-
-
-MODES = {"consume": _consume, "relay": _relay, "deliver": _deliver}
+MODES = {"consume": _consume, "relay": _relay, "deliver": deliver}
 
 
 def main(argv: Sequence[str]) -> int:

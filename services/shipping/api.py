@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
 from flask import Blueprint, Response, jsonify
 
 from services.shipping.adapters.label import render_label
 from services.shipping.adapters.repository import ShipmentRepository
 from services.shipping.domain.model import Shipment
-from services.shipping.openapi import build_document
+from services.shipping.openapi import openapi_document
 from services.shipping.views import shipment_view
 from shared.http.docs import add_document_routes
 from shared.http.problems import Problem
 from shared.numbers import is_shipment_id
 
 Authenticate = Callable[[], str]
-
-
-@cache
-def _document() -> dict:
-    return build_document()
 
 
 def make_blueprint(shipments: ShipmentRepository, authenticate: Authenticate) -> Blueprint:
@@ -54,6 +48,6 @@ def make_blueprint(shipments: ShipmentRepository, authenticate: Authenticate) ->
                      "Cache-Control": "private, no-store"},
         )
 
-    add_document_routes(api, _document)
+    add_document_routes(api, openapi_document)
 
     return api

@@ -95,3 +95,17 @@ def query_text(name: str, max_length: int = 200) -> str | None:
     if value.startswith("$") or len(value) > max_length or has_control_character(value):
         raise validation_problem([{"field": name, "message": "invalid value"}], status=400)
     return value
+
+
+def parse_query(model: type[M]) -> tuple[M, list[dict[str, str]]]:
+    """The query string validated by `model`, with its unknown parameters as field errors for the caller's own checks.
+
+    A value `model` refuses is a 400 at once, listing it with every unknown parameter.
+    """
+    known = model.model_fields
+    unknown = [{"field": name, "message": "unknown query parameter"} for name in sorted(set(request.args) - set(known))]
+    values = {name: value for name in known if (value := query_text(name)) is not None}
+    try:
+        return model.model_validate(values), unknown
+    except ValidationError as exc:
+        raise validation_problem(unknown + field_errors(exc), status=400) from exc

@@ -1,1 +1,1 @@
-"""What the orders service talks to: its MongoDB database and shippers' webhook receivers."""
+"""What the orders context talks to: its MongoDB database (orders, shippers, API keys and the order listing)."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from services.orders.adapters.repository import WEBHOOK_OUTBOX, WEBHOOK_QUEUE, order_document, order_from_document
+from services.orders.adapters.repository import order_document, order_from_document
 from services.orders.domain.model import Order
-from services.orders.domain.webhooks import PendingDelivery
+from services.orders.webhooks.adapters.queue import WEBHOOK_OUTBOX, WEBHOOK_QUEUE
+from services.orders.webhooks.domain.model import PendingDelivery
 from shared.batch.routes import Codec
 from shared.mongo.documents import Document
 

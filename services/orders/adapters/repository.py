@@ -19,17 +19,16 @@ from services.orders.adapters.listing import ORDER_LISTING, ListingIndex
 from services.orders.adapters.listing_keys import key_range, listing_key, order_id_of, window_bounds
 from services.orders.domain.model import Booking, HistoryEntry, Order, OrderNotFound, Rejection
 from services.orders.domain.shippers import Shipper, ShipperKey
+from services.orders.webhooks.adapters.queue import WEBHOOK_QUEUE
 from shared.batch.ports import Write
 from shared.batch.writer import OutboxWriter
 from shared.errors import ConcurrencyConflict
 from shared.events.envelope import CloudEvent
 from shared.mongo.client import IndexSpec
-from shared.mongo.documents import OUTBOX, AlreadyExists, Document, Queue, VersionedCollection, with_events
+from shared.mongo.documents import OUTBOX, AlreadyExists, Document, VersionedCollection, with_events
 from shared.mongo.outbox import outbox_index
 
 ORDERS, SHIPPERS, API_KEYS = "orders", "shippers", "api_keys"
-WEBHOOK_OUTBOX = "webhook_outbox"  # deliveries queued on an order, moved out by the deliver process
-WEBHOOK_QUEUE = Queue(f"{WEBHOOK_OUTBOX}_pending", "webhook_hints")
 ORDER_QUEUES = (OUTBOX, WEBHOOK_QUEUE)
 STATUS_FILTER_BATCH = 100  # listing entries read at a time when a status filter may skip most of them
 # How far past its own clock a listing looks for orders (placed by a process whose clock runs ahead). A bound

@@ -31,18 +31,3 @@ class CreateShipper:
 @dataclass(frozen=True)
 class RevokeShipper:
     shipper_id: str
-
-
-@dataclass(frozen=True)
-class RegisterWebhook:
-    shipper_id: str
-    url: str
-    description: str | None = None
-    statuses: tuple[str, ...] | None = None
-    idempotency_key: str | None = None
-
-
-@dataclass(frozen=True)
-class DeleteWebhook:
-    shipper_id: str
-    webhook_id: str

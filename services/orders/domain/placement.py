@@ -21,10 +21,6 @@ class IdempotencyKeyReused(BusinessRuleViolation):
     """The Idempotency-Key was already used by this shipper for a different request body."""
 
 
-class InvalidIdempotencyKey(ValueError):
-    """The Idempotency-Key header is empty, too long or not printable ASCII."""
-
-
 class OrderRequest(Payload):
     """The body of `POST /v1/orders`; unknown fields are refused (inherited `extra="forbid"`)."""
 
@@ -51,13 +47,6 @@ def fingerprint(request: OrderRequest) -> str:
     """SHA-256 of the request's canonical JSON: equal for bodies that mean the same order."""
     canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def check_idempotency_key(key: str) -> str:
-    """The key unchanged if usable; raises InvalidIdempotencyKey otherwise."""
-    if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not all("!" <= ch <= "~" for ch in key):
-        raise InvalidIdempotencyKey(f"use 1 to {IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces")
-    return key
 
 
 def random_order_id() -> str:

@@ -20,10 +20,10 @@ from werkzeug.test import TestResponse
 from services.orders import handlers, worker
 from services.orders.bootstrap import OrdersService, bootstrap, create_orders_app
 from services.orders.domain.commands import CreateShipper
-from services.orders.domain.webhooks import EVENT_TYPE, Delivery, PendingDelivery, delivery_id, notification_body
 from services.orders.openapi import EXAMPLE_ORDER, openapi_document
 from services.orders.views import OrderPage, OrderView
-from services.orders.webhook_views import DeliveryPage, NewWebhookView, WebhookList, WebhookView
+from services.orders.webhooks.domain.model import EVENT_TYPE, Delivery, PendingDelivery, delivery_id, notification_body
+from services.orders.webhooks.views import DeliveryPage, NewWebhookView, WebhookList, WebhookView
 from shared.clock import utc_now
 from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode

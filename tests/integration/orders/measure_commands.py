@@ -26,8 +26,8 @@ from store_commands import listening  # beside this script, so it runs against a
 from services.orders import handlers, worker
 from services.orders.bootstrap import bootstrap, create_orders_app
 from services.orders.domain.commands import CreateShipper
-from services.orders.domain.webhooks import Webhook
 from services.orders.openapi import EXAMPLE_ORDER
+from services.orders.webhooks.domain.model import Webhook
 from shared.clock import utc_now
 from shared.events.envelope import new_event
 from shared.kafka.admin import admin_client

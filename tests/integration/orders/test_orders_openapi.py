@@ -4,7 +4,7 @@ import pytest
 
 from services.orders.domain.placement import OrderRequest
 from services.orders.views import CancelRequest
-from services.orders.webhook_views import WebhookPayload, WebhookRequest
+from services.orders.webhooks.views import WebhookPayload, WebhookRequest
 
 pytestmark = pytest.mark.integration
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from services.orders import handlers, worker
-from services.orders.adapters.repository import ORDERS
-from services.orders.adapters.webhook_store import MongoDeliveryQueue
+from services.orders.adapters.repository import ORDER_QUEUES, ORDERS
 from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.placement import OrderRequest
-from services.orders.domain.webhooks import Webhook
+from services.orders.webhooks.adapters.queue import MongoDeliveryQueue
+from services.orders.webhooks.domain.model import Webhook
 from shared.clock import utc_now
 from shared.events.envelope import new_event
 from shared.kafka.producer import EventProducer, make_kafka_producer
@@ -85,7 +85,7 @@ def test_a_delivery_hinted_before_its_order_is_written_waits_for_it(service, shi
     _webhook(service, shipper.id)
     order_id = handlers.place_order(PlaceOrder(shipper.id, OrderRequest.model_validate(body)),
                                     service.orders()).order.id
-    queue = MongoDeliveryQueue(service.database(), sweep_every=3600)
+    queue = MongoDeliveryQueue(service.database()[ORDERS], ORDER_QUEUES, sweep_every=3600)
     queue.pending(100)  # its first pass sweeps; later ones follow hints only
     # The consumer hints first, then writes: a deliverer pass in between must not drop the hint.
     MongoDocumentStore(service.database()).hint_queue("webhook_hints", [(ORDERS, order_id)])
@@ -103,7 +103,7 @@ def test_a_hint_with_no_work_behind_it_is_dropped_once_settled(service, shipper,
     hints = service.database().webhook_hints
     hints.insert_one({"_id": f"{ORDERS}/{order_id}", "collection": ORDERS, "doc_id": order_id,
                       "at": datetime(2025, 1, 1, tzinfo=UTC)})  # its writer died before writing, long ago
-    queue = MongoDeliveryQueue(service.database(), sweep_every=3600)
+    queue = MongoDeliveryQueue(service.database()[ORDERS], ORDER_QUEUES, sweep_every=3600)
     queue.pending(100)
     assert order_id not in [q.order_id for q in queue.pending(100)]
     assert hints.find_one({"doc_id": order_id}) is None

@@ -4,7 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from services.orders.bootstrap import OrdersService, WebhookSettings, create_orders_app
+from services.orders.bootstrap import OrdersService, create_orders_app
+from services.orders.webhooks.options import WebhookSettings
 from tests.integration.orders.conftest import seed_delivery
 
 pytestmark = pytest.mark.integration

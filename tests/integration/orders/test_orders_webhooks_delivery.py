@@ -10,12 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from services.orders import worker
-from services.orders.adapters.doorbell import KafkaDoorbell, kafka_doorbell
-from services.orders.delivery import Pace
 from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.placement import OrderRequest
-from services.orders.domain.signing import verify
 from services.orders.handlers import place_order
+from services.orders.webhooks.adapters.doorbell import KafkaDoorbell, kafka_doorbell
+from services.orders.webhooks.delivery import Pace
+from services.orders.webhooks.domain.signing import verify
 from shared.events.envelope import new_event
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import EventProducer, make_kafka_producer

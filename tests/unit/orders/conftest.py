@@ -12,8 +12,6 @@ import pytest
 from services.orders.adapters.order_codec import load_queued
 from services.orders.adapters.repository import (
     ORDERS,
-    WEBHOOK_OUTBOX,
-    WEBHOOK_QUEUE,
     OrderExists,
     OrderQuery,
     OrderRepository,
@@ -22,19 +20,18 @@ from services.orders.adapters.repository import (
     order_document,
     order_from_document,
 )
-from services.orders.adapters.webhook_http import Sender, TargetChecker
-from services.orders.adapters.webhook_store import (
+from services.orders.domain.model import Order
+from services.orders.domain.shippers import Shipper
+from services.orders.openapi import EXAMPLE_ORDER
+from services.orders.webhooks.adapters.queue import WEBHOOK_OUTBOX, WEBHOOK_QUEUE, DeliveryQueue, QueuedDeliveries
+from services.orders.webhooks.adapters.repository import (
     DeliveryQuery,
-    DeliveryQueue,
     DeliveryRepository,
-    QueuedDeliveries,
     WebhookExists,
     WebhookRepository,
 )
-from services.orders.domain.model import Order
-from services.orders.domain.shippers import Shipper
-from services.orders.domain.webhooks import Delivery, Outcome, PendingDelivery, Webhook
-from services.orders.openapi import EXAMPLE_ORDER
+from services.orders.webhooks.adapters.sender import Sender, TargetChecker
+from services.orders.webhooks.domain.model import Delivery, Outcome, PendingDelivery, Webhook
 from services.orders.worker import order_unit
 from shared.batch.fold import Rejection
 from shared.events.envelope import CloudEvent, from_document

@@ -4,10 +4,10 @@ import threading
 
 import pytest
 
-from services.orders.adapters.delivery_schedule import ScheduledDeliveries
 from services.orders.bootstrap import load_webhook_settings
-from services.orders.delivery import DispatchSettings, Pace, WebhookDispatcher
-from services.orders.domain.webhooks import RetryPolicy
+from services.orders.webhooks.adapters.schedule import ScheduledDeliveries
+from services.orders.webhooks.delivery import DispatchSettings, Pace, WebhookDispatcher
+from services.orders.webhooks.domain.model import RetryPolicy
 from shared.errors import ConfigError
 from tests.unit.orders.conftest import FakeDeliveryQueue, FakeDeliveryRepository, FakeSender
 from tests.unit.orders.test_orders_handlers import _place, _tracking

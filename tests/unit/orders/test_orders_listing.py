@@ -17,7 +17,8 @@ from services.orders.adapters.listing_keys import (
 )
 from services.orders.adapters.repository import OrderQuery, listing_reads, newest_page
 from services.orders.domain.model import Order
-from services.orders.views import decode_cursor, encode_cursor
+from services.orders.views import ORDER_ID_PATTERN
+from shared.http.cursor import decode_cursor, encode_cursor
 
 START = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 NOW = START + timedelta(seconds=40)  # just after the newest stored order
@@ -101,7 +102,7 @@ def test_cursor_pages_walk_every_order_newest_first_without_repeats(orders, stor
         walked += found[: query.limit]
         if len(found) <= query.limit:
             break
-        after = decode_cursor(encode_cursor(found[query.limit - 1]))
+        after = decode_cursor(encode_cursor(found[query.limit - 1]), ORDER_ID_PATTERN)
     assert _ids(walked) == _ids(orders.page(replace(query, limit=1000)))
     assert len(set(_ids(walked))) == len(walked) > query.limit
 

@@ -1,15 +1,9 @@
 import pytest
 from pydantic import ValidationError
 
-from services.orders.domain.placement import (
-    InvalidIdempotencyKey,
-    OrderRequest,
-    check_idempotency_key,
-    fingerprint,
-    order_id_for_key,
-    random_order_id,
-)
+from services.orders.domain.placement import OrderRequest, fingerprint, order_id_for_key, random_order_id
 from shared.http.body import field_errors
+from shared.http.idempotency import InvalidIdempotencyKey, check_idempotency_key
 
 ORDER_ID = r"^ord_[a-z2-7]{20}$"
 

@@ -6,7 +6,8 @@ import pytest
 from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
 from services.orders.openapi import EXAMPLE_CANCEL, EXAMPLE_ORDER, openapi_document
-from services.orders.views import CancelRequest, InvalidCursor, decode_cursor, encode_cursor, order_view
+from services.orders.views import ORDER_ID_PATTERN, CancelRequest, order_view
+from shared.http.cursor import InvalidCursor, decode_cursor, encode_cursor
 from shared.http.docs import docs_page
 
 
@@ -17,7 +18,7 @@ def _order() -> Order:
 
 def test_a_cursor_points_after_the_order_it_was_made_from():
     order = _order()
-    assert decode_cursor(encode_cursor(order)) == (order.created_at, order.id)
+    assert decode_cursor(encode_cursor(order), ORDER_ID_PATTERN) == (order.created_at, order.id)
 
 
 def _b64(text: str) -> str:
@@ -30,7 +31,7 @@ def _b64(text: str) -> str:
 ])
 def test_a_cursor_we_did_not_make_is_refused(cursor):
     with pytest.raises(InvalidCursor):
-        decode_cursor(cursor)
+        decode_cursor(cursor, ORDER_ID_PATTERN)
 
 
 def test_an_order_view_shows_the_request_and_the_status():

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 
 from services.orders.bootstrap import load_webhook_settings
-from services.orders.delivery import DispatchSettings, WebhookDispatcher
-from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
-from services.orders.domain.signing import verify
-from services.orders.domain.targets import TargetRefused
-from services.orders.domain.webhooks import RetryPolicy, WebhookNotFound, delivery_id
-from services.orders.webhook_handlers import (
+from services.orders.webhooks.delivery import DispatchSettings, WebhookDispatcher
+from services.orders.webhooks.domain.commands import DeleteWebhook, RegisterWebhook
+from services.orders.webhooks.domain.model import RetryPolicy, WebhookNotFound, delivery_id
+from services.orders.webhooks.domain.signing import verify
+from services.orders.webhooks.domain.targets import TargetRefused
+from services.orders.webhooks.handlers import (
     MAX_WEBHOOKS_PER_SHIPPER,
     WebhookKeyReused,
     WebhookLimitReached,

@@ -8,10 +8,8 @@ from itertools import pairwise
 
 import pytest
 
-from services.orders.adapters.webhook_http import HttpSender, TargetChecker
-from services.orders.domain.signing import new_secret, signature, verify
-from services.orders.domain.targets import TargetRefused, check_addresses, is_public, parse_target
-from services.orders.domain.webhooks import (
+from services.orders.webhooks.adapters.sender import HttpSender, TargetChecker
+from services.orders.webhooks.domain.model import (
     Delivery,
     Outcome,
     PendingDelivery,
@@ -20,6 +18,8 @@ from services.orders.domain.webhooks import (
     delivery_id,
     notification_body,
 )
+from services.orders.webhooks.domain.signing import new_secret, signature, verify
+from services.orders.webhooks.domain.targets import TargetRefused, check_addresses, is_public, parse_target
 from tests.unit.orders.conftest import PUBLIC_RESOLVER, fake_resolver
 
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from services.shipping.adapters.repository import SHIPMENTS, shipment_fields
 from services.shipping.api import make_blueprint
 from services.shipping.domain.booking import book
 from services.shipping.domain.numbers import new_numbers
-from services.shipping.openapi import build_document
+from services.shipping.openapi import openapi_document
 from services.shipping.views import ShipmentView
 from shared.http.app import create_app
 from shared.http.problems import Problem
@@ -85,7 +85,7 @@ def test_every_route_is_in_the_openapi_document(client):
 
 
 def test_every_reference_in_the_openapi_document_resolves():
-    document = build_document()
+    document = openapi_document()
 
     def refs(node):
         if isinstance(node, dict):
@@ -107,6 +107,6 @@ def test_the_docs_page_lists_every_operation(client):
     page = client.get("/docs")
     assert page.mimetype == "text/html"
     text = page.get_data(as_text=True)
-    for path in build_document()["paths"]:
+    for path in openapi_document()["paths"]:
         assert path in text
     assert "<script" not in text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services.orders.adapters.webhook_store import WebhookRepository
-from services.orders.domain.webhooks import Webhook
+from services.orders.webhooks.adapters.repository import WebhookRepository
+from services.orders.webhooks.domain.model import Webhook
 from shared.mongo.documents import Document
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
 from urllib3.exceptions import HTTPError
 
-from services.orders.domain.targets import Target, TargetRefused, check_addresses, parse_target
-from services.orders.domain.webhooks import Outcome
+from services.orders.webhooks.domain.model import Outcome
+from services.orders.webhooks.domain.targets import Target, TargetRefused, check_addresses, parse_target
 
 Resolver = Callable[[str, int], list[str]]
 RESPONSE_READ_LIMIT = 4096  # the receiver's answer is not used; read a little so the connection ends cleanly

@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 
-from services.orders.adapters.webhook_store import DeliveryQuery, DeliveryRepository
-from services.orders.domain.webhooks import Delivery
+from services.orders.webhooks.adapters.repository import DeliveryQuery, DeliveryRepository
+from services.orders.webhooks.domain.model import Delivery
 
 EVERYTHING = datetime.max.replace(tzinfo=UTC)
 LOAD_LIMIT = 1_000_000  # pending deliveries read at start; each is a few hundred bytes

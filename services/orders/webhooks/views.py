@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.orders.domain.targets import MAX_URL_LENGTH
-from services.orders.domain.webhooks import Delivery, Webhook
+from services.orders.webhooks.domain.model import Delivery, Webhook
+from services.orders.webhooks.domain.targets import MAX_URL_LENGTH
 from shared.events.schemas.base import Payload
 from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
+
+WEBHOOK_ID = re.compile(r"^whk_[a-z2-7]{20}$")
+DELIVERY_ID = re.compile(r"^dlv_[a-z2-7]{26}$")
 
 
 class WebhookRequest(Payload):
@@ -38,8 +42,8 @@ class DeliveryListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=20, ge=1, le=100, description="Page size")
+    cursor: str | None = Field(default=None, max_length=200, description="`next_cursor` of the previous page")
 
 
 class _View(BaseModel):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from shared.errors import BusinessRuleViolation
+from shared.ids import derived_id
 
 EVENT_TYPE = "parcel.status_changed"
 WebhookState = Literal["active", "disabled"]
@@ -152,8 +151,7 @@ class Delivery:
 
 def delivery_id(webhook_id: str, event_id: str) -> str:
     """The same id for the same (webhook, event), so a re-queued delivery collides with the first."""
-    digest = hashlib.sha256(f"{webhook_id}\n{event_id}".encode()).digest()
-    return "dlv_" + base64.b32encode(digest).decode().lower()[:26]
+    return derived_id("dlv_", webhook_id, event_id, length=26)
 
 
 def notification_body(event_id: str, occurred_at: datetime, data: dict[str, Any]) -> str:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from dataclasses import dataclass
 
-from services.orders.adapters.webhook_http import TargetChecker
-from services.orders.adapters.webhook_store import WebhookExists, WebhookRepository
-from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
-from services.orders.domain.signing import new_secret
-from services.orders.domain.webhooks import Webhook
-from services.orders.handlers import Clock, utc_now
+from services.orders.webhooks.adapters.repository import WebhookExists, WebhookRepository
+from services.orders.webhooks.adapters.sender import TargetChecker
+from services.orders.webhooks.domain.commands import DeleteWebhook, RegisterWebhook
+from services.orders.webhooks.domain.model import Webhook
+from services.orders.webhooks.domain.signing import new_secret
+from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation
+from shared.ids import derived_id, random_id
 
 MAX_WEBHOOKS_PER_SHIPPER = 20
 
@@ -69,12 +67,8 @@ def _same_request(original: Webhook, command: RegisterWebhook) -> Webhook:
 
 
 def _random_webhook_id() -> str:
-    return _webhook_id(secrets.token_bytes(13))
+    return random_id("whk_")
 
 
 def _webhook_id_for_key(shipper_id: str, key: str) -> str:
-    return _webhook_id(hashlib.sha256(f"webhook\n{shipper_id}\n{key}".encode()).digest())
-
-
-def _webhook_id(raw: bytes) -> str:
-    return "whk_" + base64.b32encode(raw).decode().lower()[:20]
+    return derived_id("whk_", "webhook", shipper_id, key)

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
-from flask import Blueprint, Response, jsonify, request
-from pydantic import ValidationError
+from flask import Blueprint, Response, jsonify
 from pymongo.collection import Collection
 
-from services.orders.adapters.webhook_http import TargetChecker
-from services.orders.adapters.webhook_store import DeliveryQuery, DeliveryRepository, WebhookRepository
-from services.orders.api import idempotency_key
-from services.orders.domain.commands import DeleteWebhook, RegisterWebhook
-from services.orders.domain.targets import TargetRefused
-from services.orders.domain.webhooks import WebhookNotFound
-from services.orders.views import InvalidCursor, decode_cursor, encode_cursor
-from services.orders.webhook_handlers import (
+from services.orders.webhooks.adapters.repository import DeliveryQuery, DeliveryRepository, WebhookRepository
+from services.orders.webhooks.adapters.sender import TargetChecker
+from services.orders.webhooks.domain.commands import DeleteWebhook, RegisterWebhook
+from services.orders.webhooks.domain.model import WebhookNotFound
+from services.orders.webhooks.domain.targets import TargetRefused
+from services.orders.webhooks.handlers import (
     WebhookKeyReused,
     WebhookLimitReached,
     delete_webhook,
     register_webhook,
 )
-from services.orders.webhook_views import (
+from services.orders.webhooks.views import (
+    DELIVERY_ID,
+    WEBHOOK_ID,
     DeliveryListQuery,
     DeliveryPage,
     WebhookList,
@@ -32,11 +30,10 @@ from services.orders.webhook_views import (
     webhook_view,
 )
 from shared.http.auth import authenticate
-from shared.http.body import field_errors, parse_body, query_text
+from shared.http.body import parse_body, parse_query
+from shared.http.cursor import encode_cursor, position_after
+from shared.http.idempotency import idempotency_key, key_reused_problem
 from shared.http.problems import Problem, problem_response, validation_problem
-
-WEBHOOK_ID = re.compile(r"^whk_[a-z2-7]{20}$")
-DELIVERY_ID = re.compile(r"^dlv_[a-z2-7]{26}$")
 
 
 class WebhookStores(Protocol):
@@ -116,9 +113,7 @@ def _install_errors(api: Blueprint) -> None:
 
     @api.errorhandler(WebhookKeyReused)
     def _key_reused(exc: WebhookKeyReused):
-        return problem_response(Problem(422, "Idempotency-Key reused with a different body", str(exc),
-                                        errors=[{"field": "Idempotency-Key", "message": str(exc)}],
-                                        type_="https://parcelbridge.dev/problems/idempotency-key-reused"))
+        return problem_response(key_reused_problem(str(exc)))
 
 
 def _checked_id(webhook_id: str) -> str:
@@ -130,19 +125,8 @@ def _checked_id(webhook_id: str) -> str:
 
 def _delivery_query(webhook_id: str) -> DeliveryQuery:
     """The validated query; 400 listing every parameter at fault."""
-    known = DeliveryListQuery.model_fields
-    errors = [{"field": name, "message": "unknown query parameter"} for name in sorted(set(request.args) - set(known))]
-    values = {name: value for name in known if (value := query_text(name)) is not None}
-    try:
-        query = DeliveryListQuery.model_validate(values)
-    except ValidationError as exc:
-        raise validation_problem(errors + field_errors(exc), status=400) from exc
-    after = None
-    if query.cursor:
-        try:
-            after = decode_cursor(query.cursor, DELIVERY_ID)
-        except InvalidCursor as exc:
-            errors.append({"field": "cursor", "message": str(exc)})
+    query, errors = parse_query(DeliveryListQuery)
+    after = position_after(query.cursor, DELIVERY_ID, errors)
     if errors:
         raise validation_problem(errors, status=400)
     return DeliveryQuery(webhook_id, query.limit, after)

@@ -21,11 +21,12 @@ from typing import Protocol, runtime_checkable
 
 from prometheus_client import Counter
 
-from services.orders.adapters.webhook_http import Sender
-from services.orders.adapters.webhook_store import DeliveryQueue, DeliveryRepository, WebhookRepository
-from services.orders.domain.signing import signature
-from services.orders.domain.webhooks import Delivery, Outcome, RetryPolicy, Webhook
-from services.orders.handlers import Clock, utc_now
+from services.orders.webhooks.adapters.queue import DeliveryQueue
+from services.orders.webhooks.adapters.repository import DeliveryRepository, WebhookRepository
+from services.orders.webhooks.adapters.sender import Sender
+from services.orders.webhooks.domain.model import Delivery, Outcome, RetryPolicy, Webhook
+from services.orders.webhooks.domain.signing import signature
+from shared.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,7 @@
-"""Webhooks, their delivery log and the delivery queue embedded in order documents, in MongoDB.
+"""Webhooks and their delivery log in MongoDB.
 
 `webhook_deliveries` is keyed by the delivery id, itself derived from (webhook, event): moving the same
 queued delivery twice hits the duplicate-key error, which FerretDB reports as reliably as MongoDB.
-Orders with queued deliveries are found through `webhook_hints` (see PendingDocuments), not by a scan.
 """
 
 from __future__ import annotations
@@ -16,12 +15,9 @@ from typing import Any
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from services.orders.adapters.repository import ORDER_QUEUES, ORDERS, WEBHOOK_OUTBOX, WEBHOOK_QUEUE
-from services.orders.domain.webhooks import Attempt, Delivery, PendingDelivery, Webhook, WebhookNotFound
-from shared.errors import ConcurrencyConflict
+from services.orders.webhooks.domain.model import Attempt, Delivery, Webhook, WebhookNotFound
 from shared.mongo.client import IndexSpec
-from shared.mongo.documents import Document, VersionedCollection
-from shared.mongo.pending import PendingDocuments
+from shared.mongo.documents import Document
 
 WEBHOOKS, DELIVERIES = "webhooks", "webhook_deliveries"
 WEBHOOK_INDEXES = (
@@ -42,15 +38,6 @@ class DeliveryQuery:
     webhook_id: str
     limit: int = 20
     after: tuple[datetime, str] | None = None
-
-
-@dataclass(frozen=True)
-class QueuedDeliveries:
-    """The deliveries queued on one order document."""
-
-    order_id: str
-    shipper_id: str
-    deliveries: list[PendingDelivery]
 
 
 class WebhookRepository(abc.ABC):
@@ -101,17 +88,6 @@ class DeliveryRepository(abc.ABC):
 
     @abc.abstractmethod
     def page(self, query: DeliveryQuery) -> list[Delivery]: ...
-
-
-class DeliveryQueue(abc.ABC):
-    """The deliveries queued on order documents, waiting to be moved into the delivery log."""
-
-    @abc.abstractmethod
-    def pending(self, limit: int) -> list[QueuedDeliveries]: ...
-
-    @abc.abstractmethod
-    def remove(self, order_id: str, delivery_ids: set[str]) -> None:
-        """Drop these deliveries from the order's queue; ones queued meanwhile stay."""
 
 
 class MongoWebhookRepository(WebhookRepository):
@@ -199,31 +175,3 @@ def delivery_from_document(document: Document) -> Delivery:
     fields = {k: v for k, v in document.items() if k not in ("_id", "attempts")}
     attempts = [Attempt(**a) for a in document.get("attempts", [])]
     return Delivery(id=document["_id"], attempts=attempts, **fields)
-
-
-class MongoDeliveryQueue(DeliveryQueue):
-    """The consumer hints an order before writing its deliveries: a hint may wait `settle` s for its document."""
-
-    def __init__(self, db: Database, attempts: int = 5, sweep_every: float = 30.0, settle: float = 10.0):
-        self.store = VersionedCollection(db[ORDERS], ORDER_QUEUES)
-        self.attempts = attempts
-        self.queued = PendingDocuments([self.store], WEBHOOK_QUEUE, sweep_every, settle=settle)
-
-    def pending(self, limit: int) -> list[QueuedDeliveries]:
-        return [
-            QueuedDeliveries(d["_id"], d["shipper_id"], [PendingDelivery(**p) for p in d.get(WEBHOOK_OUTBOX, [])])
-            for _, d in self.queued.take(limit)
-        ]
-
-    def remove(self, order_id: str, delivery_ids: set[str]) -> None:
-        for attempt in range(self.attempts):
-            current = self.store.get(order_id)
-            if current is None:
-                return
-            remaining = [p for p in current.get(WEBHOOK_OUTBOX, []) if p["delivery_id"] not in delivery_ids]
-            try:
-                self.store.save({**current, WEBHOOK_OUTBOX: remaining, WEBHOOK_QUEUE.flag: bool(remaining)})
-                return
-            except ConcurrencyConflict:
-                if attempt == self.attempts - 1:
-                    raise

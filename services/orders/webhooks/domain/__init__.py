@@ -1,0 +1,1 @@
+"""Webhooks, deliveries and their rules: pure Python, no I/O."""
