@@ -17,8 +17,9 @@ import time
 import click
 from rich.console import Console
 
+from ops import stack
 from ops.cli.configuration import use_stack_configuration
-from ops.infra import manager, processes, stack
+from ops.infra import manager, processes
 from ops.infra.interrupts import terminate_interrupts
 from ops.infra.layout import PROJECT_ROOT, Layout
 from ops.registry import settings_of

@@ -9,8 +9,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ops import stack
 from ops.cli.configuration import use_stack_configuration
-from ops.infra import stack
 from ops.infra.layout import PROJECT_ROOT, Layout
 from ops.supervision.state import BACKOFF, RUNNING, STOPPED, status_cells
 from shared.config import load_infra_settings

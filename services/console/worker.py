@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from services.console.adapters.rows import MongoInsertOnce
 from services.console.bootstrap import ConsoleService, bootstrap
 from services.console.projection_unit import ProjectionUnit
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import CARRIER_SCANS, ORDERS, SHIPMENTS, TRACKING
 from shared.liveness import heartbeat
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.runtime import run_consumer, run_mode, worker_patience
 
 GROUP = "console"

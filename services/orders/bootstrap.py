@@ -40,6 +40,7 @@ from services.orders.webhooks.api import webhooks_blueprint
 from services.orders.webhooks.delivery import DispatchSettings, Pace, WebhookDispatcher
 from services.orders.webhooks.domain.model import RetryPolicy
 from services.orders.webhooks.options import WebhookSettings
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.writer import OutboxWriter
 from shared.config import EnvReader, Settings, load_settings
 from shared.errors import ConfigError
@@ -48,7 +49,6 @@ from shared.kafka.process_producer import ProcessProducer
 from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_kafka_producer
 from shared.kafka.topics import TRACKING
 from shared.logs import configure_logging
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.client import IndexedDatabase
 from shared.readiness import readiness_checks
 

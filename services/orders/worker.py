@@ -17,6 +17,7 @@ from services.orders.webhooks.adapters.queue import WEBHOOK_QUEUE
 from services.orders.webhooks.adapters.repository import WebhookRepository
 from services.orders.webhooks.worker import deliver
 from shared.batch.cache import DocumentCache
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
@@ -24,7 +25,6 @@ from shared.batch.unit import BatchUnit
 from shared.clock import Clock, utc_now
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import SHIPMENTS, TRACKING
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from shared.resilience import closed_on_failure
 from shared.runtime import run_consumer, run_mode, run_relay

@@ -12,13 +12,13 @@ from services.shipping.adapters.repository import BOOKINGS, REFUSAL_CODEC, SHIPM
 from services.shipping.bootstrap import ShippingService, bootstrap
 from services.shipping.handlers import Deps
 from shared.batch.cache import DocumentCache
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.batch.unit import BatchUnit
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import ORDERS, SHIPPERS, TRACKING
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from shared.resilience import closed_on_failure
 from shared.runtime import run_consumer, run_mode, run_relay

@@ -13,6 +13,7 @@ from services.tracking.adapters.repository import TRACKER_CODEC, TRACKERS
 from services.tracking.bootstrap import TrackingService, bootstrap
 from services.tracking.parked_sweep import ParkedSweep
 from shared.batch.cache import DocumentCache
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
@@ -20,7 +21,6 @@ from shared.batch.unit import BatchUnit
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.producer import EventProducer
 from shared.kafka.topics import CARRIER_SCANS, SHIPMENTS
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from shared.runtime import run_consumer, run_mode, run_relay
 

@@ -21,8 +21,8 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from services.shipping.domain.model import Refusal, Shipment
+from shared.batch.mongo_store import UPDATE_CHUNK
 from shared.batch.routes import Codec
-from shared.mongo.batch_store import UPDATE_CHUNK
 from shared.mongo.client import IndexSpec
 from shared.mongo.documents import Document
 from shared.mongo.outbox import outbox_index

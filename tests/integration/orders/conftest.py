@@ -24,12 +24,12 @@ from services.orders.openapi import EXAMPLE_ORDER, openapi_document
 from services.orders.views import OrderPage, OrderView
 from services.orders.webhooks.domain.model import EVENT_TYPE, Delivery, PendingDelivery, delivery_id, notification_body
 from services.orders.webhooks.views import DeliveryPage, NewWebhookView, WebhookList, WebhookView
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.clock import utc_now
 from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.http.views import ProblemView
 from shared.kafka.admin import admin_client, ensure_topics
-from shared.mongo.batch_store import MongoDocumentStore
 from tests.integration.orders.store_commands import listening
 
 MAX_BODY_BYTES = 64 * 1024

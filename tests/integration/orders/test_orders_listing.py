@@ -19,9 +19,9 @@ from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
 from services.orders.handlers import SOURCE
 from services.orders.openapi import EXAMPLE_ORDER
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.writer import OutboxWriter
 from shared.events.envelope import new_events
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.documents import VersionedCollection
 
 pytestmark = pytest.mark.integration

@@ -12,10 +12,10 @@ from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.placement import OrderRequest
 from services.orders.webhooks.adapters.queue import MongoDeliveryQueue
 from services.orders.webhooks.domain.model import Webhook
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.clock import utc_now
 from shared.events.envelope import new_event
 from shared.kafka.producer import EventProducer, make_kafka_producer
-from shared.mongo.batch_store import MongoDocumentStore
 from tests.integration.orders.conftest import apply_polled
 
 pytestmark = pytest.mark.integration

@@ -13,12 +13,12 @@ from services.orders.domain.commands import PlaceOrder
 from services.orders.domain.model import Order
 from services.orders.domain.placement import OrderRequest
 from services.orders.handlers import SOURCE, place_order
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.writer import OutboxWriter
 from shared.clock import utc_now
 from shared.events.envelope import decode, new_event, new_events
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import EventProducer, make_kafka_producer
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 
 pytestmark = pytest.mark.integration

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.routes import Applied, Codec, Route
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.batch.unit import BatchUnit
@@ -12,7 +13,6 @@ from shared.events.envelope import CloudEvent, decode
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.dlq import error_headers
 from shared.kafka.producer import EventProducer, make_kafka_producer
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from tests.integration.shared.kafka_helpers import (
     FAST_BACKOFF,

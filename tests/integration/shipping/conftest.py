@@ -13,10 +13,10 @@ from ops.registry import settings_of
 from services.shipping.adapters.repository import INDEXES, MongoKeyRegistry
 from services.shipping.handlers import Deps
 from services.shipping.worker import shipping_unit
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.unit import BatchUnit
 from shared.config import Settings
 from shared.kafka.producer import EventProducer, make_kafka_producer
-from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.client import apply_indexes, database_for
 
 

@@ -12,10 +12,10 @@ from shipping_store_samples import order_placed
 from services.shipping.bootstrap import ShippingService, shipping_unit
 from services.shipping.domain.numbers import shipment_id_for_order
 from services.shipping.worker import consumer_runner
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.events.envelope import decode
 from shared.kafka.consumer import make_kafka_consumer
-from shared.mongo.batch_store import MongoDocumentStore
 from tests.integration.shared.kafka_helpers import committed, poll_until, producer_to, read_all
 
 pytestmark = pytest.mark.integration

@@ -7,9 +7,9 @@ from services.shipping.adapters.repository import SHIPMENT_CODEC, MongoShipmentR
 from services.shipping.domain.booking import book
 from services.shipping.domain.numbers import numbers_for_order
 from services.shipping.messages import order_from_event
+from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import Write
 from shared.events.schemas.orders import OrderPlaced
-from shared.mongo.batch_store import MongoDocumentStore
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.infra.stack import _copy_of, consumer_count, health_port, health_url, service_processes
+from ops.stack import _copy_of, consumer_count, health_port, health_url, service_processes
 from shared.errors import ConfigError
 
 
