@@ -9,9 +9,9 @@ import pytest
 from pymongo import MongoClient, monitoring
 from shipping_store_samples import order_placed
 
-from services.shipping.bootstrap import ShippingService, shipping_unit
+from services.shipping.bootstrap import ShippingService
 from services.shipping.domain.numbers import shipment_id_for_order
-from services.shipping.worker import consumer_runner
+from services.shipping.worker import consumer_runner, shipping_unit
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.events.envelope import decode
