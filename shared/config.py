@@ -86,7 +86,7 @@ class EnvReader:
         return value
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
-        raw = self.environ.get(name, str(default)).strip()
+        raw = self.environ.get(name, "").strip() or str(default)  # set but empty counts as unset
         try:
             value = int(raw)
         except ValueError:
@@ -97,7 +97,7 @@ class EnvReader:
         return value
 
     def number(self, name: str, default: float, low: float, high: float) -> float:
-        raw = self.environ.get(name, str(default)).strip()
+        raw = self.environ.get(name, "").strip() or str(default)
         try:
             value = float(raw)
         except ValueError:
@@ -106,6 +106,17 @@ class EnvReader:
         if not low <= value <= high:
             self.problems.append(f"{name}={value} is outside {low}..{high}")
         return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.environ.get(name, "").strip().lower()
+        if raw in ("", "true", "false"):
+            return default if not raw else raw == "true"
+        self.problems.append(f"{name}={raw!r} must be true or false")
+        return default
+
+    def optional(self, name: str) -> str | None:
+        """The value, or None when unset or empty."""
+        return self.environ.get(name, "").strip() or None
 
     def port(self, name: str, default: int) -> int:
         return self.integer(name, default, 1, 65535)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from services.console.domain import alerts
 from services.console.domain.snapshot import DEFAULT_LIMITS, InvalidLimits, parse_limits
-from shared.errors import ConfigError
+from shared.config import EnvReader
 
 
 @dataclass(frozen=True)
@@ -27,24 +27,9 @@ class ConsoleOptions:
 
 def load_options(environ: Mapping[str, str], default_url: str) -> ConsoleOptions:
     """The options; raises ConfigError naming every bad variable."""
-    problems: list[str] = []
-
-    def number(name: str, default: float, low: float, high: float) -> float:
-        raw = environ.get(name, "").strip()
-        if not raw:
-            return default
-        try:
-            value = float(raw)
-        except ValueError:
-            problems.append(f"{name}={raw!r} is not a number")
-            return default
-        if not low <= value <= high:
-            problems.append(f"{name}={value:g} is outside {low:g}..{high:g}")
-        return value
-
-    secure = environ.get("CONSOLE_COOKIE_SECURE", "false").strip().lower()
-    if secure not in ("true", "false"):
-        problems.append("CONSOLE_COOKIE_SECURE must be true or false")
+    reader = EnvReader(environ)
+    problems = reader.problems
+    number = reader.number
     rules = alerts.DEFAULT_RULES
     if environ.get("CONSOLE_ALERT_RULES", "").strip():
         try:
@@ -56,21 +41,20 @@ def load_options(environ: Mapping[str, str], default_url: str) -> ConsoleOptions
         limits = parse_limits(environ.get("CONSOLE_STAGE_LIMITS", ""))
     except InvalidLimits as exc:
         problems.append(f"CONSOLE_STAGE_LIMITS: {exc}")
-    webhook = environ.get("CONSOLE_ALERT_WEBHOOK_URL", "").strip() or None
+    webhook = reader.optional("CONSOLE_ALERT_WEBHOOK_URL")
     if webhook and not webhook.startswith(("http://", "https://")):
         problems.append("CONSOLE_ALERT_WEBHOOK_URL must be an http(s) URL")
     options = ConsoleOptions(
         session_lifetime=timedelta(hours=number("CONSOLE_SESSION_HOURS", 12, 0.1, 24 * 30)),
-        cookie_secure=secure == "true",
+        cookie_secure=reader.flag("CONSOLE_COOKIE_SECURE", False),
         webhook_url=webhook,
         rules=rules,
         alert_repeat=timedelta(seconds=number("CONSOLE_ALERT_REPEAT_SECONDS", 3600, 10, 7 * 86400)),
         stage_limits=limits,
-        max_replays=int(number("CONSOLE_REPLAY_MAX", 3, 1, 100)),
+        max_replays=reader.integer("CONSOLE_REPLAY_MAX", 3, 1, 100),
         sample_seconds=number("CONSOLE_SAMPLE_SECONDS", 10, 1, 3600),
-        burrow_window=int(number("CONSOLE_BURROW_WINDOW", 10, 3, 180)),
-        public_url=environ.get("CONSOLE_PUBLIC_URL", "").strip() or default_url,
+        burrow_window=reader.integer("CONSOLE_BURROW_WINDOW", 10, 3, 180),
+        public_url=reader.optional("CONSOLE_PUBLIC_URL") or default_url,
     )
-    if problems:
-        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    reader.check()
     return options

@@ -43,7 +43,6 @@ from services.orders.webhooks.options import WebhookSettings
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.writer import OutboxWriter
 from shared.config import EnvReader, Settings, load_settings
-from shared.errors import ConfigError
 from shared.http.app import create_app
 from shared.kafka.process_producer import ProcessProducer
 from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_kafka_producer
@@ -53,14 +52,12 @@ from shared.mongo.client import IndexedDatabase
 from shared.readiness import readiness_checks
 
 # The webhook variables, with their defaults (read here only).
-WEBHOOK_DEFAULTS = {
-    "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "false",  # true only where receivers run on loopback (tests, local demos)
-    "WEBHOOKS_RETRY_DELAYS": "10,60,300,1800,7200,21600",  # seconds after each failed attempt; then it fails
-    "WEBHOOKS_DISABLE_AFTER": "15",  # consecutive failed attempts, across deliveries, that disable a webhook
-    "WEBHOOKS_TIMEOUT_SECONDS": "5",
-    "WEBHOOKS_CONCURRENCY": "8",  # receivers called at once by one deliver process
-    "WEBHOOKS_SWEEP_SECONDS": "5",  # longest idle wait of the deliverer (it also wakes on tracking.v1)
-}
+# The webhook variables (read here only): WEBHOOKS_ALLOW_PRIVATE_TARGETS (false; true only where receivers run on
+# loopback: tests, local demos), WEBHOOKS_RETRY_DELAYS (seconds after each failed attempt; then it fails),
+# WEBHOOKS_DISABLE_AFTER (15 consecutive failed attempts, across deliveries, disable a webhook),
+# WEBHOOKS_TIMEOUT_SECONDS (5), WEBHOOKS_CONCURRENCY (8 receivers called at once by one deliver process) and
+# WEBHOOKS_SWEEP_SECONDS (5: the deliverer's longest idle wait; it also wakes on tracking.v1).
+DEFAULT_RETRY_DELAYS = "10,60,300,1800,7200,21600"
 # A request waits this long at most for the broker; past it, its events are left to the sweeper.
 REQUEST_PRODUCER = {"bootstrap_timeout_ms": 2000, "max_block_ms": 2000, "request_timeout_ms": 2000,
                     "delivery_timeout_ms": 2500}
@@ -85,30 +82,15 @@ def load_sweeper_settings(environ: Mapping[str, str]) -> SweeperSettings:
 
 def load_webhook_settings(environ: Mapping[str, str]) -> WebhookSettings:
     """The webhook settings; raises ConfigError naming every bad variable."""
-    raw = {name: environ.get(name, default).strip() for name, default in WEBHOOK_DEFAULTS.items()}
-    problems: list[str] = []
-
-    def number(name: str, low: float, high: float, kind: type = float) -> float:
-        try:
-            value = kind(raw[name])
-        except ValueError:
-            problems.append(f"{name}={raw[name]!r} is not a number")
-            return kind(WEBHOOK_DEFAULTS[name])
-        if not low <= value <= high:
-            problems.append(f"{name}={value} is outside {low}..{high}")
-        return value
-
-    allow = raw["WEBHOOKS_ALLOW_PRIVATE_TARGETS"].lower()
-    if allow not in ("true", "false"):
-        problems.append(f"WEBHOOKS_ALLOW_PRIVATE_TARGETS={allow!r} must be true or false")
-    delays = _delays(raw["WEBHOOKS_RETRY_DELAYS"], problems)
-    policy = RetryPolicy(delays, int(number("WEBHOOKS_DISABLE_AFTER", 1, 1000, int)),
-                         number("WEBHOOKS_TIMEOUT_SECONDS", 0.1, 60))
-    concurrency = int(number("WEBHOOKS_CONCURRENCY", 1, 64, int))
-    pace = Pace(sweep_every=number("WEBHOOKS_SWEEP_SECONDS", 0.05, 300))
-    if problems:
-        raise ConfigError("invalid configuration: " + "; ".join(problems))
-    return WebhookSettings(allow == "true", DispatchSettings(policy, concurrency=concurrency, pace=pace))
+    reader = EnvReader(environ)
+    allow = reader.flag("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+    delays = _delays(reader.optional("WEBHOOKS_RETRY_DELAYS") or DEFAULT_RETRY_DELAYS, reader.problems)
+    policy = RetryPolicy(delays, reader.integer("WEBHOOKS_DISABLE_AFTER", 15, 1, 1000),
+                         reader.number("WEBHOOKS_TIMEOUT_SECONDS", 5, 0.1, 60))
+    concurrency = reader.integer("WEBHOOKS_CONCURRENCY", 8, 1, 64)
+    pace = Pace(sweep_every=reader.number("WEBHOOKS_SWEEP_SECONDS", 5, 0.05, 300))
+    reader.check()
+    return WebhookSettings(allow, DispatchSettings(policy, concurrency=concurrency, pace=pace))
 
 
 def _delays(raw: str, problems: list[str]) -> tuple[float, ...]:
