@@ -1,0 +1,53 @@
+"""The consumer scale-out curve: speedup and efficiency, where it flattens and what it ran out of."""
+
+from bench import scale_out_curve
+from bench.cpu import NOT_THE_STACK
+
+
+def _point(consumers: int, rate: float, cores: float = 1.0) -> dict:
+    return {"consumers": consumers, "partitions": 12, "scans": 2_000, "seconds": 2_000 / rate,
+            "scans_per_s": rate, "stack_cores": cores, "busiest": "ferretdb (60% of the stack's CPU)"}
+
+
+def test_speedup_and_efficiency_are_measured_against_the_fewest_consumers_whatever_the_order():
+    found = scale_out_curve.curve([_point(4, 300), _point(1, 100), _point(2, 180)], cores=8)
+    assert [(p["consumers"], p["speedup"], p["efficiency"]) for p in found["points"]] == [
+        (1, 1.0, 1.0), (2, 1.8, 0.9), (4, 3.0, 0.75)]
+
+
+def test_a_curve_that_keeps_nearly_doubling_does_not_flatten():
+    assert scale_out_curve.flattens_at([_point(1, 100), _point(2, 190), _point(4, 360)]) is None
+
+
+def test_the_curve_flattens_at_the_first_doubling_that_adds_too_little():
+    assert scale_out_curve.flattens_at([_point(1, 100), _point(2, 170), _point(4, 180)]) == 4
+    assert scale_out_curve.flattens_at([_point(1, 100), _point(2, 110), _point(4, 300)]) == 2
+
+
+def test_a_flattened_curve_on_busy_cores_is_called_cpu_bound():
+    found = scale_out_curve.curve([_point(1, 100, 1.1), _point(2, 150, 1.9), _point(4, 155, 1.95)], cores=2)
+    assert found["flattens_at"] == 4
+    assert "CPU-bound" in found["why"] and "1.95 of the machine's 2 cores" in found["why"]
+
+
+def test_a_flattened_curve_with_idle_cores_is_blamed_on_waiting_not_cpu():
+    found = scale_out_curve.curve([_point(1, 100, 0.5), _point(2, 105, 0.6), _point(4, 106, 0.6)], cores=8)
+    assert found["flattens_at"] == 2
+    assert "CPU-bound" not in found["why"] and "wait" in found["why"]
+
+
+def test_the_busiest_process_leaves_out_what_is_not_the_stack():
+    cpu = {"ferretdb": 6.0, "tracking-worker": 2.0, NOT_THE_STACK[0]: 50.0, "console-relay": None}
+    assert scale_out_curve.busiest(cpu, NOT_THE_STACK) == "ferretdb (75% of the stack's CPU)"
+
+
+def test_the_report_has_one_row_per_consumer_count_and_says_where_it_flattened():
+    found = scale_out_curve.curve([_point(1, 100, 1.1), _point(2, 150, 1.9), _point(4, 155, 1.95)], cores=2)
+    lines = scale_out_curve.markdown(found)
+    rows = [line for line in lines if line.startswith("| ") and line[2].isdigit()]
+    assert [row.split(" | ")[0] for row in rows] == ["| 1", "| 2", "| 4"]
+    assert any(line.startswith("On 2 cores: flattens at 4 consumers") for line in lines)
+
+
+def test_a_run_without_the_curve_adds_no_section():
+    assert scale_out_curve.markdown(None) == []
