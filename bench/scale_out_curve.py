@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
 from typing import Any
 
@@ -28,7 +29,7 @@ def curve(points: list[Point], cores: int) -> dict[str, Any]:
 def flattens_at(points: list[Point]) -> int | None:
     """The first consumer count whose rate grew less than FLAT_GAIN per doubling over the previous point."""
     for before, after in pairwise(points):
-        doublings = max(1.0, (after["consumers"] / before["consumers"]) / 2)
+        doublings = math.log2(after["consumers"] / before["consumers"])
         if after["scans_per_s"] < before["scans_per_s"] * FLAT_GAIN ** doublings:
             return after["consumers"]
     return None

@@ -51,3 +51,9 @@ def test_the_report_has_one_row_per_consumer_count_and_says_where_it_flattened()
 
 def test_a_run_without_the_curve_adds_no_section():
     assert scale_out_curve.markdown(None) == []
+
+
+def test_a_step_of_several_doublings_must_gain_for_each_of_them():
+    # 1 -> 4 consumers is two doublings: 1.25 x 1.25 = 1.5625 at least.
+    assert scale_out_curve.flattens_at([_point(1, 100), _point(4, 150)]) == 4
+    assert scale_out_curve.flattens_at([_point(1, 100), _point(4, 160)]) is None
