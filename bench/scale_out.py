@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from bench import parcels, scale_out_curve, scans
@@ -32,7 +33,7 @@ Say = Callable[[str], None]
 def measure(config: BenchConfig, say: Say) -> dict[str, Any]:
     """Every point of the curve, and the curve (see scale_out_curve)."""
     points = [_point(config, count, say) for count in CONSUMERS]
-    return scale_out_curve.curve(points, os.cpu_count() or 1)
+    return scale_out_curve.curve(points, os.cpu_count() or 1) | {"quick": config.quick}
 
 
 def _point(config: BenchConfig, consumers: int, say: Say) -> dict[str, Any]:
@@ -43,15 +44,22 @@ def _point(config: BenchConfig, consumers: int, say: Say) -> dict[str, Any]:
         load = traffic(bookings, config.scans, config.batch, config.seed)
         meter = Meter(bench, config.settle_quiet_s, config.settle_timeout_s)
         meter.measure_background(config.background_s)
+        before = _jiffies()
         found = scans.via_topic(bench, load, lambda _n: None, meter)
+        machine = scale_out_curve.busy_cores(before, _jiffies(), os.cpu_count() or 1)
     cost = found.pop("cost")
     scans_per_s = found["scans_per_s"]
     return {"consumers": consumers, "partitions": PARTITIONS, "scans": found["scans"], "seconds": found["seconds"],
             "scans_per_s": scans_per_s,
             # CPU per scan over the whole window (settling included) times the rate: cores busy while applying.
             "stack_cores": round(cost["stack_cpu_ms_per_unit"] * scans_per_s / 1000, 2),
+            "machine_cores": machine,  # everything the machine ran in that time: the other work on it too
             "busiest": scale_out_curve.busiest(cost["cpu_ms_per_unit"], NOT_THE_STACK),
             "applied_check": found["applied_check"], "cost": cost}
+
+
+def _jiffies() -> tuple[int, int]:
+    return scale_out_curve.cpu_jiffies(Path("/proc/stat").read_text())
 
 
 @contextmanager
