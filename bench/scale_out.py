@@ -1,14 +1,15 @@
 """Consumer scale-out: the topic → tracker scan path with 1, 2 and 4 tracking consumers, one fresh stack each.
 
 A stack's consumer count is fixed when it starts (TRACKING_CONSUMERS), so each point gets its own isolated stack
-on the bench's port block, started after the main run's has stopped. `carrier-scans.v1` is created with enough
-partitions for every count to get an even share before the services start (they then create nothing).
+on the bench's port block once the main run's stack has stopped (or on BENCH_SCALE_OUT_PORT_BASE's, when set).
+`carrier-scans.v1` is created with enough partitions for every count to get an even share before the services
+start (they then create nothing).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -30,8 +31,17 @@ PARTITIONS = 12  # divisible by 1, 2 and 4: no consumer holds more partitions th
 Say = Callable[[str], None]
 
 
+def port_base(config: BenchConfig, environ: Mapping[str, str]) -> int:
+    """BENCH_SCALE_OUT_PORT_BASE when set, else the bench's own block (free again once the main stack stopped)."""
+    raw = environ.get("BENCH_SCALE_OUT_PORT_BASE", "").strip()
+    if raw and not (raw.isdigit() and 1024 <= int(raw) <= 60_000):
+        raise ValueError(f"BENCH_SCALE_OUT_PORT_BASE={raw!r}: give a port from 1024 to 60000")
+    return int(raw) if raw else config.port_base
+
+
 def measure(config: BenchConfig, say: Say) -> dict[str, Any]:
     """Every point of the curve, and the curve (see scale_out_curve)."""
+    config = replace(config, port_base=port_base(config, os.environ))
     points = [_point(config, count, say) for count in CONSUMERS]
     return scale_out_curve.curve(points, os.cpu_count() or 1) | {"quick": config.quick}
 

@@ -1,6 +1,9 @@
 """The consumer scale-out curve: speedup and efficiency, where it flattens and what it ran out of."""
 
-from bench import scale_out_curve
+import pytest
+
+from bench import scale_out, scale_out_curve
+from bench.config import BenchConfig
 from bench.cpu import NOT_THE_STACK
 
 
@@ -76,3 +79,11 @@ def test_a_quick_run_warns_that_its_points_are_short():
     found = scale_out_curve.curve([_point(1, 100), _point(2, 190)], cores=2)
     assert not any("--quick" in line for line in scale_out_curve.markdown(found))
     assert any("--quick" in line for line in scale_out_curve.markdown(found | {"quick": True}))
+
+
+def test_the_scale_out_stacks_use_the_bench_port_block_unless_told_otherwise():
+    config = BenchConfig(port_base=31_800)
+    assert scale_out.port_base(config, {}) == 31_800
+    assert scale_out.port_base(config, {"BENCH_SCALE_OUT_PORT_BASE": "32000"}) == 32_000
+    with pytest.raises(ValueError, match="BENCH_SCALE_OUT_PORT_BASE"):
+        scale_out.port_base(config, {"BENCH_SCALE_OUT_PORT_BASE": "80"})
