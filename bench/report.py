@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench import charts, cost_tables, summary
+from bench import charts, cost_tables, scale_out_chart, scale_out_curve, summary
 
 METHOD = """\
 - Everything ran on a fresh isolated stack (its own Kafka, FerretDB, ports and data folder), started and
@@ -57,7 +57,7 @@ order is judged on the gross figure. A bulk write is one command, as the store c
 def write(result: dict[str, Any], out_dir: Path, stamp: str) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / stamp
-    pictures = charts.draw_all(result, stem)
+    pictures = charts.draw_all(result, stem) + scale_out_chart.draw(result, stem)
     json_path, md_path = stem.with_suffix(".json"), stem.with_suffix(".md")
     json_path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     md_path.write_text(markdown(result, pictures))
@@ -102,6 +102,7 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         "",
         *_cost_model(result["cost_model"]),
         *_polling(result["tracking_reads"]),
+        *scale_out_curve.markdown(result.get("scale_out")),
         "## Peak memory",
         "",
         "| process | peak RSS (MiB) |",

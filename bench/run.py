@@ -17,6 +17,7 @@ from bench import (
     dead_letters,
     intake,
     parcels,
+    scale_out,
     scans,
     seeding,
     steps,
@@ -80,6 +81,7 @@ def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dic
         cost["idle"] = cost_steps.idle_stack(bench, meter, config, bar)
         result["memory"] = peak_rss(bench.stack.logs.parent / "run")
         result["dead_letters"] = dead_letters.counts(bench)
+    result["scale_out"] = scale_out.measure(config, say)  # stacks of its own, on the port block just freed
     setup.pop("bookings")
     setup.pop("template")
     result["targets"] = targets.judged(result)
