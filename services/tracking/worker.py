@@ -1,5 +1,5 @@
 """`python -m services.tracking.worker consume|relay`: the tracker consumer, and the outbox crash sweeper that
-also expires parked scans."""
+also expires parked scans and runs the reconciliation poller (chores paced by their own intervals)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from shared.batch.unit import BatchUnit
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.producer import EventProducer
 from shared.kafka.topics import CARRIER_SCANS, SHIPMENTS
+from shared.liveness import heartbeat
 from shared.mongo.batch_store import MongoDocumentStore
 from shared.mongo.outbox import OutboxRelay
 from shared.runtime import run_consumer, run_mode, run_relay
@@ -71,7 +72,16 @@ def _consume(service: TrackingService, stop: threading.Event) -> None:
 
 
 def _relay(service: TrackingService, stop: threading.Event) -> None:
-    run_relay(relay(service), stop, chore=parked_sweep(service))
+    # The poller shares the relay's process rather than running its own: it is light periodic work, like the
+    # sweep, and the relay already has the producer, the store, a heartbeat and /metrics. It beats the heartbeat
+    # after each carrier call, so a long pass (rate-limited calls, retries) is not taken for a stall.
+    sweep, poller = parked_sweep(service), service.reconciler(stop, on_progress=heartbeat.beat)
+
+    def chores() -> None:
+        sweep()
+        poller()
+
+    run_relay(relay(service), stop, chore=chores)
 
 
 MODES = {"consume": _consume, "relay": _relay}

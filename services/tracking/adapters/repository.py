@@ -9,6 +9,8 @@ Collections (every hot lookup is by `_id`, the only fast one on FerretDB):
 
 Reads of several documents are one `_id` `$in` query per collection (the patched FerretDB answers it from its
 `_id` index); one document is a plain `_id` find.
+- `recon_polls`: `_id` = shipment id -> when the reconciliation poller last asked a carrier about it. Written
+  only by the poller (never the tracker's consumer, so the trackers keep one writer each).
 - `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
   copy); the scans of numbers nobody booked yet. Found by `_id` prefix range (the `_id` index on MongoDB).
   `parked_at` (indexed) lets the sweeper drop, in one delete, those whose number never appeared.
@@ -30,6 +32,7 @@ from pymongo.errors import BulkWriteError
 
 from services.tracking.adapters import timeline_codec
 from services.tracking.domain.model import Recipient, Tracker, with_progress
+from services.tracking.domain.reconciliation import is_settled
 from services.tracking.domain.rules import PlannedLeg, Progress
 from services.tracking.metrics import READ_CACHE
 from shared.batch.routes import Codec
@@ -38,8 +41,11 @@ from shared.mongo.client import IndexSpec
 from shared.mongo.documents import Document
 from shared.mongo.outbox import outbox_index
 
-TRACKERS, ALIASES, PARKED = "trackers", "aliases", "parked_scans"
-INDEXES = (outbox_index(TRACKERS), IndexSpec(PARKED, (("parked_at", 1),)))
+TRACKERS, ALIASES, PARKED, POLLS = "trackers", "aliases", "parked_scans", "recon_polls"
+# The poller's one query per pass filters on `settled` and `quiet_since` and walks `(quiet_since, _id)`.
+QUIET_INDEX = IndexSpec(TRACKERS, (("settled", 1), ("quiet_since", 1), ("_id", 1)))
+INDEXES = (outbox_index(TRACKERS), IndexSpec(PARKED, (("parked_at", 1),)), QUIET_INDEX,
+           IndexSpec(POLLS, (("polled_at", 1),)))
 DUPLICATE_KEY = 11000
 ALIAS_CACHE_SIZE = 100_000  # numbers per process, first in first out: about 22 MB when full
 
@@ -225,6 +231,10 @@ def tracker_document(tracker: Tracker) -> Document:
         "next_seq": tracker.next_seq,
         "status": state.status,
         "milestone": state.milestone,
+        # For the reconciliation poller's query (services/tracking/adapters/reconciliation_store.py).
+        "leg": state.leg,
+        "quiet_since": tracker.last_carrier_event_at,
+        "settled": is_settled(state.status, state.milestone),
     }
 
 

@@ -103,6 +103,15 @@ class Tracker:
         late = rules.planned_eta(self.promised_delivery_date, state.lateness)
         return late, "plan" if late == self.promised_delivery_date else "plan_revised"
 
+    @property
+    def last_carrier_event_at(self) -> datetime:
+        """When a carrier last reported this parcel (its booking when none has): the poller's quiet clock."""
+        times = [e.scan.occurred_at for e in self.timeline if e.scan.carrier != "jv" and not e.future_dated]
+        return max(times, default=self.base.since if self.omitted else self._booked_at())
+
+    def _booked_at(self) -> datetime:
+        return min((e.scan.occurred_at for e in self.timeline), default=self.created_at)
+
     def knows(self, scan_id: str) -> bool:
         return any(entry.scan.scan_id == scan_id for entry in self.timeline)
 

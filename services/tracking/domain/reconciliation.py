@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from shared.events.schemas.vocabulary import Carrier, Leg
 
+LEGS: tuple[Leg, ...] = ("first_mile", "export_customs", "air_linehaul", "import_customs", "last_mile")
 MAX_NUMBERS_PER_CALL = 10  # SF's route query refuses more (8003); UPS's Track API takes one number a call
 SETTLED_STATUSES = frozenset({"delivered", "cancelled"})
 SETTLED_MILESTONES = frozenset({"returned"})
