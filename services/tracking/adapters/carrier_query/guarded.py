@@ -50,7 +50,7 @@ class GuardedClient:
             wait = self.breaker.retry_in(self.monotonic())
             raise CircuitOpen(f"{self.carrier}: circuit open, next try in {wait:.0f} s")
         retrying = Retrying(stop=self._stop, wait=self._wait, retry=self._again, sleep=self.sleep,
-                            before_sleep=self._count_retry, reraise=True)
+                            before_sleep=self._count_retry, retry_error_callback=_last_outcome)
         try:
             response = retrying(self._attempt, method, url, **kwargs)
         except requests.RequestException as exc:
@@ -105,3 +105,9 @@ class GuardedClient:
 
     def _report(self) -> None:
         RECON_BREAKER_STATE.labels(self.carrier).set(STATE_VALUES[self.breaker.state(self.monotonic())])
+
+
+def _last_outcome(state: RetryCallState) -> requests.Response:
+    """Out of attempts: the last answer (judged by the caller), or the last attempt's exception raised again."""
+    assert state.outcome is not None
+    return state.outcome.result()
