@@ -40,7 +40,7 @@ from pymongo.collection import Collection
 from services.tracking.adapters.carrier_query.guarded import GuardedClient
 from services.tracking.adapters.carrier_query.sf import SfRouteClient, sf_rate_limited
 from services.tracking.adapters.carrier_query.ups import UpsTrackClient
-from services.tracking.adapters.reconciliation_store import MongoReconciliationStore
+from services.tracking.adapters.reconciliation_store import MongoQuietIndex, MongoReconciliationStore
 from services.tracking.adapters.repository import (
     INDEXES,
     TRACKERS,
@@ -128,7 +128,8 @@ class TrackingService:
             self._session = None
 
     def deps(self, producer: EventProducer | None = None) -> Deps:
-        return Deps(self.trackers(), self.aliases(), self.parked(), producer or self.producer())
+        return Deps(self.trackers(), self.aliases(), self.parked(), producer or self.producer(),
+                    quiet=MongoQuietIndex(self.database()))
 
     def reconciler(self, stop: threading.Event, on_progress: Callable[[], None]) -> Reconciler:
         """The reconciliation poller with a guarded client per carrier that has a query URL configured."""

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from services.tracking import messages
+from services.tracking.adapters.reconciliation_store import QuietIndex
 from services.tracking.adapters.repository import (
     AliasRepository,
     ParkedScan,
@@ -17,6 +18,7 @@ from services.tracking.adapters.repository import (
 )
 from services.tracking.carriers.refusals import Refusal
 from services.tracking.domain.model import Tracker, TrackerNotFound
+from services.tracking.domain.reconciliation import quiet_key
 from services.tracking.domain.scan import CanonicalScan
 from services.tracking.metrics import ITEMS_REFUSED, PARKED_EXPIRED, PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
 from shared.batch.routes import Applied
@@ -24,6 +26,7 @@ from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.schemas.scans import ScanRecorded
 from shared.events.schemas.shipments import ShipmentBooked, ShipmentCancelled
+from shared.mongo.documents import Document
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -46,6 +49,7 @@ class Deps:
     parked: ParkingRepository
     publisher: Publisher
     clock: Clock = utc_now
+    quiet: QuietIndex | None = None  # the reconciliation poller's keys (None: not kept, e.g. web processes)
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,20 @@ def publish_numbers(bookings: Sequence[CloudEvent], deps: Deps) -> list[tuple[Cl
     owners = {n: event.subject for event in kept for n in numbers[event.id]}
     release_parked(owners, deps, {event.subject: event.requestid for event in kept})
     return refused
+
+
+def note_quiet(events: Sequence[CloudEvent], deps: Deps,
+               documents: Callable[[Sequence[str]], Mapping[str, Document]]) -> list[tuple[CloudEvent, BaseException]]:
+    """After the trackers are written: each unsettled one's current `recon_quiet` key, in one insert.
+
+    `documents` gives the trackers as written (the batch unit's cache, the store for any it dropped). A key of a
+    tracker that moved on since is left for the poller to find stale and delete: the consumer only inserts.
+    """
+    if deps.quiet is not None:
+        written = documents(sorted({event.subject for event in events}))
+        deps.quiet.note([quiet_key(d["quiet_since"], shipment_id) for shipment_id, d in written.items()
+                         if d.get("settled") is False])
+    return []
 
 
 def _numbers(event: CloudEvent) -> tuple[str, str, str]:

@@ -1,7 +1,8 @@
 """The reconciliation poller: asks the carriers about quiet trackers, run on the tracking relay's passes.
 
-A pass reads the quiet trackers (one query), keeps those due (domain/reconciliation.py), asks each carrier
-in calls of at most 10 numbers through its guarded client (rate limit, retries, breaker), and hands every
+A pass reads the quiet trackers (an `_id` range of `recon_quiet`, then their trackers), keeps those due
+(domain/reconciliation.py), asks each carrier in calls of at most 10 numbers through its guarded client (rate
+limit, retries, breaker), and hands every
 answer to the push endpoints' own path: the carrier's parser, the plausibility check, `handlers.ingest` onto
 the scans topic — so a scan that arrives by push and by poll is one scan (its stable id), and there is no
 second write path into a tracker. The trackers asked about are recorded in one bulk write.
@@ -18,14 +19,14 @@ from typing import Any, Protocol
 
 from services.tracking import handlers
 from services.tracking.adapters.carrier_query.guarded import CarrierUnavailable, CircuitOpen
-from services.tracking.adapters.reconciliation_store import Cursor, ReconciliationStore
+from services.tracking.adapters.reconciliation_store import ReconciliationStore
 from services.tracking.carriers.mapping import MalformedPayload
 from services.tracking.carriers.plausibility import check_plausible
 from services.tracking.carriers.refusals import Parsed
 from services.tracking.carriers.sf import parse as sf_parse
 from services.tracking.carriers.ups import parse as ups_parse
 from services.tracking.domain.model import Tracker
-from services.tracking.domain.reconciliation import Call, Thresholds, calls, due
+from services.tracking.domain.reconciliation import Call, Quiet, Thresholds, calls, due, quiet_before, quiet_of
 from services.tracking.domain.scan import CanonicalScan
 from services.tracking.metrics import RECON_CALLS, RECON_DUE, RECON_NOTES, RECON_NUMBERS, RECON_SCANS
 
@@ -60,7 +61,7 @@ class Reconciler:
         self.store, self.deps, self.clients, self.thresholds = store, deps, clients, thresholds
         self.interval, self.max_per_pass, self.stop, self.on_progress = interval, max_per_pass, stop, on_progress
         self.monotonic = monotonic
-        self._cursor: Cursor | None = None
+        self._cursor: str | None = None  # the last `recon_quiet` key the walk read
         self._due = float("-inf")
 
     def __call__(self) -> None:
@@ -71,20 +72,24 @@ class Reconciler:
 
     def run_pass(self) -> PassReport:
         now = self.deps.clock()
-        quiet = self.store.quiet(self.thresholds.cutoffs(now), self._cursor, self.max_per_pass)
-        # A full page: the next pass goes on after it; a short one: the walk starts over.
-        self._cursor = (quiet[-1].last_event_at, quiet[-1].shipment_id) if len(quiet) >= self.max_per_pass else None
+        keys = self.store.quiet_keys(quiet_before(now - self.thresholds.shortest), self._cursor, self.max_per_pass)
+        # A full page: the next pass goes on after it; a short one: the walk starts over. Trackers asked about
+        # recently stay in the range (a poll adds no event), so without the walk they would fill every page.
+        self._cursor = keys[-1] if len(keys) >= self.max_per_pass else None
+        trackers = self.deps.trackers.get_many(key.split("|", 1)[1] for key in keys)
+        found = {shipment_id: quiet_of(tracker) for shipment_id, tracker in trackers.items()}
+        current = {key for key in keys if _current(found, key)}
+        self.store.drop_keys([key for key in keys if key not in current])  # the tracker moved on, or settled
+        quiet = [found[key.split("|", 1)[1]] for key in sorted(current)]
         polled = self.store.polled([t.shipment_id for t in quiet]) if quiet else {}
-        found = due(quiet, polled, self.thresholds, now)
-        RECON_DUE.set(len(found))
-        report = PassReport(due=len(found))
-        if found:
-            trackers = self.deps.trackers.get_many(t.shipment_id for t in found)
-            asked = [s for call in calls(found) if self._ask(call, trackers, report) for s in call.shipments]
+        chosen = due(quiet, polled, self.thresholds, now)
+        RECON_DUE.set(len(chosen))
+        report = PassReport(due=len(chosen))
+        if chosen:
+            asked = [s for call in calls(chosen) if self._ask(call, trackers, report) for s in call.shipments]
             self.store.record_polls(asked, now)
-        self.store.forget_polls(now - self.thresholds.longest)
-        if found:
             log.info("reconciliation pass", extra=vars(report))
+        self.store.forget_polls(now - self.thresholds.longest)
         return report
 
     def _ask(self, call: Call, trackers: Mapping[str, Tracker], report: PassReport) -> bool:
@@ -135,6 +140,12 @@ class Reconciler:
         report.calls += 1
         report.scans += len(scans)
         report.learned += learned
+
+
+def _current(found: Mapping[str, Quiet], key: str) -> bool:
+    """Whether the key is its tracker's current one: it exists, is unsettled, and heard nothing since."""
+    tracker = found.get(key.split("|", 1)[1])
+    return tracker is not None and not tracker.settled and tracker.key == key
 
 
 def _known(tracker: Tracker | None, scan_id: str) -> bool:

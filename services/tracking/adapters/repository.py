@@ -9,6 +9,10 @@ Collections (every hot lookup is by `_id`, the only fast one on FerretDB):
 
 Reads of several documents are one `_id` `$in` query per collection (the patched FerretDB answers it from its
 `_id` index); one document is a plain `_id` find.
+- `recon_quiet`: `_id` = `<last carrier event>|<shipment id>` (domain.reconciliation.quiet_key), one small
+  immutable document per quiet period of an unsettled tracker: the reconciliation poller's `_id` range read
+  (the only cheap non-point read on FerretDB). The consumer inserts a tracker's current key after each write;
+  the poller deletes keys it finds stale (the tracker moved on or settled). Neither ever updates one.
 - `recon_polls`: `_id` = shipment id -> when the reconciliation poller last asked a carrier about it. Written
   only by the poller (never the tracker's consumer, so the trackers keep one writer each).
 - `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
@@ -41,11 +45,9 @@ from shared.mongo.client import IndexSpec
 from shared.mongo.documents import Document
 from shared.mongo.outbox import outbox_index
 
-TRACKERS, ALIASES, PARKED, POLLS = "trackers", "aliases", "parked_scans", "recon_polls"
-# The poller's one query per pass filters on `settled` and `quiet_since` and walks `(quiet_since, _id)`.
-QUIET_INDEX = IndexSpec(TRACKERS, (("settled", 1), ("quiet_since", 1), ("_id", 1)))
-INDEXES = (outbox_index(TRACKERS), IndexSpec(PARKED, (("parked_at", 1),)), QUIET_INDEX,
-           IndexSpec(POLLS, (("polled_at", 1),)))
+TRACKERS, ALIASES, PARKED = "trackers", "aliases", "parked_scans"
+QUIET, POLLS = "recon_quiet", "recon_polls"
+INDEXES = (outbox_index(TRACKERS), IndexSpec(PARKED, (("parked_at", 1),)), IndexSpec(POLLS, (("polled_at", 1),)))
 DUPLICATE_KEY = 11000
 ALIAS_CACHE_SIZE = 100_000  # numbers per process, first in first out: about 22 MB when full
 
@@ -231,7 +233,7 @@ def tracker_document(tracker: Tracker) -> Document:
         "next_seq": tracker.next_seq,
         "status": state.status,
         "milestone": state.milestone,
-        # For the reconciliation poller's query (services/tracking/adapters/reconciliation_store.py).
+        # What the reconciliation poller needs of a tracker (its `recon_quiet` key, and whether it is due).
         "leg": state.leg,
         "quiet_since": tracker.last_carrier_event_at,
         "settled": is_settled(state.status, state.milestone),

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from shared.events.schemas.vocabulary import Carrier, Leg
+
+if TYPE_CHECKING:
+    from services.tracking.domain.model import Tracker
 
 LEGS: tuple[Leg, ...] = ("first_mile", "export_customs", "air_linehaul", "import_customs", "last_mile")
 MAX_NUMBERS_PER_CALL = 10  # SF's route query refuses more (8003); UPS's Track API takes one number a call
@@ -46,6 +50,10 @@ class Thresholds:
     def longest(self) -> timedelta:
         return max(self.of(leg) for leg in CARRIERS_OF)
 
+    @property
+    def shortest(self) -> timedelta:
+        return min(self.of(leg) for leg in CARRIERS_OF)
+
 
 @dataclass(frozen=True)
 class Quiet:
@@ -57,6 +65,10 @@ class Quiet:
     leg: Leg | None
     last_event_at: datetime
     settled: bool = False
+
+    @property
+    def key(self) -> str:
+        return quiet_key(self.last_event_at, self.shipment_id)
 
     def number_for(self, carrier: Carrier) -> str:
         return self.sf_waybill if carrier == "sf_express" else self.ups_number
@@ -71,9 +83,30 @@ class Call:
     shipments: tuple[str, ...] = field(default=(), compare=False)
 
 
+def quiet_key(last_event_at: datetime, shipment_id: str) -> str:
+    """`<last carrier event, UTC, fixed width>|<shipment id>`: sorting the keys sorts the trackers by silence.
+
+    Milliseconds, as BSON keeps them: a key made from a tracker read back from the store matches one made
+    from the tracker as written.
+    """
+    at = last_event_at.astimezone(UTC)
+    return f"{at:%Y-%m-%dT%H:%M:%S}.{at.microsecond // 1000:03d}Z|{shipment_id}"
+
+
+def quiet_before(instant: datetime) -> str:
+    """The key bound above every tracker silent since `instant` or earlier ("~" sorts after every id)."""
+    return quiet_key(instant, "~")
+
+
 def is_settled(status: str, milestone: str) -> bool:
     """Delivered, returned or cancelled: nothing a carrier says can matter any more."""
     return status in SETTLED_STATUSES or milestone in SETTLED_MILESTONES
+
+
+def quiet_of(tracker: Tracker) -> Quiet:
+    state = tracker.state
+    return Quiet(tracker.shipment_id, tracker.sf_waybill, tracker.ups_tracking_number, state.leg,
+                 tracker.last_carrier_event_at, is_settled(state.status, state.milestone))
 
 
 def is_due(tracker: Quiet, polled_at: datetime | None, thresholds: Thresholds, now: datetime) -> bool:

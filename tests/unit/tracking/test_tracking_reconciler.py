@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,28 +11,25 @@ from tracking_samples import SF, SHIPMENT, UPS, booked_data, scan
 
 from services.tracking import messages
 from services.tracking.adapters.carrier_query.guarded import CarrierUnavailable, CircuitOpen
-from services.tracking.adapters.reconciliation_store import Cursor, ReconciliationStore
-from services.tracking.adapters.repository import TRACKERS
-from services.tracking.domain.reconciliation import Quiet, Thresholds
+from services.tracking.adapters.reconciliation_store import ReconciliationStore
+from services.tracking.domain.reconciliation import Thresholds, quiet_key
 from services.tracking.reconciler import Reconciler
 from shared.events.envelope import new_event
-from shared.events.schemas.vocabulary import Leg
 
 THRESHOLDS = Thresholds(*(timedelta(hours=h) for h in (24, 48, 36, 48, 24)))
 
 
 class FakeReconciliationStore(ReconciliationStore):
-    """Reads the tracker documents the batch unit wrote, with the MongoDB query's filter and order."""
+    """The quiet keys the consumer noted, and the poller's polls, read as the MongoDB one reads them."""
 
-    def __init__(self, store) -> None:
-        self.store, self.polls = store, {}
+    def __init__(self, quiet) -> None:
+        self.quiet, self.polls = quiet, {}
 
-    def quiet(self, cutoffs: Mapping[Leg | None, datetime], after: Cursor | None, limit: int) -> list[Quiet]:
-        found = [Quiet(d["_id"], d["sf_waybill"], d["ups_tracking_number"], d["leg"], d["quiet_since"], d["settled"])
-                 for d in self.store.documents(TRACKERS).values()
-                 if not d["settled"] and d["quiet_since"] <= cutoffs[d["leg"]]]
-        found.sort(key=lambda q: (q.last_event_at, q.shipment_id))
-        return [q for q in found if after is None or (q.last_event_at, q.shipment_id) > after][:limit]
+    def quiet_keys(self, upto: str, after: str | None, limit: int) -> list[str]:
+        return sorted(k for k in self.quiet.keys if k <= upto and (after is None or k > after))[:limit]
+
+    def drop_keys(self, keys: Sequence[str]) -> None:
+        self.quiet.keys.difference_update(keys)
 
     def polled(self, shipment_ids: Iterable[str]) -> dict[str, datetime]:
         return {s: self.polls[s] for s in shipment_ids if s in self.polls}
@@ -68,8 +65,8 @@ def sf_answer(numbers: Sequence[str]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def recon_store(store) -> FakeReconciliationStore:
-    return FakeReconciliationStore(store)
+def recon_store(quiet) -> FakeReconciliationStore:
+    return FakeReconciliationStore(quiet)
 
 
 def _reconciler(recon_store, deps, *carriers: Carrier) -> Reconciler:
@@ -170,3 +167,34 @@ def _ups_scan_data() -> dict[str, Any]:
     """A UPS last-mile scan as the consumer receives it (puts the tracker on the last mile)."""
     at = datetime(2025, 6, 8, 12, tzinfo=UTC)
     return messages.scan_data(scan("in_transit", "last_mile_in_transit", at), at)
+
+
+def test_every_tracker_write_notes_its_quiet_key_and_a_settled_tracker_gets_none(unit, quiet, clock):
+    _book(unit)
+    booked_at = datetime.fromisoformat(booked_data()["booked_at"])
+    assert quiet.keys == {quiet_key(booked_at, SHIPMENT)}
+    unit.apply([new_event("scan.recorded", SHIPMENT, _ups_scan_data(), source="/t")])
+    assert quiet_key(datetime(2025, 6, 8, 12, tzinfo=UTC), SHIPMENT) in quiet.keys
+    before = set(quiet.keys)
+    unit.apply([new_event("shipment.cancelled", SHIPMENT, {"shipment_id": SHIPMENT, "order_id": "ord_a",
+                                                           "shipper_id": "shp_1"}, source="/t")])
+    assert quiet.keys == before  # cancelled: no new key (the old ones are the poller's to drop)
+
+
+def test_the_poller_drops_keys_whose_tracker_moved_on_or_settled(unit, deps, recon_store, quiet, clock):
+    _book(unit)
+    unit.apply([new_event("scan.recorded", SHIPMENT, _ups_scan_data(), source="/t")])
+    clock.now = datetime(2025, 6, 20, tzinfo=UTC)
+    _reconciler(recon_store, deps, Carrier("ups", lambda numbers: {"trackResponse": {"shipment": []}})).run_pass()
+    assert quiet.keys == {quiet_key(datetime(2025, 6, 8, 12, tzinfo=UTC), SHIPMENT)}
+
+
+def test_a_backlog_larger_than_a_pass_is_walked_through_in_turn(unit, deps, recon_store, clock):
+    for n in range(5):
+        _book(unit, f"PBTEST{n:09d}", sf_waybill=f"SF{n:013d}", ups_tracking_number=f"1ZTEST{n:012d}",
+              booked_at=(datetime(2025, 6, 1, 8, tzinfo=UTC) + timedelta(minutes=n)).isoformat())
+    sf = Carrier("sf_express", sf_answer)
+    poller = Reconciler(recon_store, deps, {"sf_express": sf}, THRESHOLDS, interval=60, max_per_pass=2)
+    clock.now = datetime(2025, 6, 3, tzinfo=UTC)
+    asked = [poller.run_pass().due for _ in range(3)]
+    assert asked == [2, 2, 1] and sorted(n for call in sf.asked for n in call) == [f"SF{n:013d}" for n in range(5)]

@@ -5,7 +5,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.tracking.domain.breaker import Breaker
-from services.tracking.domain.reconciliation import Quiet, Thresholds, calls, due, is_due, is_settled
+from services.tracking.domain.reconciliation import (
+    Quiet,
+    Thresholds,
+    calls,
+    due,
+    is_due,
+    is_settled,
+    quiet_before,
+    quiet_key,
+)
 from services.tracking.domain.retry_policy import RetryPolicy, retry_after_seconds, retryable
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
@@ -131,3 +140,9 @@ def test_retry_after_is_read_as_seconds_or_as_an_http_date():
     assert retry_after_seconds("Sun, 10 May 2026 12:00:30 GMT", NOW) == 30
     assert retry_after_seconds("Sun, 10 May 2026 11:00:00 GMT", NOW) == 0
     assert retry_after_seconds("soon", NOW) is None and retry_after_seconds(None, NOW) is None
+
+
+def test_quiet_keys_sort_by_silence_and_match_at_the_stores_millisecond_precision():
+    early, late = quiet_key(NOW - timedelta(hours=2), "PBZ"), quiet_key(NOW, "PBA")
+    assert early < late <= quiet_before(NOW) < quiet_key(NOW + timedelta(milliseconds=1), "PB0")
+    assert quiet_key(NOW.replace(microsecond=123_456), "PB1") == quiet_key(NOW.replace(microsecond=123_000), "PB1")
