@@ -17,6 +17,8 @@ from tracking_journey import CHECK_WORD, booked_data, new_numbers, post_items, s
 
 from services.simulator.adapters.carrier_api import carrier_app
 from services.simulator.domain.carrier_book import CarrierBook
+from services.tracking import worker
+from services.tracking.bootstrap import bootstrap
 from shared.events.envelope import new_event
 from shared.liveness import serve
 
@@ -141,3 +143,27 @@ def test_a_carrier_answering_503_opens_the_breaker_and_is_not_called_until_the_c
     outage.clear()
     trial = poller.run_pass()  # half-open: one trial call, which now succeeds and closes the breaker
     assert (trial.calls, trial.failed, trial.skipped) == (1, 0, 0) and carriers.calls == 5
+
+
+@pytest.fixture
+def relay_environ(environ) -> dict[str, str]:
+    return {**environ, "TRACKING_RECON_INTERVAL_SECONDS": "0.2", "TRACKING_OUTBOX_SWEEP_SECONDS": "0.1"}
+
+
+def test_the_tracking_relay_process_runs_the_poller_on_its_passes(service, publish, runner, book, relay_environ,
+                                                                  topics):
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    shipment_id, sf, _ups = _book_parcel(service, publish, runner, start)
+    book.add(sf, [(start + timedelta(hours=2), sf_route(sf, start + timedelta(hours=2), "50", "顺丰速运 已收取快件"))])
+    relay_service = bootstrap(relay_environ, topic_of=service.topic_of)
+    stop = threading.Event()
+    relay = threading.Thread(target=worker.MODES["relay"], args=(relay_service, stop), daemon=True)
+    relay.start()
+    try:
+        run_until(runner, lambda: len(_sf_entries(service, shipment_id)) == 1, timeout=60)
+    finally:
+        stop.set()
+        relay.join(timeout=15)
+        relay_service.close()
+    assert not relay.is_alive()
+    assert service.trackers().get(shipment_id).state.status == "picked_up"
