@@ -210,15 +210,25 @@ def publish_numbers(bookings: Sequence[CloudEvent], deps: Deps) -> list[tuple[Cl
 
 def note_quiet(events: Sequence[CloudEvent], deps: Deps,
                documents: Callable[[Sequence[str]], Mapping[str, Document]]) -> list[tuple[CloudEvent, BaseException]]:
-    """After the trackers are written: each unsettled one's current `recon_quiet` key, in one insert.
+    """After the trackers are written: each one's previous `recon_quiet` key deleted and its current one (unless
+    settled) inserted — one delete and one insert for the batch, and only for trackers whose key changed.
 
-    `documents` gives the trackers as written (the batch unit's cache, the store for any it dropped). A key of a
-    tracker that moved on since is left for the poller to find stale and delete: the consumer only inserts.
+    `documents` gives the trackers as written (the batch unit's cache, else the store). A key left behind by a
+    crash between the write and this is found stale, and deleted, by the poller.
     """
-    if deps.quiet is not None:
-        written = documents(sorted({event.subject for event in events}))
-        deps.quiet.note([quiet_key(d["quiet_since"], shipment_id) for shipment_id, d in written.items()
-                         if d.get("settled") is False])
+    if deps.quiet is None:
+        return []
+    written = documents(sorted({event.subject for event in events}))
+    old, new = [], []
+    for shipment_id, document in written.items():
+        before, now = document.get("quiet_since_before"), document.get("quiet_since")
+        key = quiet_key(now, shipment_id) if now and document.get("settled") is False else None
+        previous = quiet_key(before, shipment_id) if before else None
+        if previous != key:
+            old.extend([previous] if previous else [])
+            new.extend([key] if key else [])
+    deps.quiet.forget(old)
+    deps.quiet.note(new)
     return []
 
 

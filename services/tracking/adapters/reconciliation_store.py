@@ -20,11 +20,15 @@ from services.tracking.adapters.repository import DUPLICATE_KEY, POLLS, QUIET, f
 
 
 class QuietIndex(abc.ABC):
-    """The consumer's side: after writing trackers, it notes each unsettled one's current key."""
+    """The consumer's side: after writing trackers, it replaces each one's previous key by its current one."""
 
     @abc.abstractmethod
     def note(self, keys: Sequence[str]) -> None:
         """Insert the keys in one command (a key noted before is kept once)."""
+
+    @abc.abstractmethod
+    def forget(self, keys: Sequence[str]) -> None:
+        """Delete the keys in one command."""
 
 
 class ReconciliationStore(abc.ABC):
@@ -59,6 +63,11 @@ class MongoQuietIndex(QuietIndex):
         except BulkWriteError as exc:
             if any(error.get("code") != DUPLICATE_KEY for error in exc.details.get("writeErrors", [])):
                 raise
+
+
+    def forget(self, keys: Sequence[str]) -> None:
+        if keys:
+            self.collection.delete_many({"_id": {"$in": list(dict.fromkeys(keys))}})
 
 
 class MongoReconciliationStore(ReconciliationStore):

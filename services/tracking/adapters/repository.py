@@ -10,9 +10,9 @@ Collections (every hot lookup is by `_id`, the only fast one on FerretDB):
 Reads of several documents are one `_id` `$in` query per collection (the patched FerretDB answers it from its
 `_id` index); one document is a plain `_id` find.
 - `recon_quiet`: `_id` = `<last carrier event>|<shipment id>` (domain.reconciliation.quiet_key), one small
-  immutable document per quiet period of an unsettled tracker: the reconciliation poller's `_id` range read
-  (the only cheap non-point read on FerretDB). The consumer inserts a tracker's current key after each write;
-  the poller deletes keys it finds stale (the tracker moved on or settled). Neither ever updates one.
+  immutable document per unsettled tracker: the reconciliation poller's `_id` range read (the only cheap
+  non-point read on FerretDB). The consumer replaces a tracker's key after each write (delete the one it
+  loaded with, insert the one it wrote); the poller deletes keys it finds stale. Neither ever updates one.
 - `recon_polls`: `_id` = shipment id -> when the reconciliation poller last asked a carrier about it. Written
   only by the poller (never the tracker's consumer, so the trackers keep one writer each).
 - `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
@@ -236,6 +236,7 @@ def tracker_document(tracker: Tracker) -> Document:
         # What the reconciliation poller needs of a tracker (its `recon_quiet` key, and whether it is due).
         "leg": state.leg,
         "quiet_since": tracker.last_carrier_event_at,
+        "quiet_since_before": tracker.stored_quiet_since,
         "settled": is_settled(state.status, state.milestone),
     }
 
@@ -256,6 +257,7 @@ def tracker_from_document(document: Document) -> Tracker:
         timeline=timeline_codec.decode(document["timeline"]),
         omitted=document.get("omitted", 0),
         next_seq=document.get("next_seq", 0),
+        stored_quiet_since=document.get("quiet_since"),
     ))
 
 

@@ -71,6 +71,9 @@ class Tracker:
     omitted: int = 0
     next_seq: int = 0
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+    # The last carrier event time the store held when this tracker was loaded (None: new): the write's hook
+    # replaces the tracker's reconciliation key with it instead of leaving the old one behind.
+    stored_quiet_since: datetime | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, shipment_id: str, order_id: str, shipper_id: str, sf_waybill: str, ups_tracking_number: str,

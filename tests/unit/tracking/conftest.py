@@ -86,6 +86,9 @@ class FakeQuietIndex(QuietIndex):
     def note(self, keys: Sequence[str]) -> None:
         self.keys.update(keys)
 
+    def forget(self, keys: Sequence[str]) -> None:
+        self.keys.difference_update(keys)
+
 
 @pytest.fixture
 def clock() -> Clock:
