@@ -120,6 +120,9 @@ class Reconciler:
             handlers.count_refused(call.carrier, parsed.refusals)
             for note in parsed.errors + parsed.warnings:
                 RECON_NOTES.labels(call.carrier, note.code or "none").inc()
+            if parsed.errors:  # the carrier refused the query itself (bad signature, credentials...): say so
+                log.warning("carrier answered a query with an error", extra={
+                    "carrier": call.carrier, "errors": [f"{e.code} {e.message}"[:200] for e in parsed.errors]})
             scans.extend(s for s in parsed.scans if s.carrier_number in asked)
         return scans
 

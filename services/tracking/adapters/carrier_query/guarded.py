@@ -42,6 +42,7 @@ class GuardedClient:
         self.carrier, self.session, self.limiter, self.breaker = carrier, session, limiter, breaker
         self.policy, self.timeout, self.is_transient = policy, timeout, is_transient
         self.sleep, self.monotonic = sleep, monotonic
+        self._report()  # the gauge shows every polled carrier from the start, not from its first call
 
     def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         """The carrier's answer (2xx, or a 4xx it meant); raises CarrierUnavailable otherwise."""
