@@ -1,6 +1,6 @@
 """Issue 12 item 6 end to end: parcels whose pushes the simulator withholds reach their end through the poller.
 
-Its own isolated stack (port base RECON_E2E_PORT_BASE, default 25000): the tracking relay polls the simulator's
+Its own isolated stack (port base RECON_E2E_PORT_BASE, default 28000): the tracking relay polls the simulator's
 carrier query APIs, with thresholds of seconds. The simulator withholds every push of about half the parcels;
 their trackers must still match the ground truth, their timelines hold every event once, and the relay's
 metrics show what the poller learned.
@@ -28,7 +28,7 @@ LEGS = ("FIRST_MILE", "EXPORT_CUSTOMS", "AIR_LINEHAUL", "IMPORT_CUSTOMS", "LAST_
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[IsolatedStack]:
-    base = int(os.environ.get("RECON_E2E_PORT_BASE", "25000"))
+    base = int(os.environ.get("RECON_E2E_PORT_BASE", "28000"))
     carrier = f"http://127.0.0.1:{base + 1090}"
     extra = {
         "WEB_CONCURRENCY": "1", "SIMULATOR_CARRIER_PORT": str(base + 1090),
