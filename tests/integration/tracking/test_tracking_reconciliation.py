@@ -18,7 +18,9 @@ from tracking_journey import CHECK_WORD, booked_data, new_numbers, post_items, s
 from services.simulator.adapters.carrier_api import carrier_app
 from services.simulator.domain.carrier_book import CarrierBook
 from services.tracking import worker
+from services.tracking.adapters.reconciliation_store import MongoQuietIndex, MongoReconciliationStore
 from services.tracking.bootstrap import bootstrap
+from services.tracking.domain.reconciliation import quiet_before, quiet_key
 from shared.events.envelope import new_event
 from shared.liveness import serve
 
@@ -167,3 +169,23 @@ def test_the_tracking_relay_process_runs_the_poller_on_its_passes(service, publi
         relay_service.close()
     assert not relay.is_alive()
     assert service.trackers().get(shipment_id).state.status == "picked_up"
+
+
+def test_the_stores_quiet_keys_are_an_id_range_in_key_order_and_polls_are_kept_until_forgotten(service):
+    database = service.database()
+    index, store = MongoQuietIndex(database), MongoReconciliationStore(database)
+    t0 = datetime(2026, 5, 1, tzinfo=UTC)
+    keys = [quiet_key(t0 + timedelta(minutes=n), f"PB{n:013d}") for n in range(5)]
+    index.note(list(reversed(keys)))
+    index.note(keys[:2])  # noted twice: kept once
+    upto = quiet_before(t0 + timedelta(minutes=3))
+    assert store.quiet_keys(upto, None, 10) == keys[:4]
+    assert store.quiet_keys(upto, None, 2) == keys[:2] and store.quiet_keys(upto, keys[1], 2) == keys[2:4]
+    index.forget([keys[0]])
+    store.drop_keys([keys[1]])
+    assert store.quiet_keys(upto, None, 10) == keys[2:4]
+
+    store.record_polls(["PB1", "PB2"], t0)
+    store.record_polls(["PB2"], t0 + timedelta(hours=1))  # asked again: the latest time is kept
+    assert store.polled(["PB1", "PB2", "PB3"]) == {"PB1": t0, "PB2": t0 + timedelta(hours=1)}
+    assert store.forget_polls(t0 + timedelta(minutes=30)) == 1 and store.polled(["PB1", "PB2"]).keys() == {"PB2"}
