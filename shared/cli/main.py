@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "run": "shared.cli.run:run",
     "stop": "shared.cli.run:stop",
     "simulate": "services.simulator.cli:simulate",
+    "tracking": "services.tracking.cli:tracking",
     "bench": "bench.cli:bench",
 }
 

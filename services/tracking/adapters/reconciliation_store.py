@@ -13,10 +13,19 @@ import abc
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
-from services.tracking.adapters.repository import DUPLICATE_KEY, POLLS, QUIET, find_by_ids
+from services.tracking.adapters.repository import (
+    DUPLICATE_KEY,
+    POLLS,
+    QUIET,
+    TRACKERS,
+    find_by_ids,
+    tracker_from_document,
+)
+from services.tracking.domain.reconciliation import quiet_of
 
 
 class QuietIndex(abc.ABC):
@@ -97,3 +106,21 @@ class MongoReconciliationStore(ReconciliationStore):
 
     def forget_polls(self, before: datetime) -> int:
         return self.polls.delete_many({"polled_at": {"$lt": before}}).deleted_count
+
+
+def backfill_quiet_keys(db: Database, page: int = 500) -> int:
+    """Note the quiet key of every unsettled tracker, a page of `_id`s at a time; returns how many were noted.
+
+    For trackers written before `recon_quiet` existed (they get a key at their next change otherwise). Safe while
+    the consumer runs: inserts only, and a key made stale meanwhile is found and deleted by the poller.
+    """
+    index, noted, last = MongoQuietIndex(db), 0, ""
+    while True:
+        # Sorted by the store: a one-off walk, where correctness beats the cost of the sort on FerretDB.
+        documents = list(db[TRACKERS].find({"_id": {"$gt": last}}).sort("_id", ASCENDING).limit(page))
+        if not documents:
+            return noted
+        quiet = [quiet_of(tracker_from_document(d)) for d in documents]
+        keys = [q.key for q in quiet if not q.settled]
+        index.note(keys)
+        noted, last = noted + len(keys), documents[-1]["_id"]

@@ -18,9 +18,14 @@ from tracking_journey import CHECK_WORD, booked_data, new_numbers, post_items, s
 from services.simulator.adapters.carrier_api import carrier_app
 from services.simulator.domain.carrier_book import CarrierBook
 from services.tracking import worker
-from services.tracking.adapters.reconciliation_store import MongoQuietIndex, MongoReconciliationStore
+from services.tracking.adapters.reconciliation_store import (
+    MongoQuietIndex,
+    MongoReconciliationStore,
+    backfill_quiet_keys,
+)
+from services.tracking.adapters.repository import QUIET
 from services.tracking.bootstrap import bootstrap
-from services.tracking.domain.reconciliation import quiet_before, quiet_key
+from services.tracking.domain.reconciliation import quiet_before, quiet_key, quiet_of
 from shared.events.envelope import new_event
 from shared.liveness import serve
 
@@ -189,3 +194,19 @@ def test_the_stores_quiet_keys_are_an_id_range_in_key_order_and_polls_are_kept_u
     store.record_polls(["PB2"], t0 + timedelta(hours=1))  # asked again: the latest time is kept
     assert store.polled(["PB1", "PB2", "PB3"]) == {"PB1": t0, "PB2": t0 + timedelta(hours=1)}
     assert store.forget_polls(t0 + timedelta(minutes=30)) == 1 and store.polled(["PB1", "PB2"]).keys() == {"PB2"}
+
+
+def test_the_backfill_gives_every_unsettled_tracker_written_before_the_poller_its_key(service, publish, runner):
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    ids = [_book_parcel(service, publish, runner, start + timedelta(minutes=n))[0] for n in range(3)]
+    cancelled = service.trackers().get(ids[0])
+    publish([new_event("shipment.cancelled", ids[0], {"shipment_id": ids[0], "order_id": cancelled.order_id,
+                                                       "shipper_id": cancelled.shipper_id}, source="/test")])
+    run_until(runner, lambda: service.trackers().get(ids[0]).state.status == "cancelled")
+    database = service.database()
+    database[QUIET].delete_many({})  # as a store from before recon_quiet existed
+
+    noted = backfill_quiet_keys(database, page=2)
+
+    keys = sorted(d["_id"] for d in database[QUIET].find({}))
+    assert noted == 2 and keys == sorted(quiet_of(service.trackers().get(s)).key for s in ids[1:])
