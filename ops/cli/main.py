@@ -53,6 +53,11 @@ def _simulate() -> click.Command:
     return simulate
 
 
+def _tracking() -> click.Command:
+    from services.tracking.cli import tracking
+    return tracking
+
+
 def _bench() -> click.Command:
     from bench.cli import bench
     return bench
@@ -60,7 +65,8 @@ def _bench() -> click.Command:
 
 COMMANDS: dict[str, Callable[[], click.Command]] = {
     "infra": _infra, "topics": _topics, "services": _services, "run": _run, "stop": _stop,
-    "shippers": _shippers, "orders": _orders, "operators": _operators, "simulate": _simulate, "bench": _bench,
+    "shippers": _shippers, "orders": _orders, "operators": _operators, "simulate": _simulate,
+    "tracking": _tracking, "bench": _bench,
 }
 
 

@@ -7,14 +7,17 @@ from pathlib import Path
 
 import click
 
+from services.simulator.adapters.carrier_api import SF_SERVICE_PATH, carrier_app
 from services.simulator.adapters.http import IngestClient, OrdersClient, new_session
 from services.simulator.adapters.truth_file import TruthFile
 from services.simulator.adapters.watcher import DEFAULT_GROUP, ShipmentWatcher
 from services.simulator.display import ConsoleReporter, summary_table
+from services.simulator.domain.carrier_book import CarrierBook
 from services.simulator.domain.scenario import Odds
 from services.simulator.runner import RunConfig, Simulator
 from shared.config import KafkaSettings, load_kafka_settings
 from shared.kafka.producer import EventProducer, make_kafka_producer
+from shared.liveness import serve
 from shared.logs import configure_logging
 
 PROBABILITIES = {  # option -> (Odds field, help)
@@ -29,6 +32,8 @@ PROBABILITIES = {  # option -> (Odds field, help)
     "--p-dap": ("dap", "an order is DAP (the recipient pays duties: UPS raises import charges due)"),
     "--p-malformed": ("malformed", "a carrier request is followed by a deliberately malformed push (cut-off JSON, "
                       "a missing or bad field, a wrong signature or credential) that must be refused with a 4xx"),
+    "--p-withhold": ("withhold", "none of a parcel's scans is pushed (only the carriers' query APIs, served with "
+                     "--carrier-port, know them: the tracking service's reconciliation poller must find them)"),
 }
 
 
@@ -77,12 +82,22 @@ CLIENT_ID = "parcelbridge-simulator"
 @click.option("--poison-records", type=click.IntRange(0), default=0, envvar="SIMULATOR_POISON_RECORDS",
               help="Produce N deliberately malformed records onto carrier-scans.v1, one per new booking, as a "
               "misbehaving producer would: every consumer must dead-letter them (env SIMULATOR_POISON_RECORDS).")
+@click.option("--carrier-port", type=click.IntRange(0, 65535), default=0, envvar="SIMULATOR_CARRIER_PORT",
+              help="Serve the carriers' query APIs (UPS OAuth + Track API v1, SF route query at /std/service) on "
+              "this port; 0: not served (env SIMULATOR_CARRIER_PORT).")
+@click.option("--carrier-host", default="127.0.0.1", envvar="SIMULATOR_CARRIER_HOST",
+              help="Address the carriers' query APIs listen on (env SIMULATOR_CARRIER_HOST).")
+@click.option("--ups-client-id", envvar="UPS_CLIENT_ID", default="", show_default=False,
+              help="The client id UPS's token endpoint accepts (env UPS_CLIENT_ID, as tracking reads); empty: any.")
+@click.option("--ups-client-secret", envvar="UPS_CLIENT_SECRET", default="", show_default=False,
+              help="Its client secret (env UPS_CLIENT_SECRET).")
 @click.option("--until-done", is_flag=True, help="Exit once every placed parcel reached its end.")
 @click.option("--timeout", type=click.FloatRange(1), default=900.0, help="Seconds --until-done waits at most.")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING")
 def simulate(orders_url: str, tracking_url: str, api_key: str | None, orders: int, rate: float, speed: float,
              seed: int | None, truth_path: Path | None, sf_check_word: str, ups_credential: str,
              kafka_bootstrap: str | None, group: str, adopt: bool, ups_format: str, poison_records: int,
+             carrier_port: int, carrier_host: str, ups_client_id: str, ups_client_secret: str,
              until_done: bool, timeout: float, log_level: str, **probabilities: float) -> None:
     """Play SF Express and UPS: place orders, watch bookings, post each parcel's scans in the carriers' formats."""
     configure_logging("simulator", log_level)
@@ -95,14 +110,21 @@ def simulate(orders_url: str, tracking_url: str, api_key: str | None, orders: in
                        odds=Odds(**probabilities), until_done=until_done, timeout=timeout,
                        ups_format=ups_format, adopt=adopt, poison_records=poison_records)  # type: ignore[arg-type]
     servers = kafka_bootstrap.split(",") if kafka_bootstrap else list(load_kafka_settings(CLIENT_ID).bootstrap_servers)
+    book = None
+    if carrier_port:
+        book = CarrierBook()
+        ups_client = (ups_client_id, ups_client_secret) if ups_client_id else None
+        server = serve(carrier_host, carrier_port, carrier_app(book, sf_check_word, ups_client))
+        click.echo(f"carrier query APIs on http://{carrier_host}:{server.server_port} (UPS Track API, SF "
+                   f"{SF_SERVICE_PATH})", err=True)
     outcome = _run(config, orders_url, tracking_url, api_key or "", sf_check_word, ups_credential, servers, group,
-                   truth_path)
+                   truth_path, book)
     if outcome in ("timed_out", "refused"):
         raise SystemExit(1)
 
 
 def _run(config: RunConfig, orders_url: str, tracking_url: str, api_key: str, check_word: str, credential: str,
-         servers: list[str], group: str, truth_path: Path | None) -> str:
+         servers: list[str], group: str, truth_path: Path | None, book: CarrierBook | None = None) -> str:
     signal.signal(signal.SIGTERM, _interrupt)  # `make stop` ends the simulator like Ctrl-C: summary included
     session = new_session()
     watcher = ShipmentWatcher(servers, group, from_beginning=config.adopt)
@@ -113,7 +135,7 @@ def _run(config: RunConfig, orders_url: str, tracking_url: str, api_key: str, ch
         watcher.wait_until_assigned()
         simulator = Simulator(config, OrdersClient(session, orders_url, api_key),
                               IngestClient(session, tracking_url, check_word, credential), watcher, truth, reporter,
-                              upstream=upstream)
+                              upstream=upstream, book=book)
         with reporter:
             outcome = simulator.run()
         truth.write({"record": "summary", "outcome": outcome, "seed": simulator.seed,
@@ -147,4 +169,5 @@ def _tally_record(simulator: Simulator) -> dict:
         "rejected": tally.rejected, "ends": dict(tally.ends), "incomplete": tally.incomplete,
         "events_sent": tally.events_sent, "duplicates": tally.duplicates, "late": tally.late,
         "requests": dict(tally.requests), "malformed": dict(tally.malformed), "poison": dict(tally.poison),
+        "withheld": tally.withheld,
     }

@@ -22,8 +22,9 @@ from services.simulator.poison import POISON_HEADER, Poison
 
 def parcel_record(journey: Journey, stamps: Sequence[datetime], dispatches: Sequence[Dispatch],
                   accepted: Counter, failed: Counter, adopted: bool = False, cancelled: bool = False,
-                  finished: bool = True) -> dict[str, Any]:
-    """The line of one parcel. `complete` is false when some event never reached the tracking service."""
+                  finished: bool = True, withheld: bool = False) -> dict[str, Any]:
+    """The line of one parcel. `complete` is false when some event never reached the tracking service by push;
+    `withheld`: none was pushed on purpose, so only a reconciliation poll can bring the tracker to `expected`."""
     parcel = journey.parcel
     sendings = Counter(d.index for d in dispatches)
     late = {d.index for d in dispatches if d.late}
@@ -32,7 +33,7 @@ def parcel_record(journey: Journey, stamps: Sequence[datetime], dispatches: Sequ
     return {
         "record": "parcel",
         "shipment_id": parcel.shipment_id, "order_id": parcel.order_id, "sf_waybill": parcel.sf_waybill,
-        "ups_tracking_number": parcel.ups_number, "adopted": adopted, "finished": finished,
+        "ups_tracking_number": parcel.ups_number, "adopted": adopted, "finished": finished, "withheld": withheld,
         "complete": finished and not cancelled and len(delivered) == len(journey.events),
         "plot": dataclasses.asdict(journey.plot),
         "expected": _expected(journey, cancelled),

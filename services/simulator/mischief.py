@@ -17,6 +17,7 @@ class Mischief:
     """`p_malformed`: per carrier request, a malformed push follows it; `poison_records`: how many in all."""
 
     def __init__(self, seed: int, p_malformed: float, poison_records: int):
+        self.seed = seed
         self.rng = random.Random(f"{seed}:mischief")
         self.p_malformed, self.poison_records = p_malformed, poison_records
         self.pushed: Counter[Carrier] = Counter()
@@ -29,6 +30,10 @@ class Mischief:
         kind = malformed.kind_for(carrier, self.pushed[carrier])
         self.pushed[carrier] += 1
         return kind, f"mal-{self.rng.getrandbits(48):012x}"
+
+    def withholds(self, shipment_id: str, p_withhold: float) -> bool:
+        """Whether this parcel's pushes are all withheld: a stable draw of its own, so other draws never shift."""
+        return p_withhold > 0 and random.Random(f"{self.seed}:withhold:{shipment_id}").random() < p_withhold
 
     def next_poison(self, shipment_id: str, now: datetime) -> Poison | None:
         """The next poison record, keyed by this shipment, until the run's count is reached."""

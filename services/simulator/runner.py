@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from services.simulator.adapters.http import Answer, PlacementFailed
 from services.simulator.carriers import malformed, sf, ups
 from services.simulator.carriers.malformed import Carrier, MalformedPush
+from services.simulator.domain.carrier_book import CarrierBook
 from services.simulator.domain.clock import CompressedClock, carrier_times
 from services.simulator.domain.dispatch import Dispatch, plan_dispatches
 from services.simulator.domain.goods import build_order
@@ -102,6 +103,7 @@ class ParcelRun:
     failed: Counter = field(default_factory=Counter)
     outstanding: int = 0
     cancelled: bool = False
+    withheld: bool = False  # no push is sent: only the carriers' query APIs tell of this parcel
 
     def __post_init__(self) -> None:
         self.outstanding = len(self.dispatches)
@@ -124,16 +126,19 @@ class Tally:
     plots: Counter = field(default_factory=Counter)
     malformed: Counter = field(default_factory=Counter)  # "sf bad_digest answered 401", ...
     poison: Counter = field(default_factory=Counter)  # kind, or "not acknowledged"
+    withheld: int = 0  # events not pushed, on purpose (their parcels are known to the query APIs alone)
 
 
 class Simulator:
     def __init__(self, config: RunConfig, orders: Orders, ingest: Ingest, watcher: Watcher, truth: Truth,
                  reporter: Reporter, now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 sleep: Callable[[float], None] = time.sleep, upstream: Upstream | None = None):
+                 sleep: Callable[[float], None] = time.sleep, upstream: Upstream | None = None,
+                 book: CarrierBook | None = None):
         if config.poison_records and upstream is None:
             raise ValueError("poison records need an upstream producer")
         self.config, self.orders, self.ingest, self.watcher = config, orders, ingest, watcher
         self.truth, self.reporter, self.now, self.sleep, self.upstream = truth, reporter, now, sleep, upstream
+        self.book = book  # what the carriers' query APIs answer from (None: no query API is served)
         self.seed = config.seed if config.seed is not None else secrets.randbits(32)
         self.rng = random.Random(self.seed)
         self.mischief = Mischief(self.seed, config.odds.malformed, config.poison_records)
@@ -255,7 +260,9 @@ class Simulator:
         clock = CompressedClock.hours_per_second(parcel.booked_at, self.now(), self.config.speed)
         stamps = carrier_times([event.sim_at for event in journey.events], clock)
         dispatches = plan_dispatches(stamps, self.config.odds.duplicate, self.config.odds.out_of_order, rng)
-        self.parcels[parcel.shipment_id] = ParcelRun(journey, stamps, dispatches, adopted)
+        withheld = self.mischief.withholds(parcel.shipment_id, self.config.odds.withhold)
+        self.parcels[parcel.shipment_id] = ParcelRun(journey, stamps, dispatches, adopted, withheld=withheld)
+        self._book(journey, stamps)
         for dispatch in dispatches:
             self.sequence += 1
             heapq.heappush(self.queue, (dispatch.send_at, self.sequence, parcel.shipment_id, dispatch))
@@ -269,6 +276,10 @@ class Simulator:
         if run is None or not run.outstanding or run.accepted:
             return  # unknown, finished, or already scanned (the cancellation is refused then)
         run.cancelled, run.outstanding = True, 0
+        if self.book is not None:
+            parcel = run.journey.parcel
+            for number in (parcel.sf_waybill, parcel.ups_number):
+                self.book.cut(number, self.now())
         self._finish(shipment_id, run)
 
     # --- carrier events ---
@@ -277,7 +288,9 @@ class Simulator:
         due: list[tuple[str, Dispatch]] = []
         while self.queue and self.queue[0][0] <= self.now():
             _, _, shipment_id, dispatch = heapq.heappop(self.queue)
-            if not self.parcels[shipment_id].cancelled:
+            if self.parcels[shipment_id].withheld:
+                self._withhold(shipment_id, dispatch)
+            elif not self.parcels[shipment_id].cancelled:
                 due.append((shipment_id, dispatch))
         sf_due = [item for item in due if self._event(item).step.carrier == "sf_express"]
         ups_due = [item for item in due if self._event(item).step.carrier == "ups"]
@@ -305,6 +318,26 @@ class Simulator:
         for shipment_id, dispatch in batch:
             self._settle(shipment_id, dispatch, answer.ok)
         self._maybe_malformed(carrier, batch[0])
+
+    def _withhold(self, shipment_id: str, dispatch: Dispatch) -> None:
+        run = self.parcels[shipment_id]
+        run.outstanding -= 1
+        self.tally.withheld += not dispatch.copy
+        if run.outstanding == 0:
+            self._finish(shipment_id, run)
+
+    def _book(self, journey: Journey, stamps: Sequence[datetime]) -> None:
+        """Tell the carriers' query APIs every event of the parcel, each known from its carrier time on."""
+        if self.book is None:
+            return
+        parcel = journey.parcel
+        for event, at in zip(journey.events, stamps, strict=True):
+            if event.step.carrier == "sf_express":
+                item = sf.route(event, parcel.sf_waybill, parcel.shipment_id, at)
+                self.book.add(parcel.sf_waybill, [(at, item)])
+            else:
+                gmt = not ups.without_gmt(parcel.ups_number, event, at)
+                self.book.add(parcel.ups_number, [(at, ups.activity(event, at, gmt=gmt))])
 
     def _settle(self, shipment_id: str, dispatch: Dispatch, ok: bool) -> None:
         run = self.parcels[shipment_id]
@@ -377,7 +410,7 @@ class Simulator:
 
     def _finish(self, shipment_id: str, run: ParcelRun) -> None:
         record = parcel_record(run.journey, run.stamps, run.dispatches, run.accepted, run.failed,
-                               adopted=run.adopted, cancelled=run.cancelled)
+                               adopted=run.adopted, cancelled=run.cancelled, withheld=run.withheld)
         self.truth.write(record)
         self.tally.incomplete += not record["complete"] and not run.cancelled
         end = "cancelled" if run.cancelled else run.journey.plot.end
@@ -390,7 +423,7 @@ class Simulator:
         for run in self.parcels.values():
             if run.outstanding:
                 self.truth.write(parcel_record(run.journey, run.stamps, run.dispatches, run.accepted, run.failed,
-                                               adopted=run.adopted, finished=False))
+                                               adopted=run.adopted, finished=False, withheld=run.withheld))
 
 
 def _interval(rate: float) -> timedelta:

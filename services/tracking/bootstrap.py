@@ -14,19 +14,33 @@ Besides shared.config's variables, the tracking service reads (here, and only he
   shows up at most this late.
 - `TRACKING_PARKED_TTL_DAYS` (30) and `TRACKING_PARKED_SWEEP_SECONDS` (3600): how long a scan parked for a number
   nobody booked is kept, and how often the relay process deletes the expired ones.
+- The reconciliation poller (relay process; see reconciler.py and the README): `UPS_TRACK_API_URL`,
+  `UPS_CLIENT_ID`, `UPS_CLIENT_SECRET` (UPS polled only with a URL); `SF_ROUTE_QUERY_URL`, `SF_PARTNER_ID`,
+  `SF_CHECK_PHONE` (SF polled only with a URL; signed with `SF_CHECK_WORD`); `TRACKING_RECON_QUIET_<LEG>_SECONDS`
+  per leg (first mile 86400, export customs 172800, air linehaul 129600, import customs 172800, last mile 86400);
+  `TRACKING_RECON_INTERVAL_SECONDS` (60), `TRACKING_RECON_MAX_PER_PASS` (200), `TRACKING_RECON_RATE_PER_SECOND` (5)
+  and `TRACKING_RECON_BURST` (5) per carrier, `TRACKING_RECON_ATTEMPTS` (3), `TRACKING_RECON_BACKOFF_SECONDS`
+  (0.5), `TRACKING_RECON_BACKOFF_CAP_SECONDS` (30), `TRACKING_RECON_BREAKER_FAILURES` (5),
+  `TRACKING_RECON_BREAKER_COOL_DOWN_SECONDS` (60).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
+import requests
 from flask import Flask
 from pymongo.collection import Collection
 
+from services.tracking.adapters.carrier_query.guarded import GuardedClient
+from services.tracking.adapters.carrier_query.sf import SfRouteClient, sf_rate_limited
+from services.tracking.adapters.carrier_query.ups import UpsTrackClient
+from services.tracking.adapters.reconciliation_store import MongoQuietIndex, MongoReconciliationStore
 from services.tracking.adapters.repository import (
     INDEXES,
     TRACKERS,
@@ -36,10 +50,14 @@ from services.tracking.adapters.repository import (
 )
 from services.tracking.api import tracking_blueprint
 from services.tracking.domain import zones
+from services.tracking.domain.breaker import Breaker
+from services.tracking.domain.reconciliation import LEGS, Thresholds
+from services.tracking.domain.retry_policy import RetryPolicy
 from services.tracking.handlers import Deps
 from services.tracking.manifest import MANIFEST
-from services.tracking.options import TrackingOptions
+from services.tracking.options import ReconOptions, TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
+from services.tracking.reconciler import CarrierQuery, Reconciler
 from services.tracking.view_cache import ViewCache
 from shared.config import Settings, load_settings
 from shared.errors import ConfigError
@@ -65,6 +83,7 @@ class TrackingService:
         self._producer: tuple[int, EventProducer] | None = None
         self._alias_cache: dict[int, OrderedDict[str, str]] = {}
         self._views: tuple[int, ViewCache] | None = None
+        self._session: requests.Session | None = None  # the poller's, made in the relay process only
 
     def trackers(self) -> MongoTrackerRepository:
         return MongoTrackerRepository(self.database())
@@ -90,13 +109,45 @@ class TrackingService:
         return self._producer[1]
 
     def close(self) -> None:
-        """Close this process's producer, if one was made."""
+        """Close this process's producer and carrier session, if they were made."""
         if self._producer is not None and self._producer[0] == os.getpid():
             self._producer[1].close()
             self._producer = None
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def deps(self, producer: EventProducer | None = None) -> Deps:
-        return Deps(self.trackers(), self.aliases(), self.parked(), producer or self.producer())
+        return Deps(self.trackers(), self.aliases(), self.parked(), producer or self.producer(),
+                    quiet=MongoQuietIndex(self.database()))
+
+    def reconciler(self, stop: threading.Event, on_progress: Callable[[], None]) -> Reconciler:
+        """The reconciliation poller with a guarded client per carrier that has a query URL configured."""
+        recon = self.options.recon
+        self._session = self._session or requests.Session()
+        clients: dict[str, CarrierQuery] = {}
+        if recon.ups_url:
+            clients["ups"] = UpsTrackClient(self._guarded("ups", stop), recon.ups_url, recon.ups_client_id,
+                                            recon.ups_client_secret)
+        if recon.sf_url:
+            clients["sf_express"] = SfRouteClient(self._guarded("sf_express", stop, sf_rate_limited), recon.sf_url,
+                                                  recon.sf_partner_id, self.options.sf_check_word,
+                                                  recon.sf_check_phone)
+        if not clients:
+            log.info("reconciliation poller off: set UPS_TRACK_API_URL or SF_ROUTE_QUERY_URL to poll a carrier")
+        return Reconciler(MongoReconciliationStore(self.database()), self.deps(), clients, recon.thresholds,
+                          recon.interval_seconds, recon.max_per_pass, stop=stop, on_progress=on_progress)
+
+    def _guarded(self, carrier: str, stop: threading.Event,
+                 is_transient: Callable[[requests.Response], bool] = lambda _r: False) -> GuardedClient:
+        recon = self.options.recon
+        assert self._session is not None
+        return GuardedClient(
+            carrier, self._session, TokenBuckets(recon.rate_per_second, recon.burst),
+            Breaker(recon.breaker_failures, recon.breaker_cool_down_seconds),
+            RetryPolicy(recon.attempts, recon.backoff_seconds, recon.backoff_cap_seconds),
+            is_transient=is_transient, sleep=stop.wait,  # a stop request cuts a backoff or rate-limit wait short
+        )
 
     def outbox_collections(self) -> list[Collection]:
         return [self.database()[TRACKERS]]
@@ -130,10 +181,36 @@ def load_options(environ: Mapping[str, str]) -> TrackingOptions:
         view_cache_seconds=number("TRACKING_VIEW_CACHE_SECONDS", 1.0, 0, 60, kind=float),
         parked_ttl=timedelta(days=number("TRACKING_PARKED_TTL_DAYS", 30.0, 0.0001, 3650, kind=float)),
         parked_sweep_seconds=number("TRACKING_PARKED_SWEEP_SECONDS", 3600.0, 1, 86_400, kind=float),
+        recon=_recon_options(environ, number),
     )
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))
     return options
+
+
+def _recon_options(environ: Mapping[str, str], number) -> ReconOptions:
+    defaults = ReconOptions()
+    quiet = {leg: timedelta(seconds=number(f"TRACKING_RECON_QUIET_{leg.upper()}_SECONDS",
+                                           defaults.thresholds.of(leg).total_seconds(), 1, 90 * 86_400, kind=float))
+             for leg in LEGS}
+    text = {name: environ.get(name, "").strip() for name in (
+        "UPS_TRACK_API_URL", "UPS_CLIENT_ID", "UPS_CLIENT_SECRET", "SF_ROUTE_QUERY_URL", "SF_PARTNER_ID",
+        "SF_CHECK_PHONE")}
+    return ReconOptions(
+        thresholds=Thresholds(**quiet),
+        interval_seconds=number("TRACKING_RECON_INTERVAL_SECONDS", 60.0, 0.05, 86_400, kind=float),
+        max_per_pass=number("TRACKING_RECON_MAX_PER_PASS", 200, 1, 10_000),
+        rate_per_second=number("TRACKING_RECON_RATE_PER_SECOND", 5.0, 0.01, 1_000, kind=float),
+        burst=number("TRACKING_RECON_BURST", 5, 1, 1_000),
+        attempts=number("TRACKING_RECON_ATTEMPTS", 3, 1, 10),
+        backoff_seconds=number("TRACKING_RECON_BACKOFF_SECONDS", 0.5, 0, 60, kind=float),
+        backoff_cap_seconds=number("TRACKING_RECON_BACKOFF_CAP_SECONDS", 30.0, 0, 600, kind=float),
+        breaker_failures=number("TRACKING_RECON_BREAKER_FAILURES", 5, 1, 1_000),
+        breaker_cool_down_seconds=number("TRACKING_RECON_BREAKER_COOL_DOWN_SECONDS", 60.0, 0.1, 86_400, kind=float),
+        ups_url=text["UPS_TRACK_API_URL"], ups_client_id=text["UPS_CLIENT_ID"],
+        ups_client_secret=text["UPS_CLIENT_SECRET"], sf_url=text["SF_ROUTE_QUERY_URL"],
+        sf_partner_id=text["SF_PARTNER_ID"], sf_check_phone=text["SF_CHECK_PHONE"],
+    )
 
 
 def bootstrap(environ: Mapping[str, str] | None = None, topic_of: TopicOf = catalog_topic) -> TrackingService:

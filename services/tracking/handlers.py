@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.tracking import messages
+from services.tracking.adapters.reconciliation_store import QuietIndex
 from services.tracking.adapters.repository import (
     AliasRepository,
     ParkedScan,
@@ -17,6 +18,7 @@ from services.tracking.adapters.repository import (
 )
 from services.tracking.carriers.refusals import Refusal
 from services.tracking.domain.model import Tracker, TrackerNotFound
+from services.tracking.domain.reconciliation import quiet_key
 from services.tracking.domain.scan import CanonicalScan
 from services.tracking.metrics import ITEMS_REFUSED, PARKED_EXPIRED, PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
 from shared.batch.routes import Applied
@@ -25,6 +27,7 @@ from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event, new_events
 from shared.events.schemas.scans import ScanRecorded
 from shared.events.schemas.shipments import ShipmentBooked, ShipmentCancelled
+from shared.mongo.documents import Document
 
 log = logging.getLogger(__name__)
 PUBLISH_CHUNK = 1000  # records per send-and-wait: bounds memory and the time of one wait
@@ -42,6 +45,7 @@ class Deps:
     parked: ParkingRepository
     publisher: Publisher
     clock: Clock = utc_now
+    quiet: QuietIndex | None = None  # the reconciliation poller's keys (None: not kept, e.g. web processes)
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,30 @@ def publish_numbers(bookings: Sequence[CloudEvent], deps: Deps) -> list[tuple[Cl
     owners = {n: event.subject for event in kept for n in numbers[event.id]}
     release_parked(owners, deps, {event.subject: event.requestid for event in kept})
     return refused
+
+
+def note_quiet(events: Sequence[CloudEvent], deps: Deps,
+               documents: Callable[[Sequence[str]], Mapping[str, Document]]) -> list[tuple[CloudEvent, BaseException]]:
+    """After the trackers are written: each one's previous `recon_quiet` key deleted and its current one (unless
+    settled) inserted — one delete and one insert for the batch, and only for trackers whose key changed.
+
+    `documents` gives the trackers as written (the batch unit's cache, else the store). A key left behind by a
+    crash between the write and this is found stale, and deleted, by the poller.
+    """
+    if deps.quiet is None:
+        return []
+    written = documents(sorted({event.subject for event in events}))
+    old, new = [], []
+    for shipment_id, document in written.items():
+        before, now = document.get("quiet_since_before"), document.get("quiet_since")
+        key = quiet_key(now, shipment_id) if now and document.get("settled") is False else None
+        previous = quiet_key(before, shipment_id) if before else None
+        if previous != key:
+            old.extend([previous] if previous else [])
+            new.extend([key] if key else [])
+    deps.quiet.forget(old)
+    deps.quiet.note(new)
+    return []
 
 
 def _numbers(event: CloudEvent) -> tuple[str, str, str]:

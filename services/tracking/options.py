@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from services.tracking.domain.reconciliation import Thresholds
+
+
+@dataclass(frozen=True)
+class ReconOptions:
+    """The reconciliation poller (run by the relay process); a carrier without a URL is never polled."""
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    interval_seconds: float = 60.0  # how often a pass looks for quiet trackers
+    max_per_pass: int = 200  # trackers read (and at most asked about) per pass
+    rate_per_second: float = 5.0  # requests per carrier; AfterShip allows 3-20/s, 17TRACK about 3/s
+    burst: int = 5
+    attempts: int = 3  # per request, the first included
+    backoff_seconds: float = 0.5
+    backoff_cap_seconds: float = 30.0
+    breaker_failures: int = 5
+    breaker_cool_down_seconds: float = 60.0
+    ups_url: str = ""  # e.g. https://onlinetools.ups.com (the Track API and OAuth paths are added)
+    ups_client_id: str = ""
+    ups_client_secret: str = ""
+    sf_url: str = ""  # e.g. https://sfapi.sf-express.com/std/service
+    sf_partner_id: str = ""
+    sf_check_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,3 +45,4 @@ class TrackingOptions:
     # Scans parked for a number nobody booked are dropped this long after parking (FerretDB has no TTL index).
     parked_ttl: timedelta = timedelta(days=30)
     parked_sweep_seconds: float = 3600.0  # how often the relay process deletes expired parked scans
+    recon: ReconOptions = field(default_factory=ReconOptions)

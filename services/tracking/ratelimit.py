@@ -1,4 +1,4 @@
-"""A token bucket per client address for the public tracking API.
+"""A token bucket per client: per address on the public tracking API, per carrier for the reconciliation poller.
 
 In-process: each gunicorn worker keeps its own buckets, so with N workers a client may get up to N times
 the configured rate (requests spread over workers). A limit shared across workers and hosts needs a
@@ -26,8 +26,13 @@ class TokenBuckets:
 
     def take(self, client: str) -> int | None:
         """None if the client may go on; else the whole seconds to wait (for Retry-After)."""
+        wait = self.wait(client)
+        return None if wait == 0 else max(1, math.ceil(wait))
+
+    def wait(self, client: str) -> float:
+        """0 if a token was taken for the client; else the seconds until one is there (none taken)."""
         if self.rate <= 0:
-            return None
+            return 0.0
         with self._lock:
             now = self.clock()
             tokens, at = self._buckets.pop(client, (float(self.burst), now))
@@ -36,4 +41,4 @@ class TokenBuckets:
             self._buckets[client] = (tokens - 1 if allowed else tokens, now)
             while len(self._buckets) > self.max_clients:
                 self._buckets.popitem(last=False)  # forget the least recently seen client
-        return None if allowed else max(1, math.ceil((1 - tokens) / self.rate))
+        return 0.0 if allowed else (1 - tokens) / self.rate

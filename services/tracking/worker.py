@@ -1,5 +1,5 @@
 """`python -m services.tracking.worker consume|relay`: the tracker consumer, and the outbox crash sweeper that
-also expires parked scans."""
+also expires parked scans and runs the reconciliation poller (chores paced by their own intervals)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from shared.batch.unit import BatchUnit
 from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.producer import EventProducer
 from shared.kafka.topics import CARRIER_SCANS, SHIPMENTS
+from shared.liveness import heartbeat
+from shared.mongo.documents import Document
 from shared.mongo.outbox import OutboxRelay
 from shared.runtime import run_consumer, run_mode, run_relay
 
@@ -32,10 +34,27 @@ CACHED_TRACKERS = 5_000  # per consumer process: ~10 kB each with a 20-entry tim
 def tracker_unit(deps: handlers.Deps, store: DocumentStore, publisher: Publisher,
                  cache: DocumentCache | None = None) -> BatchUnit:
     """The handlers' routing table as a batch unit over `store`; `publisher` carries the trackers' outbox."""
+    cache = cache if cache is not None else DocumentCache()
     routes = {kind: Route(TRACKERS, partial(handler, clock=deps.clock))
               for kind, handler in handlers.TRACKER_HANDLERS.items()}
-    after_write = {kind: partial(hook, deps=deps) for kind, hook in handlers.AFTER_WRITE.items()}
+    hooks: dict[str, list[Callable]] = {kind: [partial(hook, deps=deps)] for kind, hook in handlers.AFTER_WRITE.items()}
+    for kind in routes:  # every tracker write notes the tracker's quiet key for the reconciliation poller
+        hooks.setdefault(kind, []).append(partial(handlers.note_quiet, deps=deps, documents=_written(cache, store)))
+    after_write = {kind: partial(_in_turn, steps) for kind, steps in hooks.items()}
     return BatchUnit(store, publisher, {TRACKERS: TRACKER_CODEC}, routes, after_write, cache)
+
+
+def _in_turn(steps: Sequence[Callable], events: Sequence) -> list:
+    return [rejection for step in steps for rejection in step(events)]
+
+
+def _written(cache: DocumentCache, store: DocumentStore) -> Callable[[Sequence[str]], dict[str, Document]]:
+    """The trackers as the unit just wrote them: from its cache, else (evicted or dropped) one store read."""
+    def documents(ids: Sequence[str]) -> dict[str, Document]:
+        found = {i: d for i in ids if (d := cache.get((TRACKERS, i))) is not None}
+        missing = [i for i in ids if i not in found]
+        return found | (store.read(TRACKERS, missing) if missing else {})
+    return documents
 
 
 def batch_unit(service: TrackingService, producer: EventProducer | None = None) -> BatchUnit:
@@ -71,7 +90,16 @@ def _consume(service: TrackingService, stop: threading.Event) -> None:
 
 
 def _relay(service: TrackingService, stop: threading.Event) -> None:
-    run_relay(relay(service), stop, chore=parked_sweep(service))
+    # The poller shares the relay's process rather than running its own: it is light periodic work, like the
+    # sweep, and the relay already has the producer, the store, a heartbeat and /metrics. It beats the heartbeat
+    # after each carrier call, so a long pass (rate-limited calls, retries) is not taken for a stall.
+    sweep, poller = parked_sweep(service), service.reconciler(stop, on_progress=heartbeat.beat)
+
+    def chores() -> None:
+        sweep()
+        poller()
+
+    run_relay(relay(service), stop, chore=chores)
 
 
 MODES = {"consume": _consume, "relay": _relay}

@@ -8,7 +8,8 @@ Store commands per batch, when nothing conflicts (N events, K documents, C colle
   one write more for the conflicting keys only);
 - after one producer flush: one bulk trim per collection and one hints delete, when events were published.
 So at most 3C + 2 + Q commands whatever N and K (5 for tracking's one collection; Q: other queues). `after_write`
-hooks add their own (tracking: 2-3 for a batch holding bookings).
+hooks add their own (tracking: 2-3 for a batch holding bookings, and a delete and an insert of the trackers'
+reconciliation keys for every batch that changed one).
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ MIN_GAP = timedelta(minutes=10)  # between two events of one parcel, in simulate
 @dataclass(frozen=True)
 class Odds:
     """Probabilities, each 0..1: per parcel, except duplicate and out_of_order (per event and per batch) and
-    malformed (per carrier request: a deliberately malformed push follows it)."""
+    malformed (per carrier request: a deliberately malformed push follows it). `withhold`: none of the
+    parcel's scans is pushed (as when a carrier drops pushes after its retries); its query API still knows them."""
 
     export_hold: float = 0.1
     import_hold: float = 0.1
@@ -46,6 +47,7 @@ class Odds:
     unmapped: float = 0.02
     dap: float = 0.4
     malformed: float = 0.0
+    withhold: float = 0.0
 
     def __post_init__(self) -> None:
         bad = [f.name for f in fields(self) if not 0 <= getattr(self, f.name) <= 1]

@@ -9,6 +9,12 @@ Collections (every hot lookup is by `_id`, the only fast one on FerretDB):
 
 Reads of several documents are one `_id` `$in` query per collection (the patched FerretDB answers it from its
 `_id` index); one document is a plain `_id` find.
+- `recon_quiet`: `_id` = `<last carrier event>|<shipment id>` (domain.reconciliation.quiet_key), one small
+  immutable document per unsettled tracker: the reconciliation poller's `_id` range read (the only cheap
+  non-point read on FerretDB). The consumer replaces a tracker's key after each write (delete the one it
+  loaded with, insert the one it wrote); the poller deletes keys it finds stale. Neither ever updates one.
+- `recon_polls`: `_id` = shipment id -> when the reconciliation poller last asked a carrier about it. Written
+  only by the poller (never the tracker's consumer, so the trackers keep one writer each).
 - `parked_scans`: `_id` = `<carrier number>|<scan id>` (a re-parked scan is a duplicate key, not a second
   copy); the scans of numbers nobody booked yet. Found by `_id` prefix range (the `_id` index on MongoDB).
   `parked_at` (indexed) lets the sweeper drop, in one delete, those whose number never appeared.
@@ -30,6 +36,7 @@ from pymongo.errors import BulkWriteError
 
 from services.tracking.adapters import timeline_codec
 from services.tracking.domain.model import Recipient, Tracker, with_progress
+from services.tracking.domain.reconciliation import is_settled
 from services.tracking.domain.rules import PlannedLeg, Progress
 from services.tracking.metrics import READ_CACHE
 from shared.batch.routes import Codec
@@ -39,7 +46,8 @@ from shared.mongo.documents import Document
 from shared.mongo.outbox import outbox_index
 
 TRACKERS, ALIASES, PARKED = "trackers", "aliases", "parked_scans"
-INDEXES = (outbox_index(TRACKERS), IndexSpec(PARKED, (("parked_at", 1),)))
+QUIET, POLLS = "recon_quiet", "recon_polls"
+INDEXES = (outbox_index(TRACKERS), IndexSpec(PARKED, (("parked_at", 1),)), IndexSpec(POLLS, (("polled_at", 1),)))
 DUPLICATE_KEY = 11000
 ALIAS_CACHE_SIZE = 100_000  # numbers per process, first in first out: about 22 MB when full
 
@@ -225,6 +233,11 @@ def tracker_document(tracker: Tracker) -> Document:
         "next_seq": tracker.next_seq,
         "status": state.status,
         "milestone": state.milestone,
+        # What the reconciliation poller needs of a tracker (its `recon_quiet` key, and whether it is due).
+        "leg": state.leg,
+        "quiet_since": tracker.last_carrier_event_at,
+        "quiet_since_before": tracker.stored_quiet_since,
+        "settled": is_settled(state.status, state.milestone),
     }
 
 
@@ -244,6 +257,7 @@ def tracker_from_document(document: Document) -> Tracker:
         timeline=timeline_codec.decode(document["timeline"]),
         omitted=document.get("omitted", 0),
         next_seq=document.get("next_seq", 0),
+        stored_quiet_since=document.get("quiet_since"),
     ))
 
 

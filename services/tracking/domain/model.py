@@ -71,6 +71,9 @@ class Tracker:
     omitted: int = 0
     next_seq: int = 0
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+    # The last carrier event time the store held when this tracker was loaded (None: new): the write's hook
+    # replaces the tracker's reconciliation key with it instead of leaving the old one behind.
+    stored_quiet_since: datetime | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, shipment_id: str, order_id: str, shipper_id: str, sf_waybill: str, ups_tracking_number: str,
@@ -102,6 +105,15 @@ class Tracker:
             return state.carrier_eta, "carrier"
         late = rules.planned_eta(self.promised_delivery_date, state.lateness)
         return late, "plan" if late == self.promised_delivery_date else "plan_revised"
+
+    @property
+    def last_carrier_event_at(self) -> datetime:
+        """When a carrier last reported this parcel (its booking when none has): the poller's quiet clock."""
+        times = [e.scan.occurred_at for e in self.timeline if e.scan.carrier != "jv" and not e.future_dated]
+        return max(times, default=self.base.since if self.omitted else self._booked_at())
+
+    def _booked_at(self) -> datetime:
+        return min((e.scan.occurred_at for e in self.timeline), default=self.created_at)
 
     def knows(self, scan_id: str) -> bool:
         return any(entry.scan.scan_id == scan_id for entry in self.timeline)

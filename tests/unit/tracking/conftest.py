@@ -11,6 +11,7 @@ from http_samples import CHECK_WORD, CREDENTIAL, FakeStores
 from tracking_samples import SHIPMENT, booked_data
 
 from services.tracking import worker
+from services.tracking.adapters.reconciliation_store import QuietIndex
 from services.tracking.adapters.repository import (
     TRACKERS,
     AliasRepository,
@@ -78,6 +79,17 @@ class FakeParkingRepository(ParkingRepository):
         return len(expired)
 
 
+class FakeQuietIndex(QuietIndex):
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    def note(self, keys: Sequence[str]) -> None:
+        self.keys.update(keys)
+
+    def forget(self, keys: Sequence[str]) -> None:
+        self.keys.difference_update(keys)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2025, 6, 12, 0, 0, tzinfo=UTC))
@@ -109,8 +121,13 @@ def publisher() -> FakePublisher:
 
 
 @pytest.fixture
-def deps(trackers, aliases, parked, publisher, clock) -> Deps:
-    return Deps(trackers, aliases, parked, publisher, clock)
+def quiet() -> FakeQuietIndex:
+    return FakeQuietIndex()
+
+
+@pytest.fixture
+def deps(trackers, aliases, parked, publisher, clock, quiet) -> Deps:
+    return Deps(trackers, aliases, parked, publisher, clock, quiet)
 
 
 @pytest.fixture
