@@ -59,8 +59,7 @@ from services.tracking.options import ReconOptions, TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
 from services.tracking.reconciler import CarrierQuery, Reconciler
 from services.tracking.view_cache import ViewCache
-from shared.config import Settings, load_settings
-from shared.errors import ConfigError
+from shared.config import EnvReader, Settings, load_settings
 from shared.http.app import create_app
 from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_kafka_producer
 from shared.logs import configure_logging
@@ -155,58 +154,45 @@ class TrackingService:
 
 def load_options(environ: Mapping[str, str]) -> TrackingOptions:
     """The tracking service's own variables; raises ConfigError naming every bad one."""
-    problems: list[str] = []
-
-    def number(name: str, default: float, low: float, high: float, kind=int):
-        raw = environ.get(name, "").strip() or str(default)
-        try:
-            value = kind(raw)
-        except ValueError:
-            problems.append(f"{name}={raw!r} is not a number")
-            return default
-        if not low <= value <= high:
-            problems.append(f"{name}={value} is outside {low}..{high}")
-        return value
-
+    reader = EnvReader(environ)
     options = TrackingOptions(
-        sf_check_word=environ.get("SF_CHECK_WORD", "").strip(),
-        sf_signature_max_age=timedelta(seconds=number("SF_SIGNATURE_MAX_AGE_SECONDS", 300, 10, 86_400)),
-        ups_credential=environ.get("UPS_TRACK_ALERT_CREDENTIAL", "").strip(),
-        carrier_max_body_bytes=number("TRACKING_CARRIER_MAX_BODY_BYTES", 8 * 1_048_576, 1024, 256 * 1_048_576),
-        max_scans_per_request=number("TRACKING_MAX_SCANS_PER_REQUEST", 10_000, 1, 1_000_000),
-        rate_per_second=number("TRACKING_RATE_LIMIT_PER_SECOND", 5.0, 0, 100_000, kind=float),
-        rate_burst=number("TRACKING_RATE_LIMIT_BURST", 20, 1, 1_000_000),
-        outbox_sweep_seconds=number("TRACKING_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600, kind=float),
-        outbox_grace_seconds=number("TRACKING_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600, kind=float),
-        view_cache_seconds=number("TRACKING_VIEW_CACHE_SECONDS", 1.0, 0, 60, kind=float),
-        parked_ttl=timedelta(days=number("TRACKING_PARKED_TTL_DAYS", 30.0, 0.0001, 3650, kind=float)),
-        parked_sweep_seconds=number("TRACKING_PARKED_SWEEP_SECONDS", 3600.0, 1, 86_400, kind=float),
-        recon=_recon_options(environ, number),
+        sf_check_word=reader.optional("SF_CHECK_WORD") or "",
+        sf_signature_max_age=timedelta(seconds=reader.integer("SF_SIGNATURE_MAX_AGE_SECONDS", 300, 10, 86_400)),
+        ups_credential=reader.optional("UPS_TRACK_ALERT_CREDENTIAL") or "",
+        carrier_max_body_bytes=reader.integer("TRACKING_CARRIER_MAX_BODY_BYTES", 8 * 1_048_576, 1024, 256 * 1_048_576),
+        max_scans_per_request=reader.integer("TRACKING_MAX_SCANS_PER_REQUEST", 10_000, 1, 1_000_000),
+        rate_per_second=reader.number("TRACKING_RATE_LIMIT_PER_SECOND", 5.0, 0, 100_000),
+        rate_burst=reader.integer("TRACKING_RATE_LIMIT_BURST", 20, 1, 1_000_000),
+        outbox_sweep_seconds=reader.number("TRACKING_OUTBOX_SWEEP_SECONDS", 5.0, 0.05, 3600),
+        outbox_grace_seconds=reader.number("TRACKING_OUTBOX_GRACE_SECONDS", 15.0, 1, 3600),
+        view_cache_seconds=reader.number("TRACKING_VIEW_CACHE_SECONDS", 1.0, 0, 60),
+        parked_ttl=timedelta(days=reader.number("TRACKING_PARKED_TTL_DAYS", 30.0, 0.0001, 3650)),
+        parked_sweep_seconds=reader.number("TRACKING_PARKED_SWEEP_SECONDS", 3600.0, 1, 86_400),
+        recon=_recon_options(reader),
     )
-    if problems:
-        raise ConfigError("invalid configuration: " + "; ".join(problems))
+    reader.check()
     return options
 
 
-def _recon_options(environ: Mapping[str, str], number) -> ReconOptions:
+def _recon_options(reader: EnvReader) -> ReconOptions:
     defaults = ReconOptions()
-    quiet = {leg: timedelta(seconds=number(f"TRACKING_RECON_QUIET_{leg.upper()}_SECONDS",
-                                           defaults.thresholds.of(leg).total_seconds(), 1, 90 * 86_400, kind=float))
+    quiet = {leg: timedelta(seconds=reader.number(f"TRACKING_RECON_QUIET_{leg.upper()}_SECONDS",
+                                                  defaults.thresholds.of(leg).total_seconds(), 1, 90 * 86_400))
              for leg in LEGS}
-    text = {name: environ.get(name, "").strip() for name in (
+    text = {name: reader.optional(name) or "" for name in (
         "UPS_TRACK_API_URL", "UPS_CLIENT_ID", "UPS_CLIENT_SECRET", "SF_ROUTE_QUERY_URL", "SF_PARTNER_ID",
         "SF_CHECK_PHONE")}
     return ReconOptions(
         thresholds=Thresholds(**quiet),
-        interval_seconds=number("TRACKING_RECON_INTERVAL_SECONDS", 60.0, 0.05, 86_400, kind=float),
-        max_per_pass=number("TRACKING_RECON_MAX_PER_PASS", 200, 1, 10_000),
-        rate_per_second=number("TRACKING_RECON_RATE_PER_SECOND", 5.0, 0.01, 1_000, kind=float),
-        burst=number("TRACKING_RECON_BURST", 5, 1, 1_000),
-        attempts=number("TRACKING_RECON_ATTEMPTS", 3, 1, 10),
-        backoff_seconds=number("TRACKING_RECON_BACKOFF_SECONDS", 0.5, 0, 60, kind=float),
-        backoff_cap_seconds=number("TRACKING_RECON_BACKOFF_CAP_SECONDS", 30.0, 0, 600, kind=float),
-        breaker_failures=number("TRACKING_RECON_BREAKER_FAILURES", 5, 1, 1_000),
-        breaker_cool_down_seconds=number("TRACKING_RECON_BREAKER_COOL_DOWN_SECONDS", 60.0, 0.1, 86_400, kind=float),
+        interval_seconds=reader.number("TRACKING_RECON_INTERVAL_SECONDS", 60.0, 0.05, 86_400),
+        max_per_pass=reader.integer("TRACKING_RECON_MAX_PER_PASS", 200, 1, 10_000),
+        rate_per_second=reader.number("TRACKING_RECON_RATE_PER_SECOND", 5.0, 0.01, 1_000),
+        burst=reader.integer("TRACKING_RECON_BURST", 5, 1, 1_000),
+        attempts=reader.integer("TRACKING_RECON_ATTEMPTS", 3, 1, 10),
+        backoff_seconds=reader.number("TRACKING_RECON_BACKOFF_SECONDS", 0.5, 0, 60),
+        backoff_cap_seconds=reader.number("TRACKING_RECON_BACKOFF_CAP_SECONDS", 30.0, 0, 600),
+        breaker_failures=reader.integer("TRACKING_RECON_BREAKER_FAILURES", 5, 1, 1_000),
+        breaker_cool_down_seconds=reader.number("TRACKING_RECON_BREAKER_COOL_DOWN_SECONDS", 60.0, 0.1, 86_400),
         ups_url=text["UPS_TRACK_API_URL"], ups_client_id=text["UPS_CLIENT_ID"],
         ups_client_secret=text["UPS_CLIENT_SECRET"], sf_url=text["SF_ROUTE_QUERY_URL"],
         sf_partner_id=text["SF_PARTNER_ID"], sf_check_phone=text["SF_CHECK_PHONE"],
