@@ -11,122 +11,32 @@ import logging
 import random
 import secrets
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal, Protocol
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from services.simulator.adapters.http import Answer, PlacementFailed
-from services.simulator.carriers import malformed, sf, ups
-from services.simulator.carriers.malformed import Carrier, MalformedPush
+from services.simulator import payloads, tricks
+from services.simulator.adapters.http import PlacementFailed
+from services.simulator.carriers import sf, ups
+from services.simulator.carriers.malformed import Carrier
 from services.simulator.domain.carrier_book import CarrierBook
 from services.simulator.domain.clock import CompressedClock, carrier_times
 from services.simulator.domain.dispatch import Dispatch, plan_dispatches
 from services.simulator.domain.goods import build_order
 from services.simulator.domain.parcel import UnplayablePlan, parcel_from_booking
-from services.simulator.domain.scenario import Journey, Odds, PlannedEvent, plan_journey
-from services.simulator.ground_truth import malformed_record, parcel_record, poison_record
+from services.simulator.domain.scenario import Journey, PlannedEvent, plan_journey
+from services.simulator.ground_truth import parcel_record
 from services.simulator.mischief import Mischief
-from shared.errors import TransientError
+from services.simulator.ports import CredentialsRefused, Ingest, Orders, Reporter, RunConfig, Truth, Upstream, Watcher
+from services.simulator.state import ParcelRun, Tally
 from shared.events.envelope import CloudEvent
 from shared.events.schemas.shipments import ShipmentBooked
-from shared.kafka.producer import OutgoingRecord
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.05
 MAX_ORDERS_PER_PASS = 20  # so a high order rate never starves the scans that are due
 UNCLAIMED_KEPT = 10_000  # bookings seen before our POST returned their order id
-
-
-class CredentialsRefused(Exception):
-    """The tracking service answered 401: the check word or credential differs from its own."""
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    orders: int = 0  # 0: no limit
-    rate: float = 1.0  # orders per second
-    speed: float = 1.0  # simulated hours per real second
-    seed: int | None = None
-    odds: Odds = field(default_factory=Odds)
-    until_done: bool = False
-    timeout: float = 900.0  # seconds, with until_done
-    ups_format: Literal["alert", "track"] = "alert"
-    adopt: bool = False  # also play shipments this run did not order
-    max_batch: int = 100
-    poison_records: int = 0  # produced onto carrier-scans.v1, one per new booking until this many
-
-
-class Orders(Protocol):
-    def place(self, order: dict[str, Any]) -> str: ...
-
-
-class Ingest(Protocol):
-    def post_sf(self, payload: dict[str, Any]) -> Answer: ...
-
-    def post_ups(self, payload: Any) -> Answer: ...
-
-    def post_malformed(self, push: MalformedPush) -> Answer: ...
-
-
-class Upstream(Protocol):
-    """Writes raw records to a topic, as another service's producer would (only poison records here)."""
-
-    def send_records(self, records: Sequence[OutgoingRecord]) -> None: ...
-
-
-class Watcher(Protocol):
-    def poll(self, timeout_ms: int = 50) -> list[CloudEvent]: ...
-
-
-class Truth(Protocol):
-    def write(self, record: dict[str, Any]) -> None: ...
-
-
-class Reporter(Protocol):
-    def placed(self) -> None: ...
-
-    def booked(self) -> None: ...
-
-    def ended(self, end: str) -> None: ...
-
-
-@dataclass
-class ParcelRun:
-    journey: Journey
-    stamps: list[datetime]
-    dispatches: list[Dispatch]
-    adopted: bool
-    accepted: Counter = field(default_factory=Counter)  # event index -> sendings the carrier endpoint accepted
-    failed: Counter = field(default_factory=Counter)
-    outstanding: int = 0
-    cancelled: bool = False
-    withheld: bool = False  # no push is sent: only the carriers' query APIs tell of this parcel
-
-    def __post_init__(self) -> None:
-        self.outstanding = len(self.dispatches)
-
-
-@dataclass
-class Tally:
-    placed: int = 0
-    placement_failures: int = 0
-    booked: int = 0
-    rejected: int = 0
-    unplayable: int = 0
-    requests: Counter = field(default_factory=Counter)  # "sf ok", "ups failed", ...
-    events_sent: int = 0
-    duplicates: int = 0
-    late: int = 0
-    shuffled_batches: int = 0
-    incomplete: int = 0  # parcels with an event no sending of which was accepted
-    ends: Counter = field(default_factory=Counter)
-    plots: Counter = field(default_factory=Counter)
-    malformed: Counter = field(default_factory=Counter)  # "sf bad_digest answered 401", ...
-    poison: Counter = field(default_factory=Counter)  # kind, or "not acknowledged"
-    withheld: int = 0  # events not pushed, on purpose (their parcels are known to the query APIs alone)
 
 
 class Simulator:
@@ -193,7 +103,7 @@ class Simulator:
             if self.placing_done or next_order > self.now():
                 break
             self._place_one()
-            next_order += _interval(self.config.rate)
+            next_order += timedelta(seconds=1 / self.config.rate)
         return next_order
 
     def _place_one(self) -> None:
@@ -267,7 +177,7 @@ class Simulator:
             self.sequence += 1
             heapq.heappush(self.queue, (dispatch.send_at, self.sequence, parcel.shipment_id, dispatch))
         self.tally.booked += 1
-        self.tally.plots.update(_plot_labels(journey))
+        self.tally.plots.update(journey.plot.labels())
         self.reporter.booked()
         self._maybe_poison(parcel.shipment_id)
 
@@ -307,8 +217,8 @@ class Simulator:
         if len(batch) > 1 and self.rng.random() < self.config.odds.out_of_order:
             self.rng.shuffle(batch)
             self.tally.shuffled_batches += 1
-        answer = self.ingest.post_sf(self._sf_payload(batch)) if carrier == "sf" else \
-            self.ingest.post_ups(self._ups_payload(batch))
+        answer = self.ingest.post_sf(payloads.sf_push(self.parcels, batch)) if carrier == "sf" else \
+            self.ingest.post_ups(payloads.ups_push(self.parcels, batch, self.config.ups_format))
         self.tally.requests[f"{carrier} {'ok' if answer.ok else 'failed'}"] += 1
         if answer.status == 401:
             raise CredentialsRefused(f"{carrier} ingest answered 401: {answer.detail}")
@@ -349,62 +259,15 @@ class Simulator:
         if run.outstanding == 0:
             self._finish(shipment_id, run)
 
-    def _sf_payload(self, batch: list[tuple[str, Dispatch]]) -> dict[str, Any]:
-        return sf.route_push([self._route(shipment_id, dispatch) for shipment_id, dispatch in batch])
-
-    def _route(self, shipment_id: str, dispatch: Dispatch) -> dict[str, Any]:
-        run = self.parcels[shipment_id]
-        parcel = run.journey.parcel
-        event = run.journey.events[dispatch.index]
-        return sf.route(event, parcel.sf_waybill, parcel.shipment_id, run.stamps[dispatch.index])
-
-    def _ups_payload(self, batch: list[tuple[str, Dispatch]]) -> Any:
-        if self.config.ups_format == "track":
-            packages: dict[str, list[tuple[datetime, dict[str, Any]]]] = {}
-            for shipment_id, dispatch in batch:
-                run = self.parcels[shipment_id]
-                event, at, number = run.journey.events[dispatch.index], run.stamps[dispatch.index], \
-                    run.journey.parcel.ups_number
-                packages.setdefault(number, []).append(
-                    (at, ups.activity(event, at, gmt=not ups.without_gmt(number, event, at))))
-            return ups.track_response(packages)
-        return [self._alert(shipment_id, dispatch, gmt=None) for shipment_id, dispatch in batch]
-
-    def _alert(self, shipment_id: str, dispatch: Dispatch, gmt: bool | None = True) -> dict[str, Any]:
-        """One Track Alert; `gmt=None`: with or without GMT fields as `ups.without_gmt` picks for the event."""
-        run = self.parcels[shipment_id]
-        event, at = run.journey.events[dispatch.index], run.stamps[dispatch.index]
-        parcel = run.journey.parcel
-        scheduled = _local_date(run.stamps[-1], parcel.destination.zone) if event.place == parcel.destination else None
-        with_gmt = gmt if gmt is not None else not ups.without_gmt(parcel.ups_number, event, at)
-        return ups.alert(event, parcel.ups_number, at, scheduled, gmt=with_gmt)
-
     # --- deliberately malformed traffic ---
 
     def _maybe_malformed(self, carrier: Carrier, item: tuple[str, Dispatch]) -> None:
-        planned = self.mischief.next_push(carrier)
-        if planned is None:
-            return
-        push = malformed.sf_push(self._route(*item), *planned) if carrier == "sf" else \
-            malformed.ups_push(self._alert(*item), *planned)
-        answer = self.ingest.post_malformed(push)
-        self.tally.malformed[f"{carrier} {push.kind} answered {answer.status}"] += 1
-        record = malformed_record(push, answer.status, answer.detail)
-        if not record["refused"]:  # the tracking service has a bug: say so now, not only in the truth file
-            log.warning("malformed push not refused with a 4xx", extra={"kind": push.kind, "status": answer.status})
-        self.truth.write(record)
+        tricks.send_malformed(self.mischief, self.ingest, self.tally, self.truth, carrier, self.parcels[item[0]],
+                                item[1])
 
     def _maybe_poison(self, shipment_id: str) -> None:
-        poison = self.mischief.next_poison(shipment_id, self.now())
-        if poison is None or self.upstream is None:
-            return
-        error = None
-        try:
-            self.upstream.send_records([poison.record])
-        except TransientError as exc:  # recorded as not produced; the run goes on
-            error = str(exc)
-        self.tally.poison[poison.kind if error is None else "not acknowledged"] += 1
-        self.truth.write(poison_record(poison, error))
+        if self.upstream is not None:
+            tricks.send_poison(self.mischief, self.upstream, self.tally, self.truth, shipment_id, self.now())
 
     # --- ends ---
 
@@ -424,20 +287,3 @@ class Simulator:
             if run.outstanding:
                 self.truth.write(parcel_record(run.journey, run.stamps, run.dispatches, run.accepted, run.failed,
                                                adopted=run.adopted, finished=False, withheld=run.withheld))
-
-
-def _interval(rate: float) -> timedelta:
-    return timedelta(seconds=1 / rate)
-
-
-def _local_date(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
-
-
-def _plot_labels(journey: Journey) -> list[str]:
-    plot = journey.plot
-    labels = {
-        "export hold": plot.export_hold is not None, "import hold": plot.import_hold is not None,
-        "duties due": plot.duties_due, "failed attempt": plot.failed_attempt, "unmapped code": plot.unmapped,
-    }
-    return [label for label, present in labels.items() if present]

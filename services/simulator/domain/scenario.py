@@ -71,6 +71,14 @@ class Plot:
             return "returned"
         return "held_for_pickup" if self.held_for_pickup else "delivered"
 
+    def labels(self) -> list[str]:
+        """The twists this plot has, as the run's summary counts them."""
+        twists = {
+            "export hold": self.export_hold is not None, "import hold": self.import_hold is not None,
+            "duties due": self.duties_due, "failed attempt": self.failed_attempt, "unmapped code": self.unmapped,
+        }
+        return [label for label, present in twists.items() if present]
+
 
 @dataclass(frozen=True)
 class PlannedEvent:
