@@ -21,8 +21,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from store_commands import listening  # beside this script, so it runs against any checkout
-
 from services.orders import handlers, worker
 from services.orders.bootstrap import bootstrap, create_orders_app
 from services.orders.domain.commands import CreateShipper
@@ -33,6 +31,7 @@ from shared.events.envelope import new_event
 from shared.kafka.admin import admin_client
 from shared.kafka.producer import EventProducer, make_kafka_producer, record_for
 from shared.mongo.outbox import OutboxRelay
+from tests.integration.orders.store_commands import listening  # beside this script, so it runs against any checkout
 
 STATUSES = ("picked_up", "in_transit", "out_for_delivery", "delivered")
 

@@ -1,10 +1,10 @@
 import pytest
-from shipping_store_samples import key_event, order_placed
 
 from services.shipping.bootstrap import ShippingService, create_shipping_app
 from services.shipping.domain.numbers import shipment_id_for_order
 from services.shipping.views import ShipmentView
 from shared.http.auth import key_hash, new_api_key
+from tests.integration.shipping.shipping_store_samples import key_event, order_placed
 
 pytestmark = pytest.mark.integration
 

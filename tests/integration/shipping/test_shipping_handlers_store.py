@@ -3,13 +3,13 @@
 from dataclasses import replace
 
 import pytest
-from shipping_store_samples import order_cancelled, order_placed, picked_up
 
 from services.shipping.domain.numbers import new_sf_waybill, new_ups_number, shipment_id_for_order
 from services.shipping.worker import shipping_unit
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.events.envelope import decode
 from tests.integration.shared.kafka_helpers import read_all
+from tests.integration.shipping.shipping_store_samples import order_cancelled, order_placed, picked_up
 
 pytestmark = pytest.mark.integration
 

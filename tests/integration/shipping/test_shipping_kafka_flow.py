@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 from pymongo import MongoClient, monitoring
-from shipping_store_samples import order_placed
 
 from services.shipping.bootstrap import ShippingService
 from services.shipping.domain.numbers import shipment_id_for_order
@@ -17,6 +16,7 @@ from shared.batch.runner import BatchRunner, ForgetOnRevoke
 from shared.events.envelope import decode
 from shared.kafka.consumer import make_kafka_consumer
 from tests.integration.shared.kafka_helpers import committed, poll_until, producer_to, read_all
+from tests.integration.shipping.shipping_store_samples import order_placed
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,6 @@
 import random
 
 import pytest
-from shipping_store_samples import order_placed
 
 from services.shipping.adapters.repository import SHIPMENT_CODEC, MongoShipmentRepository
 from services.shipping.domain.booking import book
@@ -10,6 +9,7 @@ from services.shipping.messages import order_from_event
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import Write
 from shared.events.schemas.orders import OrderPlaced
+from tests.integration.shipping.shipping_store_samples import order_placed
 
 pytestmark = pytest.mark.integration
 

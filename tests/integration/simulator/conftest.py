@@ -8,13 +8,13 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from simulator_credentials import CHECK_WORD, CREDENTIAL
 
 from services.tracking import worker
 from services.tracking.bootstrap import TrackingService, bootstrap, create_tracking_app
 from shared.batch.runner import BatchRunner
 from shared.events.envelope import CloudEvent
 from shared.kafka.producer import EventProducer, make_kafka_producer
+from tests.integration.simulator.simulator_credentials import CHECK_WORD, CREDENTIAL
 
 
 @pytest.fixture

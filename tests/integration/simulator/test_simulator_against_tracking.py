@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from simulator_credentials import CHECK_WORD, CREDENTIAL
 
 from services.simulator.carriers import malformed, sf, ups
 from services.simulator.domain.clock import CompressedClock, carrier_times
@@ -21,6 +20,7 @@ from services.simulator.domain.truth import expected
 from shared.events.envelope import new_event
 from shared.events.schemas.shipments import ShipmentBooked
 from shared.numbers import iso7064_mod37_36, luhn_check_digit, ups_check_digit
+from tests.integration.simulator.simulator_credentials import CHECK_WORD, CREDENTIAL
 
 pytestmark = pytest.mark.integration
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -5,12 +5,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from kafka import KafkaConsumer
-from tracking_flow import records_on, run_until
-from tracking_journey import booked_data, journey, new_numbers, post, post_items, post_ups, shuffled_with_duplicates
 
 from services.tracking.domain.numbers import recognise
 from shared.events.envelope import decode, new_event
 from shared.mongo.outbox import OutboxRelay
+from tests.integration.tracking.tracking_flow import records_on, run_until
+from tests.integration.tracking.tracking_journey import (
+    booked_data,
+    journey,
+    new_numbers,
+    post,
+    post_items,
+    post_ups,
+    shuffled_with_duplicates,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -4,12 +4,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from tracking_journey import booked_data, new_numbers, post_sf, post_ups
 
 from services.tracking import worker
 from services.tracking.openapi import EXAMPLE_BATCH, EXAMPLE_SF_PUSH, EXAMPLE_UPS_ALERT
 from services.tracking.views import BatchResponse, TrackingView
 from shared.events.envelope import new_event
+from tests.integration.tracking.tracking_journey import booked_data, new_numbers, post_sf, post_ups
 
 pytestmark = pytest.mark.integration
 IGNORED_METHODS = {"HEAD", "OPTIONS"}

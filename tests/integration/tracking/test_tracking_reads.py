@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from pymongo import MongoClient, monitoring
-from tracking_journey import booked_data, new_numbers
 
 from services.tracking import messages
 from services.tracking.adapters.repository import TRACKERS, tracker_document
 from services.tracking.bootstrap import TrackingService, bootstrap, create_tracking_app
 from shared.events.schemas.shipments import ShipmentBooked
+from tests.integration.tracking.tracking_journey import booked_data, new_numbers
 
 pytestmark = pytest.mark.integration
 NOT_COUNTED = {"hello", "isMaster", "ismaster", "ping", "endSessions", "buildInfo", "createIndexes"}

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tracking_flow import records_on, run_until
-from tracking_journey import CHECK_WORD, booked_data, new_numbers, post_items, sf_route
 
 from services.simulator.adapters.carrier_api import carrier_app
 from services.simulator.domain.carrier_book import CarrierBook
@@ -28,6 +26,8 @@ from services.tracking.bootstrap import bootstrap
 from services.tracking.domain.reconciliation import quiet_before, quiet_key, quiet_of
 from shared.events.envelope import new_event
 from shared.liveness import serve
+from tests.integration.tracking.tracking_flow import records_on, run_until
+from tests.integration.tracking.tracking_journey import CHECK_WORD, booked_data, new_numbers, post_items, sf_route
 
 pytestmark = pytest.mark.integration
 COOL_DOWN_S = 2.0

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from shipping_samples import NOW, order_placed_data
 
 from services.shipping.adapters.repository import SHIPMENTS, KeyRegistry, ShipmentRepository, shipment_from
 from services.shipping.domain.model import Shipment
@@ -16,6 +15,7 @@ from services.shipping.worker import shipping_unit
 from shared.batch.ports import Write
 from shared.batch.unit import BatchUnit
 from shared.mongo.documents import Document
+from tests.unit.shipping.shipping_samples import NOW, order_placed_data
 from tests.unit.support import FakeDocumentStore, FakePublisher
 
 UNIQUE_NUMBERS = ("order_id", "sf_waybill", "ups_tracking_number")

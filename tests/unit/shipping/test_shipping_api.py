@@ -1,6 +1,5 @@
 import pytest
 from flask import request
-from shipping_samples import NOW, make_order
 
 from services.shipping.adapters.repository import SHIPMENTS, shipment_fields
 from services.shipping.api import make_blueprint
@@ -11,6 +10,7 @@ from services.shipping.views import ShipmentView
 from shared.http.app import create_app
 from shared.http.problems import Problem
 from shared.probes import BoundedReadiness
+from tests.unit.shipping.shipping_samples import NOW, make_order
 
 
 @pytest.fixture

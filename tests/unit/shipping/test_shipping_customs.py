@@ -1,9 +1,9 @@
 from decimal import Decimal
 
 import pytest
-from shipping_samples import customs_with, item, make_order
 
 from services.shipping.domain import customs
+from tests.unit.shipping.shipping_samples import customs_with, item, make_order
 
 
 def test_declared_value_is_converted_to_usd_with_the_fixed_table():

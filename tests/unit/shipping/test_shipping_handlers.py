@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from shipping_samples import NOW, customs_with, item, order_placed_data, parcel
 
 from services.shipping.adapters.repository import BOOKINGS, SHIPMENTS, shipment_from
 from services.shipping.domain.model import Status
@@ -17,6 +16,7 @@ from services.shipping.worker import shipping_unit
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import from_document, new_event, to_document
 from shared.numbers import is_sf_waybill, is_shipment_id, is_ups_number
+from tests.unit.shipping.shipping_samples import NOW, customs_with, item, order_placed_data, parcel
 
 
 def placed(order_id="ord_001", **changes):

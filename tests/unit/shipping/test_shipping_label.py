@@ -1,10 +1,9 @@
 import re
 
-from shipping_samples import NOW, make_order, order_placed_data, parcel
-
 from services.shipping.adapters.label import render_label
 from services.shipping.domain.booking import book
 from services.shipping.domain.numbers import new_numbers
+from tests.unit.shipping.shipping_samples import NOW, make_order, order_placed_data, parcel
 
 
 def _shipment(**changes):

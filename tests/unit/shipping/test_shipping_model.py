@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 import pytest
-from shipping_samples import NOW, make_order
 
 from services.shipping.domain.booking import book
 from services.shipping.domain.model import CannotCancel, Numbers, Refusal, Shipment, Status
 from services.shipping.domain.numbers import new_numbers
+from tests.unit.shipping.shipping_samples import NOW, make_order
 
 NUMBERS = Numbers("PBGWYSWAHCD9N97", "SF1103136005593", "1ZPB8J240362290092")
 

@@ -2,11 +2,11 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
-from shipping_samples import NOW, make_order, order_placed_data
 
 from services.shipping.domain import planning
 from services.shipping.domain.model import Party
 from shared.events.schemas.orders import US_STATES
+from tests.unit.shipping.shipping_samples import NOW, make_order, order_placed_data
 
 
 def _sender(city: str, province: str) -> Party:

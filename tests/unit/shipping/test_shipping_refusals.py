@@ -1,7 +1,7 @@
 import pytest
-from shipping_samples import customs_with, item, make_order, order_placed_data, parcel
 
 from services.shipping.domain.refusals import PROHIBITED_HS, REASON_CODES, refusal_for
+from tests.unit.shipping.shipping_samples import customs_with, item, make_order, order_placed_data, parcel
 
 
 def test_an_ordinary_order_is_not_refused():

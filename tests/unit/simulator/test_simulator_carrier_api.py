@@ -7,8 +7,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from simulator_samples import journey
-from test_simulator_runner import BookingOrders, FakeClock, FakeWatcher, Nothing, RecordingIngest, _List
 
 from services.simulator.adapters.carrier_api import carrier_app
 from services.simulator.carriers import queries, sf, ups
@@ -18,6 +16,15 @@ from services.simulator.runner import RunConfig, Simulator
 from services.tracking.carriers.sf import parse as sf_parse
 from services.tracking.carriers.sf import query as sf_query
 from services.tracking.carriers.ups import parse as ups_parse
+from tests.unit.simulator.simulator_samples import journey
+from tests.unit.simulator.test_simulator_runner import (
+    BookingOrders,
+    FakeClock,
+    FakeWatcher,
+    Nothing,
+    RecordingIngest,
+    _List,
+)
 
 CHECK_WORD = "unit-check-word"
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -4,11 +4,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from simulator_samples import NONE, independent_digest, journey, parcel
 
 from services.simulator.carriers import sf, ups
 from services.simulator.domain.scenario import Odds
 from services.tracking.carriers.ups import parse as ups_parse
+from tests.unit.simulator.simulator_samples import NONE, independent_digest, journey, parcel
 
 ROUTE_FIELDS = {"id", "mailno", "orderid", "acceptTime", "acceptAddress", "remark", "opCode"}
 AT = datetime(2025, 6, 2, 1, 30, 5, tzinfo=UTC)

@@ -4,13 +4,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from simulator_samples import NONE, journey
 
 from services.simulator.carriers import malformed, sf, ups
 from services.simulator.mischief import Mischief
 from services.simulator.poison import KINDS, POISON_HEADER, kind_for, poison
 from shared.errors import InvalidEnvelope, SchemaViolation, UnknownEventType
 from shared.events.envelope import decode
+from tests.unit.simulator.simulator_samples import NONE, journey
 
 AT = datetime(2026, 3, 1, 4, 5, 6, tzinfo=UTC)
 WAYBILL, UPS_NUMBER, SHIPMENT = "SF1234567890128", "1ZCIETST0111111114", "PBGWYSWAHCD9N97"

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from simulator_samples import NONE, booked_data, independent_digest
 
 from services.simulator.adapters.http import Answer, PlacementFailed
 from services.simulator.carriers import sf
@@ -19,6 +18,7 @@ from services.tracking.carriers.ups import parse as ups_parse
 from shared.errors import TransientError
 from shared.events.envelope import CloudEvent, new_event
 from shared.kafka.producer import OutgoingRecord
+from tests.unit.simulator.simulator_samples import NONE, booked_data, independent_digest
 
 CHECK_WORD = "unit-check-word"
 

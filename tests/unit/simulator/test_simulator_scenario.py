@@ -3,11 +3,11 @@ import itertools
 import random
 
 import pytest
-from simulator_samples import BOOKED_AT, NONE, PLAN, journey, parcel, steps
 
 from services.simulator.domain.parcel import UnplayablePlan, parcel_from_booking
 from services.simulator.domain.scenario import MIN_GAP, Odds, plan_journey
 from shared.events.schemas.shipments import ShipmentBooked
+from tests.unit.simulator.simulator_samples import BOOKED_AT, NONE, PLAN, journey, parcel, steps
 
 PLAIN = ["pickup", "sorted", "departed_hub", "arrived_gateway", "export_declared", "export_cleared",
          "flight_departed", "export_scan", "arrived_us", "import_scan", "entry_filed", "released",
@@ -124,7 +124,7 @@ def test_every_probability_must_be_a_probability():
 
 
 def test_a_booking_without_the_five_legs_cannot_be_played():
-    from simulator_samples import booked_data
+    from tests.unit.simulator.simulator_samples import booked_data
 
     data = booked_data()
     data["legs"] = data["legs"][:2]

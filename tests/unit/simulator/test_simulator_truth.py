@@ -2,10 +2,9 @@ import dataclasses
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from simulator_samples import NONE, journey
-
 from services.simulator.domain.clock import CompressedClock, carrier_times
 from services.simulator.domain.truth import expected, next_milestone, scan_keys
+from tests.unit.simulator.simulator_samples import NONE, journey
 
 
 def _end(duty_payer: str = "shipper", **odds: float):

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import pytest
-from http_samples import CHECK_WORD, CREDENTIAL, FakeStores
-from tracking_samples import SHIPMENT, booked_data
 
 from services.tracking import worker
 from services.tracking.adapters.reconciliation_store import QuietIndex
@@ -28,6 +26,8 @@ from shared.batch.unit import BatchUnit
 from shared.events.envelope import new_event
 from shared.http.app import create_app
 from tests.unit.support import Clock, FakeDocumentStore, FakePublisher
+from tests.unit.tracking.http_samples import CHECK_WORD, CREDENTIAL, FakeStores
+from tests.unit.tracking.tracking_samples import SHIPMENT, booked_data
 
 
 class FakeTrackerRepository(TrackerRepository):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import time
 
-from tracking_samples import SF, UPS
-
 from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.options import TrackingOptions
 from services.tracking.ratelimit import TokenBuckets
 from services.tracking.view_cache import ViewCache
+from tests.unit.tracking.tracking_samples import SF, UPS
 
 CHECK_WORD, CREDENTIAL = "sf-check-word", "ups-credential"
 PUSH = {"Body": {"WaybillRoute": [{"mailno": SF, "acceptTime": "2025-06-01 22:00:00", "opCode": "50"}]}}

@@ -6,9 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from http_samples import ALERT, CHECK_WORD, CREDENTIAL, PUSH, FakeStores, post_sf, sf_headers
 from prometheus_client import REGISTRY
-from tracking_samples import SF, SHIPMENT, UPS, booked_data
 
 from services.tracking.api import tracking_blueprint
 from services.tracking.carriers.sf import auth as sf_auth
@@ -16,6 +14,8 @@ from services.tracking.options import TrackingOptions
 from services.tracking.view_cache import ViewCache
 from shared.events.envelope import new_event
 from shared.http.app import create_app
+from tests.unit.tracking.http_samples import ALERT, CHECK_WORD, CREDENTIAL, PUSH, FakeStores, post_sf, sf_headers
+from tests.unit.tracking.tracking_samples import SF, SHIPMENT, UPS, booked_data
 
 
 def test_a_signed_sf_push_is_recorded_and_answered_0000(client, booked, publisher):

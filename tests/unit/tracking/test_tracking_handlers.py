@@ -1,7 +1,6 @@
 """Ingest, parking, and the consumer's tracker creation, cancellation and scans through its batch unit, on fakes."""
 
 import pytest
-from tracking_samples import SF, SHIPMENT, UPS, at, booked_data, fixture
 
 from services.tracking import handlers, messages
 from services.tracking.carriers.sf.parse import parse as parse_sf
@@ -9,6 +8,7 @@ from services.tracking.carriers.ups.parse import parse as parse_ups
 from shared.errors import BusinessRuleViolation, TransientError
 from shared.events.envelope import new_event
 from shared.events.schemas.scans import ScanRecorded
+from tests.unit.tracking.tracking_samples import SF, SHIPMENT, UPS, at, booked_data, fixture
 
 SOURCE = "/parcelbridge/test"
 

@@ -3,12 +3,12 @@
 # ruff: noqa: RUF001 -- SF writes its Chinese remarks and reason names with full-width punctuation.
 
 import pytest
-from tracking_samples import SF, SHIPMENT, UPS, at, booked_data, scan
 
 from services.tracking import messages
 from services.tracking.carriers.sf.parse import parse as parse_sf
 from services.tracking.carriers.ups.parse import parse as parse_ups
 from shared.events.schemas.shipments import ShipmentBooked
+from tests.unit.tracking.tracking_samples import SF, SHIPMENT, UPS, at, booked_data, scan
 
 
 def _route(op: str, time: str, remark: str, **extra: str) -> dict:

@@ -2,11 +2,11 @@
 
 import json
 
-from http_samples import ALERT, CREDENTIAL, post_sf
 from prometheus_client import REGISTRY
-from tracking_samples import SF, SHIPMENT, UPS, booked_data, fixture
 
 from shared.events.envelope import new_event
+from tests.unit.tracking.http_samples import ALERT, CREDENTIAL, post_sf
+from tests.unit.tracking.tracking_samples import SF, SHIPMENT, UPS, booked_data, fixture
 
 GOOD_ROUTE = {"mailno": SF, "acceptTime": "2025-06-01 22:00:00", "opCode": "50"}
 MASKED_ROUTE = {**GOOD_ROUTE, "mailno": "SF12******90128"}

@@ -4,12 +4,12 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from tracking_samples import SHIPMENT, at, booked_data, scan
 
 from services.tracking import messages
 from services.tracking.domain import model
 from services.tracking.domain.model import Tracker
 from shared.events.schemas.shipments import ShipmentBooked
+from tests.unit.tracking.tracking_samples import SHIPMENT, at, booked_data, scan
 
 NOW = at(12)
 

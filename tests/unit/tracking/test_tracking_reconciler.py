@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tracking_samples import SF, SHIPMENT, UPS, booked_data, scan
 
 from services.tracking import messages
 from services.tracking.adapters.carrier_query.guarded import CarrierUnavailable, CircuitOpen
@@ -15,6 +14,7 @@ from services.tracking.adapters.reconciliation_store import ReconciliationStore
 from services.tracking.domain.reconciliation import Thresholds, quiet_key
 from services.tracking.reconciler import Reconciler
 from shared.events.envelope import new_event
+from tests.unit.tracking.tracking_samples import SF, SHIPMENT, UPS, booked_data, scan
 
 THRESHOLDS = Thresholds(*(timedelta(hours=h) for h in (24, 48, 36, 48, 24)))
 

@@ -5,11 +5,11 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from tracking_samples import SF, complaint, fixture
 
 from services.tracking.carriers.sf import codes
 from services.tracking.carriers.sf.parse import china_time_to_utc
 from services.tracking.carriers.sf.parse import parse as parse_payload
+from tests.unit.tracking.tracking_samples import SF, complaint, fixture
 
 GOLDEN = ["sf_route_push_every_opcode.json", "sf_route_query_every_status.json", "sf_route_query_envelope.json"]
 

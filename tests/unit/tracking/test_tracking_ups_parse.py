@@ -4,11 +4,11 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from tracking_samples import UPS, complaint, fixture
 
 from services.tracking.carriers.ups import codes
 from services.tracking.carriers.ups.parse import parse as parse_payload
 from services.tracking.domain.scan import Location
+from tests.unit.tracking.tracking_samples import UPS, complaint, fixture
 
 
 def parse(payload):

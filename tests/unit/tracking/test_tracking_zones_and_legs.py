@@ -4,12 +4,12 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
-from tracking_samples import at, scan
 
 from services.tracking.domain import rules
 from services.tracking.domain.model import Entry
 from services.tracking.domain.scan import CanonicalScan
 from services.tracking.domain.zones import ZoneGuess, zone_of
+from tests.unit.tracking.tracking_samples import at, scan
 
 
 @pytest.mark.parametrize("country, region, postal, expected", [
