@@ -17,6 +17,7 @@ from bench import (
     dead_letters,
     intake,
     parcels,
+    peer,
     scans,
     seeding,
     steps,
@@ -48,12 +49,13 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
     """Every step on a fresh isolated stack; raises BenchFailed with the partial result if a step fails."""
     result: dict[str, Any] = {"started_at": _now(), "command": command, "configuration": config.as_dict()}
     try:
-        return _steps(config, console, result)
+        result = _steps(config, console, result)
     except Exception as exc:  # re-raised with what was measured, so a long run is not lost to its last step
         for key in ("bookings", "template"):
             result.get("setup", {}).pop(key, None)
         result["error"] = f"{type(exc).__name__}: {exc}"
         raise BenchFailed(result["error"], result) from exc
+    return peer.after_ours(result, config, console, Vegeta(_vegeta(console)))
 
 
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
