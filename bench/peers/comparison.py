@@ -68,10 +68,20 @@ def _throughput(ours_reads, ours_orders, peer, read_ok, ours_order_ok, peer_orde
 
 
 def _row(measure: str, ours: float, karrio: float, top: float | None = None) -> Row:
-    capped = top is not None and ours == karrio == top
     return {"measure": measure, "ours": ours, "karrio": karrio, "ours_over_karrio": ratio(ours, karrio),
-            "note": "both sustained the highest rate run: the steps, not the systems, set this figure" if capped
-            else ""}
+            "note": _note(ours, karrio, top)}
+
+
+def _note(ours: float, karrio: float, top: float | None) -> str:
+    """Why a sustained-rate ratio says less than it seems: capped by the steps, or a side sustained none."""
+    if top is None:
+        return ""
+    if ours == karrio == top:
+        return "both sustained the highest rate run: the steps, not the systems, set this figure"
+    if not ours or not karrio:
+        names = " and ".join(name for name, rate in (("ours", ours), ("Karrio", karrio)) if not rate)
+        return f"{names} sustained not even the lowest rate run"
+    return ""
 
 
 def _p99_rows(workload: str, ours: list[dict[str, Any]], peer: list[dict[str, Any]], ours_ok, peer_ok,

@@ -57,11 +57,17 @@ def markdown(result: dict[str, Any]) -> list[str]:
 
 
 def _install(peer: dict[str, Any]) -> list[str]:
-    timings = peer.get("timings_s", {})
-    if not timings:
-        return []
-    return ["Set-up times (s): " + ", ".join(f"{step} {seconds:,.1f}" for step, seconds in timings.items()) + ".",
-            ""]
+    timings, lines = peer.get("timings_s", {}), []
+    if timings:
+        installed = peer.get("install", {})
+        state = " (installed now)" if installed.get("cold") else " (venv already current)"
+        lines.append("Set-up times (s): " + ", ".join(f"{step} {seconds:,.1f}" for step, seconds in timings.items())
+                     + (state if installed else "") + ".")
+    seeded = peer.get("seeding")
+    if seeded and seeded["trackers"]:
+        lines.append(f"Seeded {seeded['trackers']:,} trackers through Karrio's ORM in {seeded['seconds']:,.1f} s "
+                     f"({seeded['trackers_per_s']:,.0f}/s, Django start-up included).")
+    return [*lines, ""] if lines else []
 
 
 def _ms(summary: dict[str, float] | None, quantile: str) -> str:
@@ -79,6 +85,7 @@ def _reads(reads: dict[str, Any]) -> list[str]:
             "| step | requests | sent/s | p50 ms | p99 ms | status codes |", "| --- | --- | --- | --- | --- | --- |",
             *[row(f"{r['rate_per_s']:g} req/s", r) for r in reads["rates"]],
             *[f"| {rate:g} req/s | not run (previous rate broke) | | | | |" for rate in reads["not_run"]],
+            row(f"warm-up at {reads['warm_up']['rate_per_s']:g} req/s (not counted)", reads["warm_up"]),
             row(f"closed loop, {loop['clients']} clients ({loop['requests_per_s']:,.0f} ok/s)", loop), ""]
 
 

@@ -31,7 +31,7 @@ def _result(ours_reads, karrio_reads, ours_orders, karrio_orders, ours_loop=900.
         "tracking_reads": {"rates": ours_reads, "closed_loop": {"requests_per_s": ours_loop}},
         "order_intake": {"rates": ours_orders},
         "peer": {"reads": {"rates": karrio_reads, "closed_loop": loop | {"requests_per_s": karrio_loop},
-                           "not_run": [], "stored": 100_000, "numbers": 30_000},
+                           "not_run": [], "stored": 100_000, "numbers": 30_000, "warm_up": _read(50, 90)},
                  "orders": {"rates": karrio_orders, "not_run": [], "generator": "bench/load.py",
                             "stop_rule": "errors"}},
     }
@@ -112,7 +112,9 @@ def test_a_failed_peer_gives_no_ratios_and_its_failure_and_log_are_in_the_report
 
 def test_the_report_has_both_ratio_tables_the_completion_note_and_every_overhead():
     result = _result([_read(50, 10)], [_read(50, 30)], [_ours_order(5, 50, 900)], [_karrio_order(5, 80, 120)])
-    result["peer"] |= {"version": "2026.1.32", "profile": "postgres", "settings": {"huey consumer": "1"}}
+    result["peer"] |= {"version": "2026.1.32", "profile": "postgres", "settings": {"huey consumer": "1"},
+                       "timings_s": {"install": 170.0, "migrate": 135.0}, "install": {"cold": True},
+                       "seeding": {"trackers": 100_000, "seconds": 250.0, "trackers_per_s": 400.0}}
     result["comparison"] = compare(result)
     text = "\n".join(peer_report.markdown(result))
     assert "| tracker GET, closed-loop maximum (req/s) | 900.0 | 300.0 | 3.00 |" in text
@@ -121,8 +123,20 @@ def test_the_report_has_both_ratio_tables_the_completion_note_and_every_overhead
     assert peer_report.COMPLETION_NOTE in text
     assert all(overhead in text for overhead in peer_report.OVERHEADS)
     assert "profile **postgres**" in text
+    assert "Set-up times (s): install 170.0, migrate 135.0 (installed now)." in text
+    assert "Seeded 100,000 trackers through Karrio's ORM in 250.0 s (400/s" in text
+    assert "| warm-up at 50 req/s (not counted) |" in text
 
 
 def test_without_the_peer_the_report_says_it_was_skipped():
     assert "Not run (`--no-peer`)." in peer_report.markdown({"peer": None})
     assert peer_report.summary_rows({"peer": None}) == [("peer", "Karrio", "not run (--no-peer)")]
+
+
+def test_a_side_that_sustained_no_rate_is_named_and_gets_no_ratio():
+    found = compare(_result([step(50, 10)], [step(50, 900)], [_ours_order(5, 50, 900)],
+                            [_karrio_order(5, 80, 9_000)]))
+    reads, orders = found["throughput"][1], found["throughput"][2]
+    assert (reads["karrio"], reads["ours_over_karrio"]) == (0.0, None)
+    assert reads["note"] == "Karrio sustained not even the lowest rate run"
+    assert orders["note"] == "Karrio sustained not even the lowest rate run"
