@@ -55,11 +55,11 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
             result.get("setup", {}).pop(key, None)
         result["error"] = f"{type(exc).__name__}: {exc}"
         raise BenchFailed(result["error"], result) from exc
-    return peer.after_ours(result, config, console, Vegeta(_vegeta(console)))
+    return peer.after_ours(result, config, console, Vegeta(vegeta_built(console)))
 
 
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
-    load = Vegeta(_vegeta(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
+    load = Vegeta(vegeta_built(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
     say = lambda m: console.print(f"[dim]{m}[/]")  # noqa: E731
     with running_stack(config.port_base, say, config.consumers) as bench, bars.progress(console) as bar:
         result["machine"] = describe(bench.stack.logs.parent)
@@ -106,7 +106,8 @@ def _prepare(bench: Bench, config: BenchConfig, bar: Progress) -> tuple[Traffic,
                                  "bookings": bookings, "template": ShipmentBooked.model_validate(template)}
 
 
-def _vegeta(console: Console) -> Path:
+def vegeta_built(console: Console) -> Path:
+    """vegeta's binary, built with Go the first time (the peer-only command uses it too)."""
     binary = vegeta.binary_path()
     if not vegeta.installed(binary):
         began = time.perf_counter()

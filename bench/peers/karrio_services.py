@@ -31,9 +31,17 @@ def unpack(packages: tuple[str, ...], root: Path, log: Path) -> None:
     """Download Debian packages and extract them under `root` (no maintainer scripts, nothing started)."""
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="karrio-debs-") as folder:
-        run_logged("debian packages", ["apt-get", "download", *packages], log, cwd=Path(folder))
+        try:
+            run_logged("debian packages", ["apt-get", "download", *packages], log, cwd=Path(folder))
+        except PeerFailed:  # a fresh machine may have no package lists yet: fetch them once, as prerequisites.py does
+            run_logged("debian packages", [*_sudo(), "apt-get", "update", "-q"], log)
+            run_logged("debian packages", ["apt-get", "download", *packages], log, cwd=Path(folder))
         for deb in sorted(Path(folder).glob("*.deb")):
             run_logged("debian packages", ["dpkg", "-x", str(deb), str(root)], log)
+
+
+def _sudo() -> list[str]:
+    return [] if os.geteuid() == 0 else ["sudo"]
 
 
 def library_env(folders: Folders) -> dict[str, str]:
