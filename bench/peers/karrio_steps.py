@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -78,6 +79,7 @@ def order_rate(url: str, key: str, rate: float, duration_s: float, advance: Call
         run = run_fixed_rate(send, rate, duration_s, workers_for(rate, 0.5), on_done=lambda _o: advance(1))
     return {"rate_per_s": rate, "duration_s": duration_s, "orders_sent": len(run.outcomes),
             "achieved_rate_per_s": round(run.achieved_rate, 1), "errors": run.errors((201,)),
+            "status_codes": dict(Counter(o.status for o in run.outcomes)),  # 0: no answer (see bench/load.py)
             "post_ms": summary_ms(run.latencies()),
             "read_back_ms": summary_ms([ms for ms in read_back.values() if ms is not None]),
             "not_read_back": sorted(order for order, ms in read_back.items() if ms is None)}

@@ -91,7 +91,7 @@ def _reads(reads: dict[str, Any]) -> list[str]:
 
 def _orders(orders: dict[str, Any]) -> list[str]:
     def row(r: dict[str, Any]) -> str:
-        return (f"| {r['rate_per_s']:g}/s | {r['orders_sent']:,} | {r['errors']} | {_ms(r['post_ms'], 'p50')} | "
+        return (f"| {r['rate_per_s']:g}/s | {r['orders_sent']:,} | {_errors(r)} | {_ms(r['post_ms'], 'p50')} | "
                 f"{_ms(r['post_ms'], 'p99')} | {_ms(r['read_back_ms'], 'p50')} | {_ms(r['read_back_ms'], 'p99')} | "
                 f"{len(r['not_read_back'])} |")
 
@@ -100,6 +100,12 @@ def _orders(orders: dict[str, Any]) -> list[str]:
             "| never read back |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |", *[row(r) for r in orders["rates"]],
             *[f"| {rate:g}/s | not run (previous rate broke) | | | | | | |" for rate in orders["not_run"]], ""]
+
+
+def _errors(r: dict[str, Any]) -> str:
+    """`19 (500: 19)`: how many were not 201, and what came back instead (0 = no answer)."""
+    other = {code: n for code, n in sorted((r.get("status_codes") or {}).items()) if int(code) != 201}
+    return f"{r['errors']} ({', '.join(f'{code}: {n:,}' for code, n in other.items())})" if other else str(r["errors"])
 
 
 def _number(value: float | None, digits: int = 1) -> str:

@@ -140,3 +140,10 @@ def test_a_side_that_sustained_no_rate_is_named_and_gets_no_ratio():
     assert (reads["karrio"], reads["ours_over_karrio"]) == (0.0, None)
     assert reads["note"] == "Karrio sustained not even the lowest rate run"
     assert orders["note"] == "Karrio sustained not even the lowest rate run"
+
+
+def test_refused_orders_show_what_came_back_instead():
+    result = _result([_read(50, 10)], [_read(50, 30)], [_ours_order(5, 50, 900)],
+                     [_karrio_order(5, 80, 120, errors=19) | {"status_codes": {201: 6, 500: 19}}])
+    result["comparison"] = compare(result)
+    assert "| 5/s | 100 | 19 (500: 19) |" in "\n".join(peer_report.markdown(result))
