@@ -18,7 +18,7 @@ from rich.progress import Progress
 from bench import bars
 from bench.config import BenchConfig
 from bench.peers import karrio_install, karrio_seed, karrio_server, karrio_services, karrio_steps
-from bench.peers.karrio_plan import VERSION, WORKERS, Folders, environment, ports
+from bench.peers.karrio_plan import PYTHON_VERSION, VERSION, WORKERS, Folders, environment, ports
 from bench.peers.karrio_process import PeerFailed, excerpt
 from bench.vegeta import Vegeta
 from shared.infra.layout import PROJECT_ROOT
@@ -80,7 +80,7 @@ def _profile(folders: Folders, peer_ports, services: ExitStack, peer: dict[str, 
 def _settings(profile: str, peer: dict[str, Any]) -> dict[str, str]:
     servers = (f"PostgreSQL {peer.get('postgresql')} + Redis {peer.get('redis')} on 127.0.0.1"
                if profile == "postgres" else "SQLite file")
-    return {"profile": PROFILES[profile], "store": servers,
+    return {"profile": PROFILES[profile], "store": servers, "Python": PYTHON_VERSION,
             "server": f"gunicorn, ASGI, {WORKERS} karrio UvicornWorker processes",
             "throttles": "user/anon/carrier_request 100000/second", "LOG_LEVEL": "INFO",
             "DATABASE_CONN_MAX_AGE": "0 (default)", "huey consumer": "1 (-w 1)" if profile == "postgres" else "none"}

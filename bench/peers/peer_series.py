@@ -9,8 +9,12 @@ PEER_COLOUR = "#555555"
 
 def reads(axes, peer: dict[str, Any] | None) -> None:
     """Karrio's tracker GET p50 and p99 at each fixed rate it ran (nothing when it has no figures)."""
-    steps = ((peer or {}).get("reads") or {}).get("rates") or []
-    _lines(axes, [r["rate_per_s"] for r in steps], [r["ms"] for r in steps], "Karrio GET /v1/trackers")
+    reads_ = (peer or {}).get("reads") or {}
+    steps = reads_.get("rates") or []
+    _lines(axes, [r["rate_per_s"] for r in steps], [r["ms"] for r in steps],
+           f"Karrio GET /v1/trackers ({reads_.get('stored', 0):,} stored)")
+    if steps:  # the two can be orders of magnitude apart: on a linear axis ours would lie flat on zero
+        axes.set_yscale("log")
 
 
 def orders(axes, peer: dict[str, Any] | None) -> None:
