@@ -82,6 +82,7 @@ def postgres(folders: Folders, ports: Ports) -> Iterator[str]:
         raise PeerFailed("postgresql", "no pg_ctl found, even after unpacking Debian's postgresql-15", log)
     owner, data, env = _owner(), folders.postgres / "data", library_env(folders)
     _init(binaries, owner, data, log, env)
+    _stop_leftover(binaries / "pg_ctl", owner, data, log, env)
     socket_dir = folders.postgres / "socket"
     options = f"-p {ports.postgres} -k {socket_dir} -c listen_addresses=127.0.0.1"
     run_logged("postgresql", _as_owner(owner, [str(binaries / "pg_ctl"), "-D", str(data), "-l",
@@ -93,6 +94,15 @@ def postgres(folders: Folders, ports: Ports) -> Iterator[str]:
     finally:
         run_logged("postgresql", _as_owner(owner, [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w",
                                                    "stop"]), log, env=env)
+
+
+def _stop_leftover(pg_ctl: Path, owner: str | None, data: Path, log: Path, env: dict[str, str]) -> None:
+    """A cluster still running from a run that was killed: it is ours (our data folder), so stop it first."""
+    status = subprocess.run(_as_owner(owner, [str(pg_ctl), "-D", str(data), "status"]), capture_output=True,
+                            env=env, check=False)
+    if status.returncode == 0:
+        run_logged("postgresql", _as_owner(owner, [str(pg_ctl), "-D", str(data), "-m", "fast", "-w", "stop"]), log,
+                   env=env)
 
 
 def _init(binaries: Path, owner: str | None, data: Path, log: Path, env: dict[str, str]) -> None:
@@ -145,7 +155,7 @@ def _wait_for_pong(port: int, process: subprocess.Popen, log: Path) -> None:
                 connection.sendall(b"PING\r\n")
                 if connection.recv(16).startswith(b"+PONG"):
                     return
-        except OSError:
+        except OSError:  # not listening yet
             pass
         time.sleep(0.2)
     raise PeerFailed("redis", f"redis-server did not answer PING on 127.0.0.1:{port} in {READY_TIMEOUT_S} s", log)
