@@ -101,8 +101,10 @@ def environment(profile: str, folders: Folders, peer_ports: Ports) -> dict[str, 
 
 def gunicorn_command(folders: Folders, http_port: int) -> list[str]:
     """As upstream runs it (docker/api/entrypoint): the ASGI app under karrio's uvicorn worker class."""
+    # gunicorn 26's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), shared by every
+    # gunicorn of that user on the machine; the bench never uses it.
     return [str(folders.bin("gunicorn")), "karrio.server.asgi", "-k", "karrio.server.workers.UvicornWorker",
-            "-w", str(WORKERS), "-b", f"127.0.0.1:{http_port}"]
+            "-w", str(WORKERS), "-b", f"127.0.0.1:{http_port}", "--no-control-socket"]
 
 
 def huey_command(folders: Folders) -> list[str]:
