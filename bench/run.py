@@ -17,7 +17,6 @@ from bench import (
     dead_letters,
     intake,
     parcels,
-    peer,
     scans,
     seeding,
     steps,
@@ -30,6 +29,7 @@ from bench.config import BenchConfig
 from bench.machine import describe
 from bench.memory import peak_rss
 from bench.meter import Meter
+from bench.peer import after_ours
 from bench.stack import Bench, running_stack
 from bench.vegeta import Vegeta
 from services.tracking import messages
@@ -55,7 +55,7 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
             result.get("setup", {}).pop(key, None)
         result["error"] = f"{type(exc).__name__}: {exc}"
         raise BenchFailed(result["error"], result) from exc
-    return peer.after_ours(result, config, console, Vegeta(vegeta_built(console)))
+    return after_ours(result, config, console, Vegeta(vegeta_built(console)))
 
 
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
