@@ -21,9 +21,9 @@ from bench.peers import karrio_install, karrio_seed, karrio_server, karrio_servi
 from bench.peers.karrio_plan import PYTHON_VERSION, VERSION, WORKERS, Folders, environment, ports
 from bench.peers.karrio_process import PeerFailed, excerpt
 from bench.vegeta import Vegeta
-from shared.infra.layout import PROJECT_ROOT
 
-ROOT = PROJECT_ROOT / ".local" / "peers" / "karrio"
+# The repository's own .local/ (git-ignored), found from this file: the infra layout module is moving packages.
+ROOT = Path(__file__).resolve().parents[2] / ".local" / "peers" / "karrio"
 PROFILES = {"postgres": "P2, production-like: PostgreSQL + Redis + one huey consumer",
             "sqlite": "P1, minimal: SQLite, no Redis, no huey consumer (tasks queue up unrun)"}
 
