@@ -8,6 +8,7 @@ from typing import Any
 import matplotlib
 
 from bench.cost_tables import WORKLOADS
+from bench.peers import peer_series
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -17,8 +18,8 @@ def draw_all(result: dict[str, Any], stem: Path) -> list[Path]:
     """Every chart beside `stem` (…/<timestamp>-<name>.png); returns their paths."""
     drawn = [
         _throughput(result, stem.with_name(f"{stem.name}-throughput.png")),
-        _intake(result["order_intake"], stem.with_name(f"{stem.name}-order-intake.png")),
-        _reads(result["tracking_reads"], stem.with_name(f"{stem.name}-tracking-reads.png")),
+        _intake(result["order_intake"], stem.with_name(f"{stem.name}-order-intake.png"), result.get("peer")),
+        _reads(result["tracking_reads"], stem.with_name(f"{stem.name}-tracking-reads.png"), result.get("peer")),
         _memory(result["memory"], stem.with_name(f"{stem.name}-memory.png")),
         _commands(result["cost_model"], stem.with_name(f"{stem.name}-store-commands.png")),
     ]
@@ -45,7 +46,7 @@ def _throughput(result: dict[str, Any], path: Path) -> Path:
     return _save(figure, path)
 
 
-def _intake(stepped: dict[str, Any], path: Path) -> Path:
+def _intake(stepped: dict[str, Any], path: Path, peer: dict[str, Any] | None = None) -> Path:
     intake = stepped["rates"]
     rates = [r["rate_per_s"] for r in intake]
     figure, axes = plt.subplots(figsize=(8, 4))
@@ -54,6 +55,7 @@ def _intake(stepped: dict[str, Any], path: Path) -> Path:
         for quantile, style in (("p50", "-o"), ("p99", "--o")):
             values = [(r[key] or {}).get(quantile, float("nan")) for r in intake]
             axes.plot(rates, values, style, label=f"{label} {quantile}")
+    peer_series.orders(axes, peer)
     axes.set_yscale("log")
     axes.set_xlabel("orders per second (fixed rate)")
     axes.set_ylabel("ms (log scale)")
@@ -62,7 +64,7 @@ def _intake(stepped: dict[str, Any], path: Path) -> Path:
     return _save(figure, path)
 
 
-def _reads(reads: dict[str, Any], path: Path) -> Path:
+def _reads(reads: dict[str, Any], path: Path, peer: dict[str, Any] | None = None) -> Path:
     steps = reads["rates"]
     rates = [r["rate_per_s"] for r in steps]
     figure, axes = plt.subplots(figsize=(8, 4))
@@ -72,6 +74,7 @@ def _reads(reads: dict[str, Any], path: Path) -> Path:
     nm = reads["not_modified"]
     if nm["ms"]:
         axes.plot([nm["rate_per_s"]] * 2, [nm["ms"]["p50"], nm["ms"]["p99"]], "s", label="304 p50 / p99")
+    peer_series.reads(axes, peer)
     axes.axhline(20, color="grey", linewidth=0.8, linestyle=":", label="target p99 20 ms")
     axes.set_xlabel("requests per second (fixed rate, open loop)")
     axes.set_ylabel("ms")

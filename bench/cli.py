@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from bench import report
+from bench import peer, peer_cli, report
 from bench.config import BenchConfig, quick
 from bench.run import BenchFailed, execute
 
@@ -60,11 +60,15 @@ def _text(rates: tuple[float, ...]) -> str:
               help="Cost model: orders/s of the step that counts store commands and CPU per order (nobody polling).")
 @click.option("--idle-window", type=click.FloatRange(1), default=BenchConfig.idle_window_s, show_default=True,
               help="Cost model: seconds the idle stack is measured, simulator at 0.5 orders/s (--quick: 20 at most).")
+@click.option("--no-peer", is_flag=True, help="Skip the peer (Karrio, measured after our steps with the same "
+              "rates and durations; installed under .local/peers/karrio the first time).")
+@click.option("--peer-only", is_flag=True, help="Only the peer's steps (development): its JSON, no report.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=BenchConfig.out, show_default=True,
               help="Where the JSON, Markdown and PNG files go.")
 def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float, trackers: int, read_rates: str,
           read_duration: float, posters: int, batch: int, port_base: int, orders_consumers: int,
-          shipping_consumers: int, tracking_consumers: int, cost_rate: float, idle_window: float, out: Path) -> None:
+          shipping_consumers: int, tracking_consumers: int, cost_rate: float, idle_window: float, no_peer: bool,
+          peer_only: bool, out: Path) -> None:
     """Measure this machine: the ceilings, the scan pipeline, order intake, customer polling and what each costs.
 
     Starts its own isolated stack (broker, store, services; ports from --port-base, data in .local/bench),
@@ -75,10 +79,12 @@ def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float,
                          posters=posters, batch=batch, port_base=port_base,
                          orders_consumers=orders_consumers, shipping_consumers=shipping_consumers,
                          tracking_consumers=tracking_consumers, cost_order_rate=cost_rate, idle_window_s=idle_window,
-                         out=out)
+                         out=out, peer=not no_peer)
     config = quick(config) if is_quick else config
     console = Console(stderr=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if peer_only:
+        raise SystemExit(peer_cli.only(config, console, stamp))
     try:
         result = execute(config, console, "parcelbridge bench " + " ".join(sys.argv[2:]))
     except BenchFailed as failed:
@@ -88,5 +94,8 @@ def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float,
     paths = report.write(result, config.out, stamp)
     report.print_table(result, Console())
     console.print(f"results: {paths['json']}  report: {paths['markdown']}")
+    if peer.failed(result):
+        console.print(f"[bold red]the peer failed:[/] {result['peer']['error']} (in the report, with its log)")
+        raise SystemExit(1)
 
 

@@ -45,6 +45,7 @@ class BenchConfig:
     seed: int = 5
     out: Path = Path("bench/results")
     quick: bool = False
+    peer: bool = True  # Karrio measured after our steps (bench/peers/), same rates and durations
 
     @property
     def consumers(self) -> dict[str, int]:

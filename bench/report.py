@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import charts, cost_tables, scale_out_chart, scale_out_curve, summary
+from bench.peers import peer_report
 
 METHOD = """\
 - Everything ran on a fresh isolated stack (its own Kafka, FerretDB, ports and data folder), started and
@@ -92,7 +93,7 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         "",
         "| section | measure | value |",
         "| --- | --- | --- |",
-        *[f"| {s} | {m} | {v} |" for s, m, v in summary.rows(result)],
+        *[f"| {s} | {m} | {v} |" for s, m, v in _rows(result)],
         "",
         "## Targets (issue 10, on this machine)",
         "",
@@ -115,6 +116,7 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         "",
         *[f"- `{topic}`: {count}" for topic, count in result["dead_letters"].items()],
         "",
+        *(peer_report.markdown(result) if "peer" in result else []),
         "## Method",
         "",
         METHOD,
@@ -122,6 +124,11 @@ def markdown(result: dict[str, Any], pictures: list[Path]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _rows(result: dict[str, Any]) -> list[summary.Row]:
+    """The headline rows, the peer's after ours (a result from before the peer existed has none)."""
+    return summary.rows(result) + (peer_report.summary_rows(result) if "peer" in result else [])
 
 
 def _cost_model(cost: dict[str, Any]) -> list[str]:
@@ -161,7 +168,7 @@ def print_table(result: dict[str, Any], console: Console) -> None:
     table = Table(title="parcelbridge bench", show_lines=False)
     for column in ("section", "measure", "value"):
         table.add_column(column)
-    for row in summary.rows(result):
+    for row in _rows(result):
         table.add_row(*row)
     console.print(table)
     targets = Table(title="targets (issue 10)")

@@ -30,6 +30,7 @@ from bench.config import BenchConfig
 from bench.machine import describe
 from bench.memory import peak_rss
 from bench.meter import Meter
+from bench.peer import after_ours
 from bench.stack import Bench, running_stack
 from bench.vegeta import Vegeta
 from services.tracking import messages
@@ -49,16 +50,17 @@ def execute(config: BenchConfig, console: Console, command: str) -> dict[str, An
     """Every step on a fresh isolated stack; raises BenchFailed with the partial result if a step fails."""
     result: dict[str, Any] = {"started_at": _now(), "command": command, "configuration": config.as_dict()}
     try:
-        return _steps(config, console, result)
+        result = _steps(config, console, result)
     except Exception as exc:  # re-raised with what was measured, so a long run is not lost to its last step
         for key in ("bookings", "template"):
             result.get("setup", {}).pop(key, None)
         result["error"] = f"{type(exc).__name__}: {exc}"
         raise BenchFailed(result["error"], result) from exc
+    return after_ours(result, config, console, Vegeta(vegeta_built(console)))
 
 
 def _steps(config: BenchConfig, console: Console, result: dict[str, Any]) -> dict[str, Any]:
-    load = Vegeta(_vegeta(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
+    load = Vegeta(vegeta_built(console))  # built before the stack starts: a missing Go fails in seconds, not minutes
     say = lambda m: console.print(f"[dim]{m}[/]")  # noqa: E731
     with running_stack(config.port_base, say, config.consumers) as bench, bars.progress(console) as bar:
         result["machine"] = describe(bench.stack.logs.parent)
@@ -106,7 +108,8 @@ def _prepare(bench: Bench, config: BenchConfig, bar: Progress) -> tuple[Traffic,
                                  "bookings": bookings, "template": ShipmentBooked.model_validate(template)}
 
 
-def _vegeta(console: Console) -> Path:
+def vegeta_built(console: Console) -> Path:
+    """vegeta's binary, built with Go the first time (the peer-only command uses it too)."""
     binary = vegeta.binary_path()
     if not vegeta.installed(binary):
         began = time.perf_counter()
