@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from flask import Blueprint, Response, jsonify
 
@@ -15,17 +15,24 @@ from shared.http.docs import add_document_routes
 from shared.http.problems import Problem
 from shared.numbers import is_shipment_id
 
-Authenticate = Callable[[], str]
+
+class Stores(Protocol):
+    """What the routes need, resolved per request so each process gets its own clients."""
+
+    def shipments(self) -> ShipmentRepository: ...
+
+    def caller(self) -> str:
+        """The calling shipper's id; raises a 401 problem for a missing, unknown or revoked key."""
+        ...
 
 
-def make_blueprint(shipments: ShipmentRepository, authenticate: Authenticate) -> Blueprint:
-    """The routes, reading through `shipments`; `authenticate` answers the caller's shipper id or raises 401."""
+def shipping_blueprint(stores: Stores) -> Blueprint:
     api = Blueprint("shipping", __name__)
 
     def owned_shipment(shipment_id: str) -> Shipment:
-        shipper_id = authenticate()
+        shipper_id = stores.caller()
         # A malformed id or a failed check character cannot exist: no store read needed.
-        shipment = shipments.get(shipment_id) if is_shipment_id(shipment_id) else None
+        shipment = stores.shipments().get(shipment_id) if is_shipment_id(shipment_id) else None
         if shipment is None or shipment.shipper_id != shipper_id:
             # Another shipper's shipment answers exactly like a missing one: existence is not disclosed.
             raise Problem(404, "Not Found", f"no shipment {shipment_id}")

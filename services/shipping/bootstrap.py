@@ -19,7 +19,7 @@ from services.shipping.adapters.repository import (
     MongoKeyRegistry,
     MongoShipmentRepository,
 )
-from services.shipping.api import make_blueprint
+from services.shipping.api import shipping_blueprint
 from services.shipping.handlers import Deps
 from services.shipping.manifest import MANIFEST
 from services.shipping.options import ShippingOptions
@@ -62,6 +62,9 @@ class ShippingService:
     def shipments(self) -> MongoShipmentRepository:
         return MongoShipmentRepository(self.database)
 
+    def caller(self) -> str:
+        return authenticate(MongoKeyRegistry(self.database).collection)
+
     def outbox_collections(self) -> list[Collection]:
         db = self.database()
         return [db[name] for name in OUTBOX_COLLECTIONS]
@@ -88,7 +91,5 @@ def bootstrap(environ: Mapping[str, str] | None = None, topic_of: TopicOf = cata
 
 def create_shipping_app(service: ShippingService) -> Flask:
     """The HTTP app; no connection is opened until the first request of each process."""
-    keys = MongoKeyRegistry(service.database)
-    blueprint = make_blueprint(service.shipments(), lambda: authenticate(keys.collection))
-    return create_flask_app(MANIFEST.name, [blueprint], readiness=service.readiness,
+    return create_flask_app(MANIFEST.name, [shipping_blueprint(service)], readiness=service.readiness,
                             max_body_bytes=service.settings.max_body_bytes)

@@ -2,7 +2,7 @@ import pytest
 from flask import request
 
 from services.shipping.adapters.repository import SHIPMENTS, shipment_fields
-from services.shipping.api import make_blueprint
+from services.shipping.api import shipping_blueprint
 from services.shipping.domain.booking import book
 from services.shipping.domain.numbers import new_numbers
 from services.shipping.openapi import openapi_document
@@ -23,13 +23,17 @@ def shipment(store):
 
 @pytest.fixture
 def client(shipments):
-    def authenticate():
-        shipper = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if not shipper:
-            raise Problem(401, "Unauthorized")
-        return shipper
+    class Stores:
+        def shipments(self):
+            return shipments
 
-    blueprint = make_blueprint(shipments, authenticate)
+        def caller(self):
+            shipper = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if not shipper:
+                raise Problem(401, "Unauthorized")
+            return shipper
+
+    blueprint = shipping_blueprint(Stores())
     app = create_app("shipping", [blueprint], readiness=BoundedReadiness({"store": lambda: True}), max_body_bytes=4096)
     return app.test_client()
 
