@@ -15,8 +15,7 @@ from services.console.adapters.rows import MongoInsertOnce
 from services.console.bootstrap import ConsoleService, bootstrap
 from services.console.projection_unit import ProjectionUnit
 from shared.batch.mongo_store import MongoDocumentStore
-from shared.batch.runner import BatchRunner, ForgetOnRevoke
-from shared.kafka.consumer import make_kafka_consumer
+from shared.batch.runner import BatchRunner, subscribed_runner
 from shared.kafka.topics import CARRIER_SCANS, ORDERS, SHIPMENTS, TRACKING
 from shared.liveness import heartbeat
 from shared.runtime import run_consumer, run_mode, worker_patience
@@ -34,9 +33,8 @@ def consumer_runner(service: ConsoleService, stop: threading.Event, topics: Sequ
                     group: str = GROUP, on_poll: Callable[[], None] | None = None, **overrides) -> BatchRunner:
     """The read model's consumer: each poll applied as one unit (see projection_unit), then committed."""
     unit = projection_unit(service)
-    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
-                                   **overrides)
-    return BatchRunner(consumer, service.producer(), unit, group, stop=stop, on_poll=on_poll)
+    return subscribed_runner(service.settings.kafka, group, topics, unit, service.producer(), stop, on_poll,
+                             **overrides)
 
 
 def _consume(service: ConsoleService, stop: threading.Event) -> None:

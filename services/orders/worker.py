@@ -20,10 +20,9 @@ from shared.batch.cache import DocumentCache
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
-from shared.batch.runner import BatchRunner, ForgetOnRevoke
+from shared.batch.runner import BatchRunner, subscribed_runner
 from shared.batch.unit import BatchUnit
 from shared.clock import Clock, utc_now
-from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import SHIPMENTS, TRACKING
 from shared.mongo.outbox import OutboxRelay
 from shared.resilience import closed_on_failure
@@ -56,9 +55,7 @@ def consumer_runner(
     producer = service.producer()  # the unit's events and the dead letters: closed with the runner's DLQ
     with closed_on_failure(producer):  # a start-up attempt that fails (broker or store down) leaks no producer
         unit = order_unit(MongoDocumentStore(service.database()), producer, service.webhooks())
-        consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
-                                       **overrides)
-    return BatchRunner(consumer, producer, unit, group, stop=stop, on_poll=on_poll)
+    return subscribed_runner(service.settings.kafka, group, topics, unit, producer, stop, on_poll, **overrides)
 
 
 def relay(service: OrdersService) -> OutboxRelay:

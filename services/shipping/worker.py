@@ -15,9 +15,8 @@ from shared.batch.cache import DocumentCache
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
-from shared.batch.runner import BatchRunner, ForgetOnRevoke
+from shared.batch.runner import BatchRunner, subscribed_runner
 from shared.batch.unit import BatchUnit
-from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.topics import ORDERS, SHIPPERS, TRACKING
 from shared.mongo.outbox import OutboxRelay
 from shared.resilience import closed_on_failure
@@ -47,9 +46,7 @@ def consumer_runner(
     with closed_on_failure(producer):  # a start-up attempt that fails (broker or store down) leaks no producer
         unit = shipping_unit(service.deps(), MongoDocumentStore(service.database()), producer,
                              DocumentCache(CACHED_SHIPMENTS))
-        consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
-                                       **overrides)
-    return BatchRunner(consumer, producer, unit, group, stop=stop, on_poll=on_poll)
+    return subscribed_runner(service.settings.kafka, group, topics, unit, producer, stop, on_poll, **overrides)
 
 
 def relay(service: ShippingService) -> OutboxRelay:

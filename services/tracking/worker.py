@@ -16,9 +16,8 @@ from shared.batch.cache import DocumentCache
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
 from shared.batch.routes import Route
-from shared.batch.runner import BatchRunner, ForgetOnRevoke
+from shared.batch.runner import BatchRunner, subscribed_runner
 from shared.batch.unit import BatchUnit
-from shared.kafka.consumer import make_kafka_consumer
 from shared.kafka.producer import EventProducer
 from shared.kafka.topics import CARRIER_SCANS, SHIPMENTS
 from shared.liveness import heartbeat
@@ -68,9 +67,8 @@ def consumer_runner(
     producer: EventProducer | None = None, on_poll: Callable[[], None] | None = None, **overrides,
 ) -> BatchRunner:
     unit = batch_unit(service, producer)
-    consumer = make_kafka_consumer(service.settings.kafka, group, list(topics), ForgetOnRevoke(unit.forget),
-                                   **overrides)
-    return BatchRunner(consumer, service.producer(), unit, group, stop=stop, on_poll=on_poll)
+    return subscribed_runner(service.settings.kafka, group, topics, unit, service.producer(), stop, on_poll,
+                             **overrides)
 
 
 def relay(service: TrackingService) -> OutboxRelay:

@@ -22,13 +22,14 @@ from kafka.structs import OffsetAndMetadata
 from shared.backoff import WORKER_BACKOFF, Backoff
 from shared.batch.fold import Rejection
 from shared.batch.position import positioned
+from shared.config import KafkaSettings
 from shared.events.envelope import CloudEvent, decode
 from shared.failures import KAFKA, dependency_of, is_transient
-from shared.kafka.consumer import RECORDS, Counts
+from shared.kafka.consumer import RECORDS, Counts, make_kafka_consumer
 from shared.kafka.dlq import dead_letter
 from shared.kafka.producer import EventProducer
 from shared.liveness import WorkerReadiness, readiness
-from shared.resilience import FRESH_CLIENTS_AFTER, RETRIES
+from shared.resilience import FRESH_CLIENTS_AFTER, RETRIES, closed_on_failure
 
 log = logging.getLogger(__name__)
 DEFAULT_BACKOFF = WORKER_BACKOFF
@@ -235,3 +236,16 @@ class BatchRunner:
             "attempt": attempt, "delay_s": delay, "error": repr(exc)[:500]})
         if self.stop.wait(delay):
             raise _Stopped()
+
+
+def subscribed_runner(kafka: KafkaSettings, group: str, topics: Sequence[str], unit: Unit, producer: EventProducer,
+                      stop: threading.Event | None = None, on_poll: Callable[[], None] | None = None,
+                      **overrides) -> BatchRunner:
+    """`unit` run by a consumer of `group` on `topics`; `producer` publishes the unit's outbox and dead letters.
+
+    A revoke empties the unit's cache (another consumer may write those documents next), and a consumer that
+    cannot be made (broker down at start) closes the producer, so a start tried again leaks no client.
+    """
+    with closed_on_failure(producer):
+        consumer = make_kafka_consumer(kafka, group, list(topics), ForgetOnRevoke(unit.forget), **overrides)
+    return BatchRunner(consumer, producer, unit, group, stop=stop, on_poll=on_poll)

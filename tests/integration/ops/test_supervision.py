@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -128,7 +129,12 @@ def test_a_later_up_from_another_shell_keeps_the_recorded_credentials(stack_dir)
 
 
 def test_a_process_that_fails_at_once_is_given_up_after_n_tries_with_a_clear_status(stack_dir, tmp_path):
-    env = _environ(tmp_path, SHIPPING_OUTBOX_SWEEP_SECONDS="not-a-number")  # only the relay reads it
+    env = _environ(tmp_path)
+    # The relay's health port is taken: it ends at start every time (a probe answered by another would lie),
+    # while the web app and the consumer, on ports of their own, start.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", int(env["SHIPPING_PORT"]) + 100))
+    taken.listen()
     try:
         assert _cli(env, "services", "up", "--only", "shipping").returncode == 0  # the web app is ready
 
@@ -142,6 +148,7 @@ def test_a_process_that_fails_at_once_is_given_up_after_n_tries_with_a_clear_sta
                     if "given up" in line]
         assert [(entry["child"], entry["failures_in_window"]) for entry in given_up] == [("shipping-relay", 3)]
     finally:
+        taken.close()
         _cli(env, "services", "down")
 
 
