@@ -9,14 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import get_args
 
 from services.simulator.domain.codes import SfCode
 from services.simulator.domain.scenario import End, Journey, PlannedEvent
-from shared.events.schemas.vocabulary import Milestone, Reason, Status
+from shared.events.schemas.vocabulary import Milestone, Reason, Status, next_milestone
 
-MILESTONES: tuple[str, ...] = get_args(Milestone)
-RANK = {milestone: index for index, milestone in enumerate(MILESTONES)}
 EXCEPTIONS = frozenset({"on_hold", "delivery_delayed", "delivery_failed", "ready_for_pickup", "return_to_sender"})
 # How the orders API shows a parcel's final status (its documented order statuses).
 ORDER_STATUS: dict[str, str] = {
@@ -61,13 +58,6 @@ def expected(journey: Journey) -> Expected:
     return Expected(journey.plot.end, status, milestone, reason, ORDER_STATUS[status])
 
 
-def next_milestone(current: str, reached: str | None) -> str:
-    """Milestones only move forward; a new delivery round after a failed attempt is the one step back."""
-    if reached is None:
-        return current
-    if current == "delivery_attempted" and reached == "out_for_delivery":
-        return reached
-    return reached if RANK[reached] >= RANK[current] else current
 
 
 def scan_keys(journey: Journey, stamps: Sequence[datetime]) -> list[ScanKey]:

@@ -11,12 +11,19 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import get_args
 
-from shared.events.schemas.vocabulary import Carrier, Leg, Milestone, Reason, Status
+from shared.events.schemas.vocabulary import (
+    MILESTONE_RANK,
+    MILESTONES,
+    Carrier,
+    Leg,
+    Milestone,
+    Reason,
+    Status,
+    next_milestone,
+)
 
-MILESTONES: tuple[str, ...] = get_args(Milestone)
-RANK = {milestone: index for index, milestone in enumerate(MILESTONES)}
+RANK = MILESTONE_RANK
 TERMINAL: frozenset[str] = frozenset({"delivered", "cancelled"})
 # Clock skew we forgive before a scan counts as future-dated (kept, flagged, ignored by the status).
 FUTURE_TOLERANCE = timedelta(hours=1)
@@ -156,13 +163,6 @@ def returned(current: str, milestone: str | None) -> str | None:
     return milestone
 
 
-def next_milestone(current: str, reached: str | None) -> str:
-    """Milestones move forward; a new delivery attempt after a failed one is the one step back allowed."""
-    if reached is None:
-        return current
-    if current == "delivery_attempted" and reached == "out_for_delivery":
-        return reached
-    return reached if RANK[reached] >= RANK[current] else current
 
 
 def _next_status(milestone: str, step: Step) -> Status:

@@ -3,7 +3,7 @@ service and customs terms. Every service types its fields with these, so a list 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Status = Literal[
     "pending", "picked_up", "in_transit", "out_for_delivery", "delivered", "ready_for_pickup",
@@ -30,3 +30,17 @@ ExportMode = Literal["9610", "9710", "9810"]
 # US CBP entry type: 11 informal (under USD 2,500), 01 formal.
 EntryType = Literal["11", "01"]
 DutyPayer = Literal["shipper", "recipient"]
+
+# Milestones in the order a parcel reaches them: the tracking service keeps a tracker's milestone from moving
+# back, and the simulator's ground truth expects the same, so the order and the rule are part of the model.
+MILESTONES: tuple[str, ...] = get_args(Milestone)
+MILESTONE_RANK = {milestone: index for index, milestone in enumerate(MILESTONES)}
+
+
+def next_milestone(current: str, reached: str | None) -> str:
+    """Milestones only move forward; a new delivery round after a failed attempt is the one step back."""
+    if reached is None:
+        return current
+    if current == "delivery_attempted" and reached == "out_for_delivery":
+        return reached
+    return reached if MILESTONE_RANK[reached] >= MILESTONE_RANK[current] else current
