@@ -9,9 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from bench import peer, peer_cli, report
 from bench.config import BenchConfig, quick
-from bench.run import BenchFailed, execute
 
 
 def _rates(text: str) -> tuple[float, ...]:
@@ -81,6 +79,11 @@ def bench(is_quick: bool, scans: int, parcels: int, rates: str, duration: float,
                          tracking_consumers=tracking_consumers, cost_order_rate=cost_rate, idle_window_s=idle_window,
                          out=out, peer=not no_peer)
     config = quick(config) if is_quick else config
+    # Imported here: the run and its charts need the bench extras (matplotlib), which `make bench` installs;
+    # `parcelbridge --help` and `bench --help` work without them.
+    from bench import peer, peer_cli, report
+    from bench.run import BenchFailed, execute
+
     console = Console(stderr=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if peer_only:
