@@ -33,7 +33,8 @@ def _text(rates: tuple[float, ...]) -> str:
 @click.option("--parcels", type=click.IntRange(1), default=BenchConfig.parcels, show_default=True,
               help="Parcels (trackers) the scans of each path are spread over.")
 @click.option("--rates", default=_text(BenchConfig.order_rates), show_default=True,
-              help="Order intake: fixed rates, orders/s, stepped until order → booked p99 passes 5 s or errors appear.")
+              help="Order intake: fixed rates, orders/s, stepped until the POST or order → booked p99 passes 5 s, "
+                   "or errors appear.")
 @click.option("--duration", type=click.FloatRange(1), default=BenchConfig.order_duration_s, show_default=True,
               help="Seconds at each order rate.")
 @click.option("--trackers", type=click.IntRange(0), default=BenchConfig.stored_trackers, show_default=True,

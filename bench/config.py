@@ -13,7 +13,7 @@ class BenchConfig:
     parcels: int = 2_000
     order_rates: tuple[float, ...] = (5, 10, 20, 50, 100)
     order_duration_s: float = 20
-    booked_p99_limit_ms: float = 5_000  # order steps stop after the first rate past it (or with errors)
+    booked_p99_limit_ms: float = 5_000  # order steps stop after the first rate whose POST or completion p99 passes it
     stored_trackers: int = 100_000  # at least this many trackers stored before polling (seeded to make up)
     read_sample: int = 30_000  # numbers polled, drawn at random from every stored one
     read_rates: tuple[float, ...] = (50, 100, 200, 300, 400, 500)

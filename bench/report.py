@@ -23,8 +23,9 @@ METHOD = """\
 - Before the GET steps, a few seconds at the first rate warm the connections and caches (not counted; in
   the JSON as `warm_up`).
 - Rates step up and stop after the first rate that broke: for GETs, an answer other than 200 (304 on the
-  304 path) or p99 above the limit; for orders, a refused POST, an order not booked in time, or order →
-  booked p99 above the limit. Later rates are listed as not run.
+  304 path) or p99 above the limit; for orders, on both systems alike, a refused POST, an order not
+  booked (Karrio: never read back), or the p99 of either the POST answer or order → booked (Karrio:
+  create → read back) above the limit. Later rates are listed as not run.
 - Customer polling runs against every tracker the earlier steps created plus trackers seeded straight into
   the store up to the configured count: each built through the tracking domain (`Tracker.open`, then its
   simulated journey's scans, read by the carrier parsers, via `record`) and stored with the repository's

@@ -13,10 +13,9 @@ from bench import steps
 Row = dict[str, Any]
 
 
-def peer_orders_broke(result: dict[str, Any], read_back_p99_limit_ms: float) -> bool:
-    """A Karrio order rate broke: a refused POST, an order never read back, or read-back p99 above the limit."""
-    return (bool(result["errors"]) or bool(result["not_read_back"])
-            or _p99(result["read_back_ms"]) > read_back_p99_limit_ms)
+def peer_orders_broke(result: dict[str, Any], p99_limit_ms: float) -> bool:
+    """A Karrio order rate broke: the one order rule of `bench.steps`, over create -> read back."""
+    return steps.order_rule_broke(result, "not_read_back", "read_back_ms", p99_limit_ms)
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:

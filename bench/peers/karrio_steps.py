@@ -4,7 +4,7 @@
   limit), after the same warm-up; then the closed-loop maximum with the same clients and duration as ours.
 - Order POST: the bench's own fixed-rate generator (bench/load.py, as for our orders) at each order rate.
   Every 201 is then read back (`GET /v1/orders/{id}` until 200) from a pool of readers, timed from just
-  before the POST; a rate broke on a refused POST, an order never read back, or read-back p99 over the limit.
+  before the POST; a rate broke by the order rule both systems share (`bench.steps.order_rule_broke`).
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ def orders(url: str, key: str, config: BenchConfig, on_rate: OnRate) -> dict[str
     found = steps.until_broken(config.order_rates, one_rate,
                                lambda r: peer_orders_broke(r, config.booked_p99_limit_ms))
     return found | {"generator": "bench/load.py (open loop, fixed rate, as for our orders)",
-                    "stop_rule": f"errors, an order never read back, or create → read back p99 > "
-                                 f"{config.booked_p99_limit_ms:,.0f} ms"}
+                    "stop_rule": steps.order_stop_rule("read back", config.booked_p99_limit_ms)}
 
 
 def order_rate(url: str, key: str, rate: float, duration_s: float, advance: Callable[[int], None]

@@ -58,6 +58,14 @@ def test_a_karrio_order_rate_breaks_on_errors_lost_orders_or_slow_read_back():
     assert peer_orders_broke(_karrio_order(5, 80, 120) | {"read_back_ms": None}, 5_000)
 
 
+def test_our_order_rate_with_slow_post_answers_is_not_counted_as_sustained():
+    found = compare(_result([step(50, 10)], [step(50, 30)],
+                            [_ours_order(5, 50, 900), _ours_order(10, 6_000, 1_200)],
+                            [_karrio_order(5, 80, 120), _karrio_order(10, 90, 130)]))
+    orders = found["throughput"][2]
+    assert (orders["ours"], orders["karrio"], orders["ours_over_karrio"]) == (5, 10, 0.5)
+
+
 def test_throughput_is_ours_over_karrio_with_the_raw_figures():
     found = compare(_result([step(50, 10), step(100, 20), step(200, 40)], [step(50, 30), step(100, 150)],
                             [_ours_order(5, 50, 900), _ours_order(10, 60, 1_200)],
