@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from services.console.adapters.readmodel import ALIASES, ORDERS, PARCELS, TRACE_CODEC
 from services.console.adapters.rows import InsertOnce
 from services.console.domain.pipeline import Document
-from services.console.handlers.projection import ORDER_ROUTES, alias_rows, panel_rows, parcel_routes
+from services.console.handlers.projection import ORDER_ROUTES, PARCEL_ROUTES, Projection, alias_rows, panel_rows
 from shared.batch.cache import DocumentCache
 from shared.batch.fold import Rejection
 from shared.batch.ports import DocumentStore
+from shared.batch.routes import bind
 from shared.batch.unit import BatchUnit
 from shared.events.envelope import CloudEvent
 
@@ -40,10 +41,11 @@ class ProjectionUnit:
     def __init__(self, store: DocumentStore, rows: InsertOnce, cache_size: int = CACHED_DOCUMENTS):
         self.store = store
         self.rows = rows
-        self.orders = BatchUnit(store, NothingToPublish(), {ORDERS: TRACE_CODEC}, ORDER_ROUTES,
+        deps = Projection(order_of=self.order)
+        self.orders = BatchUnit(store, NothingToPublish(), {ORDERS: TRACE_CODEC}, bind(ORDER_ROUTES, deps),
                                 cache=DocumentCache(cache_size))
         after_write = {"shipment.booked": self._add_aliases, "scan.recorded": self._add_panel_rows}
-        self.parcels = BatchUnit(store, NothingToPublish(), {PARCELS: TRACE_CODEC}, parcel_routes(self.order),
+        self.parcels = BatchUnit(store, NothingToPublish(), {PARCELS: TRACE_CODEC}, bind(PARCEL_ROUTES, deps),
                                  after_write, DocumentCache(cache_size))
 
     def handles(self, short_type: str) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from services.orders.adapters.order_codec import QueuedOrder
-from services.orders.adapters.repository import OrderExists, OrderRepository, ShipperRepository
+from services.orders.adapters.repository import ORDERS, OrderExists, OrderRepository, ShipperRepository
 from services.orders.domain.commands import CancelOrder, CreateShipper, PlaceOrder, RevokeShipper
 from services.orders.domain.model import Booking, Order, OrderNotFound, Rejection
 from services.orders.domain.placement import (
@@ -19,7 +20,7 @@ from services.orders.domain.placement import (
 )
 from services.orders.domain.shippers import Shipper, ShipperNotFound
 from services.orders.webhooks.domain.model import PendingDelivery, Webhook, notification_body, queue_for
-from shared.batch.routes import Applied
+from shared.batch.routes import Applied, Handles, keyed
 from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation, ConcurrencyConflict
 from shared.events.envelope import CloudEvent, new_events
@@ -32,6 +33,7 @@ from shared.events.schemas.shipments import (
 from shared.events.schemas.tracking import TrackingStatusChanged
 from shared.http.auth import key_hash, new_api_key
 from shared.ids import random_id
+from shared.mongo.documents import Document
 
 SOURCE = "/parcelbridge/orders"
 
@@ -94,32 +96,41 @@ def _cancel_once(command: CancelOrder, orders: OrderRepository, clock: Clock) ->
     return order
 
 
-# The consumer's handlers: (order as queued or None, event) -> the order after it and the events it causes. Pure
-# but for the clock and the webhook lookup; the batch unit loads, applies a poll's events in order, and saves.
+# The consumer's handlers: (order as queued or None, event, deps) -> the order after it and the events it
+# causes. Pure but for the clock and the webhook lookup; the batch unit loads, applies a poll's events in order,
+# and saves.
 
 class ActiveWebhooks(Protocol):
     def active_for(self, shipper_id: str) -> list[Webhook]: ...
 
+    def prepare(self, stored: Mapping[tuple[str, str], Document]) -> None:
+        """Look up, in one read, the webhooks of every shipper whose orders the unit just loaded."""
 
-def apply_shipment(queued: QueuedOrder | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[QueuedOrder]:
+
+@dataclass(frozen=True)
+class Deps:
+    webhooks: ActiveWebhooks
+    clock: Clock = utc_now
+
+
+def apply_shipment(queued: QueuedOrder | None, event: CloudEvent, deps: Deps) -> Applied[QueuedOrder]:
     """Reflect a shipments.v1 event on its order (the unit applies each event id once)."""
     parse, apply = _SHIPMENT_EVENTS[event.short_type]
     data = parse(event.data)
     queued = _existing(queued, event, data.order_id)
     if queued.order.shipper_id != data.shipper_id:
         raise BusinessRuleViolation(f"{event.short_type} {event.id}: order {data.order_id} belongs to another shipper")
-    apply(queued.order, data, clock())
+    apply(queued.order, data, deps.clock())
     return _applied(queued, event)
 
 
-def follow_tracking(queued: QueuedOrder | None, event: CloudEvent, webhooks: ActiveWebhooks,
-                    clock: Clock = utc_now) -> Applied[QueuedOrder]:
+def follow_tracking(queued: QueuedOrder | None, event: CloudEvent, deps: Deps) -> Applied[QueuedOrder]:
     """Let the parcel's new tracking status drive its order, and queue it for the shipper's webhooks (same write)."""
     data = TrackingStatusChanged.model_validate(event.data)
     queued = _existing(queued, event, data.order_id)
-    now = clock()
+    now = deps.clock()
     queued.order.follow_parcel(data.status, data.occurred_at, data.physically_scanned, data.reason, now)
-    queued.deliveries.extend(queue_status_change(event, data, queued.order, webhooks, now))
+    queued.deliveries.extend(queue_status_change(event, data, queued.order, deps.webhooks, now))
     return _applied(queued, event)
 
 
@@ -159,7 +170,7 @@ def _applied(queued: QueuedOrder, event: CloudEvent) -> Applied[QueuedOrder]:
     return Applied(queued, caused)
 
 
-def order_key(event: CloudEvent) -> str:
+def _order_id(event: CloudEvent) -> str:
     """The order a consumed event changes: shipments.v1 and tracking.v1 are keyed by shipment, not order."""
     return event.data["order_id"]
 
@@ -188,7 +199,12 @@ _SHIPMENT_EVENTS = {
     "shipment.cancelled": (ShipmentCancelled.model_validate, _confirm_cancelled),
     "shipment.cancellation_refused": (ShipmentCancellationRefused.model_validate, _refuse_cancellation),
 }
-SHIPMENT_EVENT_TYPES = tuple(_SHIPMENT_EVENTS)
+
+# What the consumer hands to which handler, and where each event's document is; other types are skipped.
+ROUTES: dict[str, Handles] = {
+    **{kind: Handles(apply_shipment, keyed(ORDERS, _order_id)) for kind in _SHIPMENT_EVENTS},
+    "tracking.status_changed": Handles(follow_tracking, keyed(ORDERS, _order_id)),
+}
 
 
 def create_shipper(command: CreateShipper, shippers: ShipperRepository, clock: Clock = utc_now) -> NewShipper:

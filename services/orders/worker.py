@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from services.orders import handlers
 from services.orders.adapters.order_codec import ORDER_CODEC
@@ -19,7 +18,7 @@ from services.orders.webhooks.worker import deliver
 from shared.batch.cache import DocumentCache
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
-from shared.batch.routes import Route
+from shared.batch.routes import bind
 from shared.batch.runner import BatchRunner, subscribed_runner
 from shared.batch.unit import BatchUnit
 from shared.clock import Clock, utc_now
@@ -32,20 +31,19 @@ GROUP = "orders"
 TOPICS = (SHIPMENTS.name, TRACKING.name)
 
 
-def order_unit(store: DocumentStore, publisher: Publisher, webhooks: WebhookRepository,
-               clock: Clock = utc_now) -> BatchUnit:
-    """The consumer's handlers as a batch unit over `store`; queued webhook deliveries are hinted before the write.
+def order_unit(deps: handlers.Deps, store: DocumentStore, publisher: Publisher) -> BatchUnit:
+    """The handlers' routing table as a batch unit over `store`; queued webhook deliveries are hinted before the
+    write, and the webhooks of the orders' shippers are looked up once per poll, when the orders are loaded.
 
     Nothing is cached between polls: orders are written by the API (cancel) and the deliverer too, so this
     consumer is not their only writer, and a cached order would mostly cost a conflict instead of a read.
     """
-    directory = WebhookDirectory(webhooks)
-    routes = {kind: Route(ORDERS, partial(handlers.apply_shipment, clock=clock), handlers.order_key)
-              for kind in handlers.SHIPMENT_EVENT_TYPES}
-    routes["tracking.status_changed"] = Route(
-        ORDERS, partial(handlers.follow_tracking, webhooks=directory, clock=clock), handlers.order_key)
-    return BatchUnit(store, publisher, {ORDERS: ORDER_CODEC}, routes, cache=DocumentCache(size=0),
-                     queues=(WEBHOOK_QUEUE,), on_load=directory.prepare)
+    return BatchUnit(store, publisher, {ORDERS: ORDER_CODEC}, bind(handlers.ROUTES, deps), cache=DocumentCache(size=0),
+                     queues=(WEBHOOK_QUEUE,), on_load=deps.webhooks.prepare)
+
+
+def consumer_deps(webhooks: WebhookRepository, clock: Clock = utc_now) -> handlers.Deps:
+    return handlers.Deps(WebhookDirectory(webhooks), clock)
 
 
 def consumer_runner(
@@ -54,7 +52,7 @@ def consumer_runner(
 ) -> BatchRunner:
     producer = service.producer()  # the unit's events and the dead letters: closed with the runner's DLQ
     with closed_on_failure(producer):  # a start-up attempt that fails (broker or store down) leaks no producer
-        unit = order_unit(MongoDocumentStore(service.database()), producer, service.webhooks())
+        unit = order_unit(consumer_deps(service.webhooks()), MongoDocumentStore(service.database()), producer)
     return subscribed_runner(service.settings.kafka, group, topics, unit, producer, stop, on_poll, **overrides)
 
 

@@ -1,4 +1,4 @@
-"""The consumer's handlers: (aggregate or None, event) -> Applied, pure but for the clock and the random draws.
+"""The consumer's handlers: (aggregate or None, event, deps) -> Applied, pure but for the clock and the random draws.
 
 The batch unit (shared/batch) reads the documents a poll names, applies these in memory, and writes each
 document once with the events it caused in its outbox; the API keys replica is written by after-write hooks.
@@ -18,7 +18,7 @@ from services.shipping.domain.booking import book
 from services.shipping.domain.model import CannotCancel, Refusal, Shipment
 from services.shipping.domain.numbers import RandBelow, numbers_for_order, shipment_id_for_order
 from services.shipping.domain.refusals import refusal_for
-from shared.batch.routes import Applied
+from shared.batch.routes import Applied, Handles
 from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent
@@ -112,10 +112,10 @@ def revoke_keys(events: Sequence[CloudEvent], deps: Deps) -> Rejections:
 
 
 # What the consumer hands to which handler, and where each event's document is; other types are skipped.
-HANDLERS: dict[str, tuple[Callable[..., Applied], Callable[[CloudEvent], tuple[str, str]]]] = {
-    "order.placed": (place_order, order_outcome),
-    "order.cancelled": (cancel_shipment, cancelled_shipment),
-    "tracking.status_changed": (note_pickup, tracked_shipment),
+ROUTES: dict[str, Handles] = {
+    "order.placed": Handles(place_order, order_outcome),
+    "order.cancelled": Handles(cancel_shipment, cancelled_shipment),
+    "tracking.status_changed": Handles(note_pickup, tracked_shipment),
 }
 # The API keys replica, written after the batch's documents; revocations last, though either order ends
 # revoked (an issue never overwrites a stored key).

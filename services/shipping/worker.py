@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from services.shipping import handlers
 from services.shipping.adapters.repository import BOOKINGS, REFUSAL_CODEC, SHIPMENT_CODEC, SHIPMENTS
@@ -14,7 +13,7 @@ from services.shipping.handlers import Deps
 from shared.batch.cache import DocumentCache
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
-from shared.batch.routes import Route
+from shared.batch.routes import bind, bind_hooks
 from shared.batch.runner import BatchRunner, subscribed_runner
 from shared.batch.unit import BatchUnit
 from shared.kafka.topics import ORDERS, SHIPPERS, TRACKING
@@ -30,11 +29,9 @@ CACHED_SHIPMENTS = 5_000  # per consumer process: ~3 kB each
 def shipping_unit(deps: Deps, store: DocumentStore, publisher: Publisher,
                   cache: DocumentCache | None = None) -> BatchUnit:
     """The handlers' routing table as a batch unit over `store`; `publisher` carries the shipments' outbox."""
-    routes = {kind: Route(SHIPMENTS, partial(handler, deps=deps), locate=locate)
-              for kind, (handler, locate) in handlers.HANDLERS.items()}
-    after_write = {kind: partial(hook, deps=deps) for kind, hook in handlers.AFTER_WRITE.items()}
     codecs = {SHIPMENTS: SHIPMENT_CODEC, BOOKINGS: REFUSAL_CODEC}
-    return BatchUnit(store, publisher, codecs, routes, after_write, cache)
+    return BatchUnit(store, publisher, codecs, bind(handlers.ROUTES, deps), bind_hooks(handlers.AFTER_WRITE, deps),
+                     cache)
 
 
 def consumer_runner(

@@ -11,6 +11,7 @@ from typing import Protocol
 from services.tracking import messages
 from services.tracking.adapters.reconciliation_store import QuietIndex
 from services.tracking.adapters.repository import (
+    TRACKERS,
     AliasRepository,
     ParkedScan,
     ParkingRepository,
@@ -21,7 +22,7 @@ from services.tracking.domain.model import Tracker, TrackerNotFound
 from services.tracking.domain.reconciliation import quiet_key
 from services.tracking.domain.scan import CanonicalScan
 from services.tracking.metrics import ITEMS_REFUSED, PARKED_EXPIRED, PARKED_RELEASED, SCANS_INGESTED, UNMAPPED_CODES
-from shared.batch.routes import Applied
+from shared.batch.routes import Applied, Handles, keyed
 from shared.clock import Clock, utc_now
 from shared.errors import BusinessRuleViolation
 from shared.events.envelope import CloudEvent, new_event, new_events
@@ -144,30 +145,30 @@ def _parked_event(item: ParkedScan, shipment_id: str, request_id: str | None) ->
     return new_event("scan.recorded", shipment_id, data, source=messages.SOURCE, request_id=request_id)
 
 
-# The consumer's handlers: (tracker or None, event) -> the tracker after it and the events it causes. Pure
-# but for the clock; the batch unit loads, applies a poll's events in order, and saves with the outbox.
+# The consumer's handlers: (tracker or None, event, deps) -> the tracker after it and the events it causes.
+# Pure but for the clock; the batch unit loads, applies a poll's events in order, and saves with the outbox.
 
-def open_tracker(tracker: Tracker | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[Tracker]:
+def open_tracker(tracker: Tracker | None, event: CloudEvent, deps: Deps) -> Applied[Tracker]:
     """The booked shipment's tracker, opened (a booking for a tracker already open changes nothing)."""
     if tracker is not None:
         return Applied(tracker)
     booked = ShipmentBooked.model_validate(event.data)
-    return _applied(messages.tracker_from_booking(booked, event.time, clock()), event)
+    return _applied(messages.tracker_from_booking(booked, event.time, deps.clock()), event)
 
 
-def cancel_tracker(tracker: Tracker | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[Tracker]:
+def cancel_tracker(tracker: Tracker | None, event: CloudEvent, deps: Deps) -> Applied[Tracker]:
     """The shipment was cancelled: its tracker becomes `cancelled` (terminal), once."""
     cancelled = ShipmentCancelled.model_validate(event.data)
     tracker = _existing(tracker, event)
-    tracker.cancel(cancelled.cancelled_at or event.time, clock())
+    tracker.cancel(cancelled.cancelled_at or event.time, deps.clock())
     return _applied(tracker, event)
 
 
-def record_scan(tracker: Tracker | None, event: CloudEvent, clock: Clock = utc_now) -> Applied[Tracker]:
+def record_scan(tracker: Tracker | None, event: CloudEvent, deps: Deps) -> Applied[Tracker]:
     """A recorded scan added to its tracker's timeline; the same scan twice is one scan."""
     data = ScanRecorded.model_validate(event.data)
     tracker = _existing(tracker, event)
-    tracker.record(messages.scan_from_data(data), data.received_at or event.time, clock())
+    tracker.record(messages.scan_from_data(data), data.received_at or event.time, deps.clock())
     return _applied(tracker, event)
 
 
@@ -234,9 +235,9 @@ def _numbers(event: CloudEvent) -> tuple[str, str, str]:
 
 
 # What the consumer hands to which handler; other types on the consumed topics are skipped.
-TRACKER_HANDLERS: dict[str, Callable[..., Applied[Tracker]]] = {
-    "shipment.booked": open_tracker,
-    "shipment.cancelled": cancel_tracker,
-    "scan.recorded": record_scan,
+ROUTES: dict[str, Handles] = {
+    "shipment.booked": Handles(open_tracker, keyed(TRACKERS)),
+    "shipment.cancelled": Handles(cancel_tracker, keyed(TRACKERS)),
+    "scan.recorded": Handles(record_scan, keyed(TRACKERS)),
 }
 AFTER_WRITE: dict[str, Callable[..., list[tuple[CloudEvent, BaseException]]]] = {"shipment.booked": publish_numbers}

@@ -15,7 +15,7 @@ from services.tracking.parked_sweep import ParkedSweep
 from shared.batch.cache import DocumentCache
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher
-from shared.batch.routes import Route
+from shared.batch.routes import bind, bind_hooks
 from shared.batch.runner import BatchRunner, subscribed_runner
 from shared.batch.unit import BatchUnit
 from shared.kafka.producer import EventProducer
@@ -34,13 +34,11 @@ def tracker_unit(deps: handlers.Deps, store: DocumentStore, publisher: Publisher
                  cache: DocumentCache | None = None) -> BatchUnit:
     """The handlers' routing table as a batch unit over `store`; `publisher` carries the trackers' outbox."""
     cache = cache if cache is not None else DocumentCache()
-    routes = {kind: Route(TRACKERS, partial(handler, clock=deps.clock))
-              for kind, handler in handlers.TRACKER_HANDLERS.items()}
-    hooks: dict[str, list[Callable]] = {kind: [partial(hook, deps=deps)] for kind, hook in handlers.AFTER_WRITE.items()}
-    for kind in routes:  # every tracker write notes the tracker's quiet key for the reconciliation poller
+    hooks: dict[str, list[Callable]] = {kind: [hook] for kind, hook in bind_hooks(handlers.AFTER_WRITE, deps).items()}
+    for kind in handlers.ROUTES:  # every tracker write notes the tracker's quiet key for the reconciliation poller
         hooks.setdefault(kind, []).append(partial(handlers.note_quiet, deps=deps, documents=_written(cache, store)))
     after_write = {kind: partial(_in_turn, steps) for kind, steps in hooks.items()}
-    return BatchUnit(store, publisher, {TRACKERS: TRACKER_CODEC}, routes, after_write, cache)
+    return BatchUnit(store, publisher, {TRACKERS: TRACKER_CODEC}, bind(handlers.ROUTES, deps), after_write, cache)
 
 
 def _in_turn(steps: Sequence[Callable], events: Sequence) -> list:

@@ -1,23 +1,30 @@
-"""The read model's handlers: (document or None, event) -> Applied(document after it), pure, one per event type.
+"""The read model's handlers: (document or None, event, deps) -> Applied(document after it), pure, one per type.
 
 Orders and parcels are separate documents. An order event changes its order, a shipment, scan or status event
 its parcel; a booking changes both (once through each table). A parcel copies what it needs of its order
-through `order_of`, which the unit answers with the order as this poll left it (see projection_unit).
+through `Projection.order_of`, which the unit answers with the order as this poll left it (see projection_unit).
 Where an event sat in Kafka (its trace entry, the publish delay) comes from the runner, through `position_of`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
+from dataclasses import dataclass
 
 from services.console.adapters.readmodel import EXCEPTIONS, ORDERS, PARCELS, UNMAPPED
 from services.console.domain import pipeline as pl
 from shared.batch.position import RecordPosition, position_of
-from shared.batch.routes import Applied, Route
+from shared.batch.routes import Applied, Handles, keyed
 from shared.events.envelope import CloudEvent
 
 OrderOf = Callable[[str], pl.Document | None]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The handlers' one collaborator: the order as this poll left it (the unit's cache, else one read)."""
+
+    order_of: OrderOf
 
 
 def _summary(event: CloudEvent) -> str:
@@ -55,7 +62,7 @@ def _parcel(parcel: pl.Document | None, shipment_id: str) -> pl.Document:
 
 # Orders, keyed by order id.
 
-def order_placed(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+def order_placed(order: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     record_ms = position_of(event).timestamp_ms or int(event.time.timestamp() * 1000)
     order = pl.on_order_placed(_order(order, event), event.data, record_ms)
     order.setdefault("stage", "order_created")
@@ -63,18 +70,18 @@ def order_placed(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Doc
     return _traced(order, event)
 
 
-def order_cancelled(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+def order_cancelled(order: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     order = _order(order, event)
     if not order.get("shipment_id"):
         order = {**order, "stage": "cancelled", "stage_since": event.time}
     return _traced(order, event)
 
 
-def order_booked(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+def order_booked(order: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     return _traced({**_order(order, event), "shipment_id": event.data["shipment_id"], "stage": "booked"}, event)
 
 
-def booking_failed(order: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+def booking_failed(order: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     order = {**_order(order, event), "stage": "booking_failed", "stage_since": event.time,
              "reason": event.data["reason_code"]}
     return _traced(order, event)
@@ -82,19 +89,19 @@ def booking_failed(order: pl.Document | None, event: CloudEvent) -> Applied[pl.D
 
 # Parcels, keyed by shipment id.
 
-def parcel_booked(parcel: pl.Document | None, event: CloudEvent, order_of: OrderOf) -> Applied[pl.Document]:
+def parcel_booked(parcel: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     data = event.data
-    booked = pl.on_booked(_parcel(parcel, data["shipment_id"]), data, event.time, order_of(data["order_id"]))
+    booked = pl.on_booked(_parcel(parcel, data["shipment_id"]), data, event.time, deps.order_of(data["order_id"]))
     return _traced(_publish_delay(booked, event, position_of(event)), event)
 
 
-def order_joined(parcel: pl.Document | None, event: CloudEvent, order_of: OrderOf) -> Applied[pl.Document]:
+def order_joined(parcel: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     """An order placed event read after its booking: the parcel takes the order's placement time (no trace)."""
-    order = order_of(event.data["order_id"]) or {}
+    order = deps.order_of(event.data["order_id"]) or {}
     return Applied(pl.with_order(_parcel(parcel, order["shipment_id"]), order))
 
 
-def shipment_changed(parcel: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+def shipment_changed(parcel: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     """shipment.cancelled moves the parcel aside; a refused cancellation only joins its timeline."""
     parcel = _parcel(parcel, event.data["shipment_id"])
     if event.short_type == "shipment.cancelled":
@@ -102,13 +109,13 @@ def shipment_changed(parcel: pl.Document | None, event: CloudEvent) -> Applied[p
     return _traced(parcel, event)
 
 
-def scan_recorded(parcel: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+def scan_recorded(parcel: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     at = position_of(event)
     scanned = pl.on_scan(_parcel(parcel, event.data["shipment_id"]), event.data, at.timestamp_ms)
     return _traced(_publish_delay(scanned, event, at), event)
 
 
-def status_changed(parcel: pl.Document | None, event: CloudEvent) -> Applied[pl.Document]:
+def status_changed(parcel: pl.Document | None, event: CloudEvent, deps: Projection) -> Applied[pl.Document]:
     changed = pl.on_status(_parcel(parcel, event.data["shipment_id"]), event.data, event.time)
     return _traced(_publish_delay(changed, event, position_of(event)), event)
 
@@ -121,12 +128,12 @@ def _by_shipment_id(event: CloudEvent) -> str:
     return event.data["shipment_id"]
 
 
-def _by_orders_shipment(event: CloudEvent, order_of: OrderOf) -> str:
-    return (order_of(event.data["order_id"]) or {})["shipment_id"]
+def _orders_parcel(event: CloudEvent, deps: Projection) -> tuple[str, str]:
+    return PARCELS, (deps.order_of(event.data["order_id"]) or {})["shipment_id"]
 
 
-ORDER_ROUTES: dict[str, Route] = {
-    kind: Route(ORDERS, handler, _by_order_id) for kind, handler in {
+ORDER_ROUTES: dict[str, Handles] = {
+    kind: Handles(handler, keyed(ORDERS, _by_order_id)) for kind, handler in {
         "order.placed": order_placed,
         "order.cancelled": order_cancelled,
         "shipment.booked": order_booked,
@@ -134,18 +141,16 @@ ORDER_ROUTES: dict[str, Route] = {
     }.items()
 }
 
-
-def parcel_routes(order_of: OrderOf) -> dict[str, Route]:
-    """The parcel table; `order.placed` reaches a parcel only when its order is booked already (the unit checks)."""
-    return {
-        "shipment.booked": Route(PARCELS, partial(parcel_booked, order_of=order_of), _by_shipment_id),
-        "shipment.cancelled": Route(PARCELS, shipment_changed, _by_shipment_id),
-        "shipment.cancellation_refused": Route(PARCELS, shipment_changed, _by_shipment_id),
-        "scan.recorded": Route(PARCELS, scan_recorded, _by_shipment_id),
-        "tracking.status_changed": Route(PARCELS, status_changed, _by_shipment_id),
-        "order.placed": Route(PARCELS, partial(order_joined, order_of=order_of),
-                              partial(_by_orders_shipment, order_of=order_of)),
-    }
+# `order.placed` reaches a parcel only when its order is booked already (the unit checks), and its parcel is
+# known only through that order.
+PARCEL_ROUTES: dict[str, Handles] = {
+    "shipment.booked": Handles(parcel_booked, keyed(PARCELS, _by_shipment_id)),
+    "shipment.cancelled": Handles(shipment_changed, keyed(PARCELS, _by_shipment_id)),
+    "shipment.cancellation_refused": Handles(shipment_changed, keyed(PARCELS, _by_shipment_id)),
+    "scan.recorded": Handles(scan_recorded, keyed(PARCELS, _by_shipment_id)),
+    "tracking.status_changed": Handles(status_changed, keyed(PARCELS, _by_shipment_id)),
+    "order.placed": Handles(order_joined, _orders_parcel, locate_with_deps=True),
+}
 
 
 # Insert-once rows beside the documents.

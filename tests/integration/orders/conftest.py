@@ -178,7 +178,7 @@ def store_commands(service: OrdersService) -> Callable[[], dict[str, int]]:
 def apply_polled(service: OrdersService, *events: CloudEvent) -> list:
     """The events applied as the orders consumer applies one poll; returns those refused, with why."""
     store = MongoDocumentStore(service.database())
-    return worker.order_unit(store, service.publisher, service.webhooks()).apply(list(events))
+    return worker.order_unit(worker.consumer_deps(service.webhooks()), store, service.publisher).apply(list(events))
 
 
 def stored_orders(service: OrdersService, shipper_id: str) -> list[dict]:

@@ -32,7 +32,7 @@ from services.orders.webhooks.adapters.repository import (
 )
 from services.orders.webhooks.adapters.sender import Sender, TargetChecker
 from services.orders.webhooks.domain.model import Delivery, Outcome, PendingDelivery, Webhook
-from services.orders.worker import order_unit
+from services.orders.worker import consumer_deps, order_unit
 from shared.batch.fold import Rejection
 from shared.events.envelope import CloudEvent, from_document
 from shared.mongo.documents import Document, with_events
@@ -214,7 +214,7 @@ def publisher() -> FakePublisher:
 @pytest.fixture
 def consume(orders, webhooks, publisher, clock) -> Callable[..., list[Rejection]]:
     """Applies events as the orders consumer does, as one batch; returns the events refused, with why."""
-    unit = order_unit(orders.store, publisher, webhooks, clock)
+    unit = order_unit(consumer_deps(webhooks, clock), orders.store, publisher)
     return lambda *events: unit.apply(list(events))
 
 

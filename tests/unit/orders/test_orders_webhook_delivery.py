@@ -18,7 +18,7 @@ from services.orders.webhooks.handlers import (
     delete_webhook,
     register_webhook,
 )
-from services.orders.worker import order_unit
+from services.orders.worker import consumer_deps, order_unit
 from shared.errors import ConfigError
 from tests.unit.orders.conftest import FakeDeliveryQueue, FakeSender, FakeWebhookRepository
 from tests.unit.orders.test_orders_handlers import _place, _tracking
@@ -232,7 +232,7 @@ def test_a_poll_reads_its_shippers_webhooks_once_and_hints_their_deliveries_befo
     _register(counting, checker, clock, shipper="shp_b")
     order_ids = [_place(orders, clock, body, shipper=s).order.id for s in ("shp_a", "shp_a", "shp_b")]
     orders.store.commands.clear()
-    unit = order_unit(orders.store, FakePublisher(), counting, clock)
+    unit = order_unit(consumer_deps(counting, clock), orders.store, FakePublisher())
     unit.apply([_tracking(o, status) for status in ("picked_up", "delivered") for o in order_ids])
     assert counting.lookups == 1
     assert orders.store.queue_hints == {"webhook_hints": {("orders", o) for o in order_ids}}
