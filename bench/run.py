@@ -158,7 +158,7 @@ def _intake(bench: Bench, config: BenchConfig, bar: Progress) -> dict[str, Any]:
     found = steps.until_broken(config.order_rates, one_rate,
                                lambda r: steps.orders_broke(r, config.booked_p99_limit_ms))
     _say_not_run(bar, "orders", found["not_run"])
-    return found | {"stop_rule": steps.order_stop_rule("booked", config.booked_p99_limit_ms)}
+    return found | {"stop_rule": steps.order_stop_rule("never booked", "order → booked", config.booked_p99_limit_ms)}
 
 
 def _reads(bench: Bench, load: Vegeta, config: BenchConfig, template: ShipmentBooked, result: dict[str, Any],

@@ -44,10 +44,9 @@ def order_rule_broke(result: Result, missing: str, completion: str, p99_limit_ms
             or _p99(result["post_ms"]) > p99_limit_ms or _p99(result[completion]) > p99_limit_ms)
 
 
-def order_stop_rule(completion: str, p99_limit_ms: float) -> str:
-    """The order rule in words, for the report."""
-    return (f"errors, an order that never reached {completion}, or p99 of the POST or of {completion} "
-            f"> {p99_limit_ms:,.0f} ms")
+def order_stop_rule(never: str, completion: str, p99_limit_ms: float) -> str:
+    """The order rule in words, for the report: `never` names the missing orders, `completion` the time."""
+    return (f"errors, an order {never}, or p99 of the POST or of {completion} > {p99_limit_ms:,.0f} ms")
 
 
 def _p99(summary: dict[str, float] | None) -> float:

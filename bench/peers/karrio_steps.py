@@ -59,7 +59,8 @@ def orders(url: str, key: str, config: BenchConfig, on_rate: OnRate) -> dict[str
     found = steps.until_broken(config.order_rates, one_rate,
                                lambda r: peer_orders_broke(r, config.booked_p99_limit_ms))
     return found | {"generator": "bench/load.py (open loop, fixed rate, as for our orders)",
-                    "stop_rule": steps.order_stop_rule("read back", config.booked_p99_limit_ms)}
+                    "stop_rule": steps.order_stop_rule("never read back", "create → read back",
+                                                       config.booked_p99_limit_ms)}
 
 
 def order_rate(url: str, key: str, rate: float, duration_s: float, advance: Callable[[int], None]

@@ -1,0 +1,1 @@
+"""Periodic passes the console relay runs (the sampler: lag, snapshots, alerts)."""

@@ -1,0 +1,1 @@
+"""Periodic passes the tracking relay runs between its outbox sweeps (no process of their own)."""
