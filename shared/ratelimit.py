@@ -1,4 +1,4 @@
-"""A token bucket per client: per address on the public tracking API, per carrier for the reconciliation poller.
+"""A token bucket per client, for a public API (per address) or an outbound caller (per remote system).
 
 In-process: each gunicorn worker keeps its own buckets, so with N workers a client may get up to N times
 the configured rate (requests spread over workers). A limit shared across workers and hosts needs a

@@ -20,10 +20,10 @@ from services.console.adapters.passwords import Argon2Passwords
 from services.console.adapters.readmodel import MongoReadModel
 from services.console.adapters.webhook import WebhookPoster
 from services.console.api import console_blueprint
+from services.console.chores.sampler import Sampler, SamplerDeps
 from services.console.handlers.groups import RecordTimes
 from services.console.manifest import MANIFEST
 from services.console.options import ConsoleOptions, load_options
-from services.console.sampler import Sampler, SamplerDeps
 from shared.config import Settings, load_settings
 from shared.http.app import create_app
 from shared.kafka.producer import EventProducer, make_kafka_producer

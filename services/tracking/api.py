@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.tracking import handlers
 from services.tracking.adapters.repository import AliasRepository, TrackerRepository
+from services.tracking.adapters.view_cache import Rendered, ViewCache
 from services.tracking.carriers.mapping import MalformedPayload
 from services.tracking.carriers.plausibility import check_plausible
 from services.tracking.carriers.refusals import Parsed
@@ -35,14 +36,13 @@ from services.tracking.domain.numbers import MalformedNumber, TrackingNumber, re
 from services.tracking.metrics import INGEST_REFUSED
 from services.tracking.openapi import openapi_document
 from services.tracking.options import TrackingOptions
-from services.tracking.ratelimit import TokenBuckets
-from services.tracking.view_cache import Rendered, ViewCache
 from services.tracking.views import MAX_BATCH, BatchItem, BatchRequest, tracking_view
 from shared.failures import is_transient
 from shared.http.body import field_errors, json_body
 from shared.http.docs import add_document_routes
 from shared.http.hygiene import Unacceptable, checked_json_text
 from shared.http.problems import Problem, validation_problem
+from shared.ratelimit import TokenBuckets
 
 log = logging.getLogger(__name__)
 POLL_SECONDS, SETTLED_SECONDS = 30, 3600  # Cache-Control max-age while moving, and once delivered/cancelled

@@ -48,7 +48,9 @@ from services.tracking.adapters.repository import (
     MongoParkingRepository,
     MongoTrackerRepository,
 )
+from services.tracking.adapters.view_cache import ViewCache
 from services.tracking.api import tracking_blueprint
+from services.tracking.chores.reconciler import CarrierQuery, Reconciler
 from services.tracking.domain import zones
 from services.tracking.domain.breaker import Breaker
 from services.tracking.domain.reconciliation import LEGS, Thresholds
@@ -56,14 +58,12 @@ from services.tracking.domain.retry_policy import RetryPolicy
 from services.tracking.handlers import Deps
 from services.tracking.manifest import MANIFEST
 from services.tracking.options import ReconOptions, TrackingOptions
-from services.tracking.ratelimit import TokenBuckets
-from services.tracking.reconciler import CarrierQuery, Reconciler
-from services.tracking.view_cache import ViewCache
 from shared.config import EnvReader, Settings, load_settings
 from shared.http.app import create_app
 from shared.kafka.producer import EventProducer, TopicOf, catalog_topic, make_kafka_producer
 from shared.logs import configure_logging
 from shared.mongo.client import IndexedDatabase
+from shared.ratelimit import TokenBuckets
 from shared.readiness import readiness_checks
 
 log = logging.getLogger(__name__)

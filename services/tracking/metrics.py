@@ -42,7 +42,7 @@ READ_CACHE = Counter(
     ["cache", "outcome"],
 )
 
-# The reconciliation poller (services/tracking/reconciler.py), run by the tracking relay process.
+# The reconciliation poller (services/tracking/chores/reconciler.py), run by the tracking relay process.
 RECON_CALLS = Counter(
     "parcelbridge_tracking_recon_calls_total",
     "Reconciliation queries of up to 10 numbers, by carrier and outcome (ok, failed after retries, skipped while "

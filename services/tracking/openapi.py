@@ -6,9 +6,18 @@ import copy
 from functools import cache
 from typing import Any
 
-from services.tracking.carrier_views import SfAnswer, SfRoutePush, UpsAccepted, UpsErrors, UpsTrackAlert
 from services.tracking.domain.numbers import VALID_FORMS
-from services.tracking.views import MAX_BATCH, BatchRequest, BatchResponse, TrackingView
+from services.tracking.views import (
+    MAX_BATCH,
+    BatchRequest,
+    BatchResponse,
+    SfAnswer,
+    SfRoutePush,
+    TrackingView,
+    UpsAccepted,
+    UpsErrors,
+    UpsTrackAlert,
+)
 from shared.http.openapi import build_document
 from shared.http.operations import Api, Body, Operation, Refusal, Reply, header_parameter, path_parameter
 

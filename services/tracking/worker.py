@@ -11,7 +11,7 @@ from functools import partial
 from services.tracking import handlers
 from services.tracking.adapters.repository import TRACKER_CODEC, TRACKERS
 from services.tracking.bootstrap import TrackingService, bootstrap
-from services.tracking.parked_sweep import ParkedSweep
+from services.tracking.chores.parked_sweep import ParkedSweep
 from shared.batch.cache import DocumentCache
 from shared.batch.mongo_store import MongoDocumentStore
 from shared.batch.ports import DocumentStore, Publisher

@@ -6,7 +6,7 @@ import pytest
 
 from services.tracking import handlers
 from services.tracking.adapters.repository import PARKED, ParkedScan
-from services.tracking.parked_sweep import ParkedSweep
+from services.tracking.chores.parked_sweep import ParkedSweep
 from shared.errors import BusinessRuleViolation
 
 pytestmark = pytest.mark.integration

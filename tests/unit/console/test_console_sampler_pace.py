@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from services.console.sampler import PIPELINE_DUTY, absent_groups, pipeline_due
+from services.console.chores.sampler import PIPELINE_DUTY, absent_groups, pipeline_due
 
 EVERY = timedelta(seconds=30)
 T0 = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The per-address token bucket of the public API."""
 
-from services.tracking.ratelimit import TokenBuckets
+from shared.ratelimit import TokenBuckets
 
 
 class Ticks:

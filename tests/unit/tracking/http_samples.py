@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import time
 
+from services.tracking.adapters.view_cache import ViewCache
 from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.options import TrackingOptions
-from services.tracking.ratelimit import TokenBuckets
-from services.tracking.view_cache import ViewCache
+from shared.ratelimit import TokenBuckets
 from tests.unit.tracking.tracking_samples import SF, UPS
 
 CHECK_WORD, CREDENTIAL = "sf-check-word", "ups-credential"

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from prometheus_client import REGISTRY
 
+from services.tracking.adapters.view_cache import ViewCache
 from services.tracking.api import tracking_blueprint
 from services.tracking.carriers.sf import auth as sf_auth
 from services.tracking.options import TrackingOptions
-from services.tracking.view_cache import ViewCache
 from shared.events.envelope import new_event
 from shared.http.app import create_app
 from tests.unit.tracking.http_samples import ALERT, CHECK_WORD, CREDENTIAL, PUSH, FakeStores, post_sf, sf_headers

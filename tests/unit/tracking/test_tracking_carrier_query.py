@@ -16,7 +16,7 @@ from services.tracking.carriers.sf import query as sf_query
 from services.tracking.carriers.ups import query as ups_query
 from services.tracking.domain.breaker import Breaker
 from services.tracking.domain.retry_policy import RetryPolicy
-from services.tracking.ratelimit import TokenBuckets
+from shared.ratelimit import TokenBuckets
 
 
 def _response(status: int, body: Any = None, headers: dict[str, str] | None = None) -> requests.Response:

@@ -6,7 +6,7 @@ from prometheus_client import REGISTRY
 
 from services.tracking import handlers
 from services.tracking.carriers.sf.parse import parse
-from services.tracking.parked_sweep import ParkedSweep
+from services.tracking.chores.parked_sweep import ParkedSweep
 
 TTL = timedelta(days=30)
 

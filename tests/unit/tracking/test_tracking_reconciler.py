@@ -11,8 +11,8 @@ import pytest
 from services.tracking import messages
 from services.tracking.adapters.carrier_query.guarded import CarrierUnavailable, CircuitOpen
 from services.tracking.adapters.reconciliation_store import ReconciliationStore
+from services.tracking.chores.reconciler import Reconciler
 from services.tracking.domain.reconciliation import Thresholds, quiet_key
-from services.tracking.reconciler import Reconciler
 from shared.events.envelope import new_event
 from tests.unit.tracking.tracking_samples import SF, SHIPMENT, UPS, booked_data, scan
 

@@ -3,7 +3,7 @@
 import pytest
 from prometheus_client import REGISTRY
 
-from services.tracking.view_cache import Rendered, ViewCache
+from services.tracking.adapters.view_cache import Rendered, ViewCache
 
 
 class Ticks:

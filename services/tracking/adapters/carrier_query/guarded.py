@@ -20,7 +20,7 @@ from tenacity import RetryCallState, Retrying
 from services.tracking.domain.breaker import STATE_VALUES, Breaker
 from services.tracking.domain.retry_policy import RetryPolicy, retry_after_seconds, retryable
 from services.tracking.metrics import RECON_BREAKER_STATE, RECON_REQUESTS, RECON_RETRIES
-from services.tracking.ratelimit import TokenBuckets
+from shared.ratelimit import TokenBuckets
 
 log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 20.0)  # connect, read: a carrier slower than this is treated as down for this attempt
