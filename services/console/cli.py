@@ -29,7 +29,9 @@ def operators() -> None:
               help="viewer: read, personal data masked; operator: also replay and park; admin: also accounts, "
                    "unmask.")
 @click.option("--password", help="The password (12+ characters); asked for, twice and hidden, when not given.")
-def create_command(name: str, role: str, password: str | None) -> None:
+@click.option("--if-missing", is_flag=True,
+              help="Succeed, changing nothing, when the operator exists already (for a Job run on every deploy).")
+def create_command(name: str, role: str, password: str | None, if_missing: bool) -> None:
     """Create an operator account."""
     if password is None:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
@@ -37,9 +39,13 @@ def create_command(name: str, role: str, password: str | None) -> None:
     try:
         operator = handlers.operators.create_operator(service.accounts(), service.passwords, service.audit(), name,
                                                       Role(role), password, service.now())
-    except (InvalidOperator, OperatorExists) as exc:
-        message = f"operator {exc} already exists" if isinstance(exc, OperatorExists) else str(exc)
-        raise click.ClickException(message) from exc
+    except OperatorExists as exc:
+        if not if_missing:
+            raise click.ClickException(f"operator {exc} already exists") from exc
+        click.echo(f"operator {name} exists already: left as it is (its password and role unchanged)")
+        return
+    except InvalidOperator as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"operator {operator.name} created with role {operator.role.value}")
 
 
